@@ -1,0 +1,304 @@
+/*
+ * wlr.h - weighted logistic regression, the library behind the `wlr` tool.
+ *
+ * wlr fits a logistic regression to two-class data with a weight per class in
+ * the log-loss, so that a rare class can be made to matter, and measures what
+ * that does: minority recall, the classification report, ROC AUC.
+ *
+ * THE MODEL
+ *   p(y = 1 | x) = sigma(z),  z = w . x + b,  sigma(z) = 1 / (1 + e^-z)
+ *
+ * THE OBJECTIVE (what every solver here minimises)
+ *   L(w, b) = (1/N) sum_i c_{y_i} s_i [ log(1 + e^{z_i}) - y_i z_i ] + (l2/2) |w|^2
+ *   c_0, c_1 are the class weights, s_i an optional per-row weight (1 if
+ *   absent), N the number of rows. The intercept b is not penalised.
+ *   log(1 + e^z) - y z is the log-loss -[y log p + (1-y) log(1-p)] rewritten
+ *   so that it is finite for every finite z.
+ *
+ * THE GRADIENT (one row's pull on the parameters)
+ *   dL/dw = (1/N) sum_i c_{y_i} s_i (p_i - y_i) x_i + l2 w
+ *   dL/db = (1/N) sum_i c_{y_i} s_i (p_i - y_i)
+ *   A class weight simply rescales every pull of that class: with c_1 = 200
+ *   each minority row pulls as hard as 200 majority rows.
+ *
+ * USAGE (see README.md for a complete program)
+ *   wlr_gen_params gp;  wlr_gen_defaults(&gp);          // the tutorial data
+ *   wlr_dataset all, train, test;  wlr_error err;
+ *   if (wlr_generate(&gp, &all, &err)) { fprintf(stderr, "%s\n", err.message); ... }
+ *   wlr_split(&all, 0.2, 42, 0, &train, &test, &err);
+ *   wlr_train_options opt;  wlr_train_defaults(&opt);
+ *   wlr_class_weights_balanced(&train, opt.class_weight, &err);
+ *   wlr_model m;  wlr_train_info info;
+ *   wlr_train(&train, &opt, &m, &info, &err);
+ *   double *p = malloc(test.n_rows * sizeof *p);
+ *   wlr_predict_proba(&m, &test, p);
+ *   wlr_metrics met;  wlr_evaluate(test.y, p, test.n_rows, 0.5, &met, &err);
+ *   ...  wlr_model_free(&m); wlr_dataset_free(&all); ...
+ *
+ * CONVENTIONS
+ *   - Functions that can fail return a wlr_status (0 = WLR_OK) and fill
+ *     err->message with "<where>: <what is wrong>", where <where> is
+ *     "FILE:LINE" for problems in a file (line 0 when no line applies) and
+ *     the parameter's name otherwise. The library never prints or exits.
+ *   - Outputs of a failed call are left empty (safe to free, nothing leaked).
+ *   - Everything is deterministic: the same inputs give the same bits.
+ */
+#ifndef WLR_H
+#define WLR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WLR_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ errors */
+
+typedef enum {
+    WLR_OK = 0,
+    WLR_ERR_ARG,     /* a parameter is out of range or inconsistent */
+    WLR_ERR_IO,      /* a file could not be opened, read or written */
+    WLR_ERR_DATA,    /* a file's contents are malformed */
+    WLR_ERR_NOMEM,   /* out of memory */
+    WLR_ERR_NUMERIC  /* the computation cannot give a finite answer */
+} wlr_status;
+
+#define WLR_ERROR_MAX 512
+typedef struct {
+    char message[WLR_ERROR_MAX];
+} wlr_error;
+
+/* ---------------------------------------------------------------- datasets */
+
+/*
+ * A two-class dataset, laid out by column ("structure of arrays") so that the
+ * training loops read each feature as one contiguous stream:
+ *   feature j of row i is x[j * n_rows + i].
+ */
+typedef struct {
+    size_t n_rows;
+    size_t n_features;
+    double *x;       /* n_features * n_rows values, column by column */
+    uint8_t *y;      /* n_rows labels, 0 or 1 */
+    double *weight;  /* n_rows per-row weights s_i, or NULL for all 1 */
+    char **names;    /* n_features feature names, or NULL for x1..xD */
+} wlr_dataset;
+
+/* Allocates an n_rows x n_features dataset (x and y zeroed, no weights, no
+ * names). */
+wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
+                             wlr_error *err);
+/* Frees everything a dataset owns and zeroes it; safe on a zeroed dataset. */
+void wlr_dataset_free(wlr_dataset *d);
+/* counts[k] = number of rows with label k. */
+void wlr_class_counts(const wlr_dataset *d, size_t counts[2]);
+/* The name of feature j: d->names[j], or "x<j+1>" written into buf. */
+const char *wlr_feature_name(const wlr_dataset *d, size_t j, char *buf,
+                             size_t cap);
+
+/* FNV-1a 64-bit hash of bytes, continuing from h (start with WLR_FNV_OFFSET).
+ * Used to check generated data against scikit-learn's without shipping it. */
+#define WLR_FNV_OFFSET 0xcbf29ce484222325ULL
+uint64_t wlr_fnv1a64(uint64_t h, const void *bytes, size_t n);
+/* Hash of X as scikit-learn holds it: float64 little-endian, row-major. */
+uint64_t wlr_hash_x(const wlr_dataset *d);
+/* Hash of y as one byte per label. */
+uint64_t wlr_hash_y(const wlr_dataset *d);
+
+/* ----------------------------------------------- random numbers (rng.c) */
+
+/*
+ * numpy's legacy RandomState: MT19937 plus the legacy Box-Muller gaussian,
+ * bit for bit, so that wlr generates and splits data exactly as scikit-learn.
+ */
+typedef struct {
+    uint32_t mt[624];
+    int pos;
+    int has_gauss;   /* the polar method makes two normals; one is cached */
+    double gauss;
+} wlr_rng;
+
+void wlr_rng_seed(wlr_rng *r, uint32_t seed);
+uint32_t wlr_rng_u32(wlr_rng *r);
+double wlr_rng_double(wlr_rng *r);              /* [0, 1), 53 bits */
+double wlr_rng_normal(wlr_rng *r);              /* standard normal */
+uint64_t wlr_rng_interval(wlr_rng *r, uint64_t max); /* uniform 0..max */
+uint64_t wlr_rng_randint(wlr_rng *r, uint64_t n);    /* uniform 0..n-1 */
+void wlr_rng_shuffle(wlr_rng *r, size_t *a, size_t n);
+void wlr_rng_permutation(wlr_rng *r, size_t *a, size_t n); /* shuffled 0..n-1 */
+
+/* ---------------------------------------- data generation (generate.c) */
+
+/* scikit-learn's make_classification for two classes (hypercube, no shift,
+ * no scale, shuffled). Defaults are the rare-event tutorial's. */
+typedef struct {
+    size_t n_samples;          /* 100000 */
+    size_t n_features;         /* 2 */
+    size_t n_informative;      /* 2 */
+    size_t n_redundant;        /* 0 */
+    size_t n_repeated;         /* 0 */
+    size_t n_clusters_per_class; /* 1 */
+    double weights[2];         /* 0.995, 0.005 (one given: second = 1 - first) */
+    double flip_y;             /* 0.01 */
+    double class_sep;          /* 0.5 */
+    uint32_t seed;             /* 0 */
+} wlr_gen_params;
+
+void wlr_gen_defaults(wlr_gen_params *p);
+/* Rejects what scikit-learn rejects and what makes no sense. */
+wlr_status wlr_gen_check(const wlr_gen_params *p, wlr_error *err);
+wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
+                        wlr_error *err);
+
+/* ------------------------------------------------- splitting (split.c) */
+
+/*
+ * train_test_split(test_size, random_state=seed) exactly: n_test =
+ * ceil(test_size * n); perm = RandomState(seed).permutation(n); the test rows
+ * are perm[0 .. n_test-1] and the train rows the rest, in that order.
+ * With stratify != 0, each class is split on its own (see split.c) so that
+ * each part holds each class's share to within one row.
+ */
+wlr_status wlr_split(const wlr_dataset *all, double test_size, uint32_t seed,
+                     int stratify, wlr_dataset *train, wlr_dataset *test,
+                     wlr_error *err);
+/* The rows of `src` listed in idx[0..n-1], in that order. */
+wlr_status wlr_dataset_take(const wlr_dataset *src, const size_t *idx,
+                            size_t n, wlr_dataset *out, wlr_error *err);
+
+/* ------------------------------------------- reading and writing (io.c) */
+
+typedef struct {
+    const char *label;     /* label column: name or 1-based index; NULL = last */
+    const char *positive;  /* the label value that means class 1; NULL = labels
+                              must be 0 and 1 */
+    const char *weight;    /* per-row weight column (name or index), or NULL */
+    int header;            /* 1 = first line is a header, 0 = none, -1 = guess
+                              (a header iff the first line has a non-number) */
+} wlr_csv_options;
+
+void wlr_csv_defaults(wlr_csv_options *o);
+wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
+                        wlr_dataset *out, wlr_error *err);
+/* X from a 2-D C-order float64/float32 .npy; y from a 1-D .npy of integers,
+ * bools or 0/1 floats. */
+wlr_status wlr_read_npy(const char *x_path, const char *y_path,
+                        wlr_dataset *out, wlr_error *err);
+
+/* Writes "x1,...,xD,y" and one line a row; every double is printed with the
+ * fewest digits that strtod reads back as the same double. */
+wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err);
+wlr_status wlr_write_npy(FILE *fx, FILE *fy, const wlr_dataset *d,
+                         wlr_error *err);
+/* Shortest decimal that round-trips through strtod; returns its length. */
+int wlr_format_double(char *buf, size_t cap, double v);
+
+/* Output written atomically: wlr_out_open makes PATH.tmp.XXXXXX beside PATH,
+ * wlr_out_commit flushes, closes and renames it over PATH, wlr_out_abort
+ * closes and removes it. A reader of PATH sees the old file or the new one,
+ * never half of one. */
+typedef struct {
+    FILE *f;
+    char *path;
+    char *tmp;
+} wlr_out;
+
+wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err);
+wlr_status wlr_out_commit(wlr_out *o, wlr_error *err);
+void wlr_out_abort(wlr_out *o);
+
+/* -------------------------------------------- class weights (weights.c) */
+
+/* "Balanced" weights c_j = N / (2 N_j), from the rows of d (scikit-learn's
+ * compute_class_weight('balanced')). The mean weight per row is then 1. */
+wlr_status wlr_class_weights_balanced(const wlr_dataset *d, double cw[2],
+                                      wlr_error *err);
+/* Parses "none", "balanced" (needs d) or "W0:W1". */
+wlr_status wlr_class_weights_parse(const char *spec, const wlr_dataset *d,
+                                   double cw[2], wlr_error *err);
+
+/* ------------------------------------------------- training (train.c) */
+
+typedef enum { WLR_SOLVER_GD = 0, WLR_SOLVER_NEWTON } wlr_solver;
+typedef enum { WLR_OPT_SGD = 0, WLR_OPT_MOMENTUM, WLR_OPT_ADAM } wlr_optimizer;
+
+typedef struct {
+    double class_weight[2];  /* c_0, c_1 */
+    double l2;               /* L2 penalty on w (not b) */
+    wlr_solver solver;
+    /* batched gradient descent */
+    wlr_optimizer optimizer;
+    size_t batch_size;       /* rows per step; 0 = the whole training set */
+    int epochs;
+    double lr;               /* initial learning rate */
+    uint32_t shuffle_seed;   /* rows are reshuffled every epoch from this */
+    int standardize;         /* train on (x - mean) / sd, report original scale */
+    /* Newton */
+    double tol;              /* stop when the gradient's max-norm is below */
+    int max_iter;
+} wlr_train_options;
+
+typedef struct {
+    size_t n_features;
+    double *coef;        /* w, on the original feature scale */
+    double intercept;    /* b */
+} wlr_model;
+
+typedef struct {
+    int iterations;      /* epochs (GD) or Newton steps */
+    double loss;         /* L at the returned parameters, on the training rows */
+    double grad_norm;    /* max-norm of the gradient there */
+    double seconds;      /* wall time of the fit alone */
+    double *loss_per_epoch; /* iterations values (GD only, else NULL); owned */
+    int converged;       /* Newton: tolerance reached */
+} wlr_train_info;
+
+void wlr_train_defaults(wlr_train_options *o);
+wlr_status wlr_train_check(const wlr_train_options *o, wlr_error *err);
+wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
+                     wlr_model *m, wlr_train_info *info, wlr_error *err);
+void wlr_model_free(wlr_model *m);
+void wlr_train_info_free(wlr_train_info *info);
+
+/* L(w, b) on d, and (if grad != NULL) its gradient: grad[0..D-1] for w,
+ * grad[D] for b. The plain reference computation, one libm exp per row. */
+double wlr_loss(const wlr_dataset *d, const double cw[2], double l2,
+                const wlr_model *m, double *grad);
+/* p_i = sigma(w . x_i + b) for every row of d. */
+void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
+
+/* ---------------------------------------------------- metrics (metrics.c) */
+
+/* Everything scikit-learn reports for a binary problem at one threshold.
+ * Class 1 is predicted iff score > threshold. Ratios that are 0/0 are 0, as
+ * with zero_division=0. */
+typedef struct {
+    double threshold;
+    size_t confusion[2][2];      /* [true][predicted]: tn fp / fn tp */
+    size_t support[2];
+    double precision[2], recall[2], f1[2];
+    double accuracy;
+    double roc_auc;              /* Mann-Whitney U / (n0 n1), ties count 1/2 */
+    double average_precision;    /* sum_k (R_k - R_{k-1}) P_k, no interpolation */
+    double log_loss;             /* scores clipped to [1e-15, 1 - 1e-15] */
+    double balanced_accuracy;
+    double mcc;                  /* Matthews correlation coefficient */
+} wlr_metrics;
+
+/* Fails if both classes are not present (ROC AUC is then undefined) or a
+ * score is not a finite number in [0, 1]. */
+wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
+                        double threshold, wlr_metrics *m, wlr_error *err);
+/* scikit-learn's classification_report text, character for character, with
+ * `digits` decimals. Returns the length it needs (like snprintf). */
+int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
+                              size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* WLR_H */

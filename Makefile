@@ -17,8 +17,10 @@ TEST_SRC := $(wildcard tests/test_*.c)
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test run sanitize clean
+.PHONY: all test run bench sanitize clean
 all: $(BUILD)/wlr $(BUILD)/libwlr.a
 
 $(BUILD)/obj/%.o: src/%.c include/wlr.h $(wildcard src/*.h) | $(BUILD)/obj
@@ -33,7 +35,10 @@ $(BUILD)/wlr: $(CLI_OBJ) $(BUILD)/libwlr.a
 $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libwlr.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libwlr.a $(LDLIBS) -o $@
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libwlr.a | $(BUILD)/bench
+	$(CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libwlr.a $(LDLIBS) -o $@
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/bench:
 	mkdir -p $@
 
 # Every unit test binary, then the command-line tests; the last line is the
@@ -43,6 +48,10 @@ test: all $(TESTS)
 
 run: $(BUILD)/wlr
 	./$(BUILD)/wlr experiment
+
+# Speed measurements (not tests): see bench/README.md.
+bench: all $(BENCHES)
+	@sh bench/run.sh $(BUILD)
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

@@ -223,6 +223,14 @@ wlr_status wlr_class_weights_parse(const char *spec, const wlr_dataset *d,
 
 /* ------------------------------------------------- training (train.c) */
 
+/* Default L2 penalty: small enough to leave the tutorial's optimum almost
+ * where the unpenalised one is, large enough to keep separable data finite. */
+#define WLR_DEFAULT_L2 1e-4
+/* Default initial learning rate of gradient descent (see train.c). */
+#define WLR_DEFAULT_LR 0.5
+/* Default Newton tolerance on the gradient's largest component. */
+#define WLR_DEFAULT_TOL 1e-10
+
 typedef enum { WLR_SOLVER_GD = 0, WLR_SOLVER_NEWTON } wlr_solver;
 typedef enum { WLR_OPT_SGD = 0, WLR_OPT_MOMENTUM, WLR_OPT_ADAM } wlr_optimizer;
 
@@ -234,7 +242,8 @@ typedef struct {
     wlr_optimizer optimizer;
     size_t batch_size;       /* rows per step; 0 = the whole training set */
     int epochs;
-    double lr;               /* initial learning rate */
+    double lr;               /* initial learning rate, per unit of mean row
+                                weight; falls linearly to 1 % of it */
     uint32_t shuffle_seed;   /* rows are reshuffled every epoch from this */
     int standardize;         /* train on (x - mean) / sd, report original scale */
     /* Newton */
@@ -268,6 +277,9 @@ void wlr_train_info_free(wlr_train_info *info);
  * grad[D] for b. The plain reference computation, one libm exp per row. */
 double wlr_loss(const wlr_dataset *d, const double cw[2], double l2,
                 const wlr_model *m, double *grad);
+/* sigma(z) = 1 / (1 + e^-z) and log(1 + e^z), finite for every finite z. */
+double wlr_sigmoid(double z);
+double wlr_softplus(double z);
 /* p_i = sigma(w . x_i + b) for every row of d. */
 void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
 

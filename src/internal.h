@@ -13,4 +13,31 @@ __attribute__((format(printf, 3, 4)))
 #endif
 wlr_status wlr_fail(wlr_error *err, wlr_status code, const char *fmt, ...);
 
+/* Feature scaling for training: x' = (x - mu) / sd (mu = 0, sd = 1 when not
+ * standardising). The parameters being trained, theta = (w'_1..w'_D, b'),
+ * live on the scaled features. See train.c. */
+typedef struct {
+    size_t n;     /* number of features */
+    double *mu;
+    double *sd;
+} wlr_scaling;
+
+wlr_status wlr_scaling_init(wlr_scaling *s, const wlr_dataset *d,
+                            int standardize, wlr_error *err);
+void wlr_scaling_free(wlr_scaling *s);
+void wlr_scaling_unscale(const wlr_scaling *s, const double *theta, double *a,
+                         double *c);
+void wlr_scaling_grad(const wlr_scaling *s, double *g);
+double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
+                       const double cw[2], double l2, const double *theta,
+                       double *a);
+
+/* Newton's method from theta (newton.c). */
+wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
+                      const wlr_scaling *s, double *theta, wlr_train_info *info,
+                      wlr_error *err);
+
+/* Monotonic wall clock, in seconds. */
+double wlr_now(void);
+
 #endif

@@ -1,0 +1,203 @@
+/*
+ * split.c - train/test splits, and copying chosen rows out of a dataset.
+ *
+ * PLAIN SPLIT: scikit-learn's train_test_split(test_size=t, random_state=s),
+ * bit for bit:
+ *   n_test = ceil(t * n), n_train = n - n_test,
+ *   perm   = RandomState(s).permutation(n),
+ *   test   = rows perm[0 .. n_test-1], train = rows perm[n_test .. n-1],
+ * each part in that order.
+ *
+ * STRATIFIED SPLIT (wlr's own design; scikit-learn's differs):
+ *   1. The part sizes are the plain split's: n_test = ceil(t * n).
+ *   2. Class 1 (n_1 rows) gets t_1 = round(n_1 * n_test / n) test rows, the
+ *      exact share rounded half up, computed in exact integer arithmetic;
+ *      class 0 gets the rest, t_0 = n_test - t_1.
+ *   3. perm = RandomState(s).permutation(n), the plain split's permutation.
+ *      Walking it in order, a row of class k goes to the test part while
+ *      fewer than t_k of its class are there, and to the train part after.
+ *      Both parts keep the permutation's order.
+ * Why this meets "each class's share within one row": the exact test share
+ * of class k is q_k = n_k * n_test / n. |t_1 - q_1| <= 1/2 by rounding, and
+ * t_0 - q_0 = (n_test - t_1) - (n_test - q_1) = q_1 - t_1, so class 0 is as
+ * close; the train part holds n_k - t_k against an exact n_k - q_k, the same
+ * error. (t_k <= n_k follows: q_k <= n_k and the error is at most 1/2.)
+ * The rows each class sends to the test part are its first t_k in a uniform
+ * random permutation, hence a uniform random subset; one permutation serves
+ * both classes, so the split is a pure function of (data labels, t, s).
+ */
+#include "wlr.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ take rows */
+
+/* A copy of a C string, or NULL for NULL; *ok = 0 if memory ran out. */
+static char *copy_string(const char *s, int *ok)
+{
+    if (!s) return NULL;
+    size_t len = strlen(s) + 1;
+    char *c = malloc(len);
+    if (!c) *ok = 0;
+    else memcpy(c, s, len);
+    return c;
+}
+
+/* The per-row weights and feature names that go with the chosen rows. */
+static wlr_status take_extras(const wlr_dataset *src, const size_t *idx,
+                              size_t n, wlr_dataset *out, wlr_error *err)
+{
+    if (src->weight) {
+        out->weight = malloc((n + 1) * sizeof *out->weight);
+        if (!out->weight) goto nomem;
+        for (size_t k = 0; k < n; k++) out->weight[k] = src->weight[idx[k]];
+    }
+    if (src->names) {
+        int ok = 1;
+        out->names = calloc(src->n_features + 1, sizeof *out->names);
+        if (!out->names) goto nomem;
+        for (size_t j = 0; j < src->n_features; j++)
+            out->names[j] = copy_string(src->names[j], &ok);
+        if (!ok) goto nomem;
+    }
+    return WLR_OK;
+nomem:
+    return wlr_fail(err, WLR_ERR_NOMEM, "dataset: out of memory copying "
+                    "%zu rows", n);
+}
+
+wlr_status wlr_dataset_take(const wlr_dataset *src, const size_t *idx,
+                            size_t n, wlr_dataset *out, wlr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t k = 0; k < n; k++)
+        if (idx[k] >= src->n_rows)
+            return wlr_fail(err, WLR_ERR_ARG, "idx: idx[%zu] = %zu is not a "
+                            "row of a dataset of %zu rows", k, idx[k],
+                            src->n_rows);
+    wlr_status st = wlr_dataset_alloc(out, n, src->n_features, err);
+    if (st) return st;
+    /* Column by column: each output column is one sequential stream. */
+    for (size_t j = 0; j < src->n_features; j++) {
+        const double *from = src->x + j * src->n_rows;
+        double *to = out->x + j * n;
+        for (size_t k = 0; k < n; k++) to[k] = from[idx[k]];
+    }
+    for (size_t k = 0; k < n; k++) out->y[k] = src->y[idx[k]];
+    st = take_extras(src, idx, n, out, err);
+    if (st) wlr_dataset_free(out);
+    return st;
+}
+
+/* ----------------------------------------------------------- the split */
+
+/*
+ * round(a * b / c) with halves rounded up, exactly, for a, b <= c: the
+ * 128-bit product (from 32-bit halves) divided by long division one bit at
+ * a time. (a * b overflows 64 bits once the data has more than 2^32 rows.)
+ */
+static uint64_t mul_div_round(uint64_t a, uint64_t b, uint64_t c)
+{
+    const uint64_t low32 = 0xffffffffULL;
+    uint64_t p0 = (a & low32) * (b & low32), p1 = (a & low32) * (b >> 32);
+    uint64_t p2 = (a >> 32) * (b & low32), p3 = (a >> 32) * (b >> 32);
+    uint64_t mid = (p0 >> 32) + (p1 & low32) + (p2 & low32);
+    uint64_t lo = (p0 & low32) | (mid << 32);
+    uint64_t hi = p3 + (p1 >> 32) + (p2 >> 32) + (mid >> 32);
+
+    uint64_t q = 0, r = 0;    /* quotient <= a, so 64 bits hold it */
+    for (int bit = 127; bit >= 0; bit--) {
+        uint64_t next = bit >= 64 ? (hi >> (bit - 64)) & 1 : (lo >> bit) & 1;
+        uint64_t carry = r >> 63;           /* r << 1 would drop this bit */
+        r = (r << 1) | next;
+        q <<= 1;
+        if (carry || r >= c) {
+            r -= c;
+            q |= 1;
+        }
+    }
+    if (r >= c - r) q++;                    /* remainder >= c/2: round up */
+    return q;
+}
+
+/* The rows of each part, test first: order[0 .. n_test-1] then the train
+ * rows. Stratified as described at the top of this file. */
+static void stratify_order(const wlr_dataset *all, const size_t *perm,
+                           size_t n_test, size_t *order)
+{
+    size_t counts[2];
+    wlr_class_counts(all, counts);
+    size_t want[2];
+    want[1] = (size_t)mul_div_round(counts[1], n_test, all->n_rows);
+    want[0] = n_test - want[1];
+    size_t taken[2] = {0, 0}, n_in_test = 0, n_in_train = 0;
+    for (size_t p = 0; p < all->n_rows; p++) {
+        size_t row = perm[p];
+        int k = all->y[row] != 0;
+        if (taken[k] < want[k]) {
+            taken[k]++;
+            order[n_in_test++] = row;
+        } else {
+            order[n_test + n_in_train++] = row;
+        }
+    }
+}
+
+/* n_test = ceil(test_size * n), refusing sizes that leave a part empty. */
+static wlr_status test_rows(double test_size, size_t n, size_t *n_test,
+                            wlr_error *err)
+{
+    if (!(test_size > 0.0 && test_size < 1.0))   /* also catches NaN */
+        return wlr_fail(err, WLR_ERR_ARG, "test_size: %g is not in (0, 1)",
+                        test_size);
+    double t = ceil(test_size * (double)n);
+    if (n == 0 || t < 1.0)
+        return wlr_fail(err, WLR_ERR_ARG, "test_size: %g of %zu rows leaves "
+                        "the test part empty", test_size, n);
+    if (t >= (double)n)
+        return wlr_fail(err, WLR_ERR_ARG, "test_size: %g of %zu rows leaves "
+                        "the train part empty", test_size, n);
+    *n_test = (size_t)t;
+    return WLR_OK;
+}
+
+wlr_status wlr_split(const wlr_dataset *all, double test_size, uint32_t seed,
+                     int stratify, wlr_dataset *train, wlr_dataset *test,
+                     wlr_error *err)
+{
+    memset(train, 0, sizeof *train);
+    memset(test, 0, sizeof *test);
+    size_t n = all->n_rows, n_test = 0;
+    wlr_status st = test_rows(test_size, n, &n_test, err);
+    if (st) return st;
+
+    size_t *perm = malloc(n * sizeof *perm);
+    size_t *order = stratify ? malloc(n * sizeof *order) : NULL;
+    if (!perm || (stratify && !order)) {
+        free(perm);
+        free(order);
+        return wlr_fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
+                        "permutation of %zu rows", n);
+    }
+    wlr_rng rng;
+    wlr_rng_seed(&rng, seed);
+    wlr_rng_permutation(&rng, perm, n);
+    const size_t *rows = perm;
+    if (stratify) {
+        stratify_order(all, perm, n_test, order);
+        rows = order;
+    }
+
+    st = wlr_dataset_take(all, rows, n_test, test, err);
+    if (!st) st = wlr_dataset_take(all, rows + n_test, n - n_test, train, err);
+    if (st) {
+        wlr_dataset_free(train);
+        wlr_dataset_free(test);
+    }
+    free(perm);
+    free(order);
+    return st;
+}

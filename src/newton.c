@@ -5,7 +5,8 @@
  * With x~_i = (x'_i, 1) the (scaled) features plus the intercept's 1:
  *   gradient  g = (1/N) sum_i c_i (p_i - y_i) x~_i          + l2 (w', 0)
  *   Hessian   H = (1/N) sum_i c_i p_i (1 - p_i) x~_i x~_i^T  + l2 diag(1,..,1, 0)
- * and each step solves H delta = g by Cholesky and moves theta -= t delta,
+ * and each step solves H delta = g (through H's eigendecomposition, so a
+ * singular H from collinear columns is handled) and moves theta -= t delta,
  * with t halved from 1 until the loss falls enough (Armijo's rule), which
  * keeps Newton safe far from the optimum. Near it convergence is quadratic:
  * a handful of steps take the gradient from 1e-2 to 1e-12.
@@ -20,9 +21,16 @@
 #define ARMIJO 1e-4
 /* Halvings of the step before the line search gives up (2^-60 ~ 1e-18). */
 #define MAX_HALVINGS 60
-/* Added to the Hessian's diagonal, growing tenfold, when it is not
- * numerically positive definite (separable data without l2). */
-#define RIDGE_START 1e-10
+/* Eigenvalues below PINV_RCOND * the largest count as zero: exactly
+ * collinear columns give eigenvalues near 1e-16 relative, real curvature is
+ * far above 1e-11. */
+#define PINV_RCOND 1e-11
+/* Jacobi sweeps are quadratically convergent; 50 is never reached. */
+#define JACOBI_SWEEPS 50
+/* Below this predicted decrease, relative to L, the loss cannot be computed
+ * precisely enough to judge a step (summing N terms loses ~N ulps), so the
+ * full Newton step is taken: near the optimum it is the right one. */
+#define TRUST_NEWTON 1e-12
 
 /* g and H on the scaled parameters theta, at the original-scale (a, c). */
 static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
@@ -63,34 +71,72 @@ static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
     }
 }
 
-/* Solves (H + ridge I) x = b by Cholesky (H symmetric, P x P), in place of b.
- * Returns 0 if H + ridge I is not positive definite. */
-static int cholesky_solve(const double *H, size_t P, double ridge, double *L,
-                          double *b)
+/* Symmetric eigendecomposition H = V diag(lambda) V^T by cyclic Jacobi
+ * rotations: each rotation zeroes one off-diagonal pair; sweeps repeat until
+ * the off-diagonal mass is negligible. On return A's diagonal holds lambda
+ * and V's columns the eigenvectors. P is small (features + 1). */
+static void jacobi_eigen(double *A, size_t P, double *V)
 {
-    /* H = L L^T, L lower triangular */
-    for (size_t j = 0; j < P; j++) {
-        for (size_t k = 0; k <= j; k++) {
-            double sum = H[j * P + k] + (j == k ? ridge : 0.0);
-            for (size_t m = 0; m < k; m++) sum -= L[j * P + m] * L[k * P + m];
-            if (j == k) {
-                if (!(sum > 0)) return 0;
-                L[j * P + j] = sqrt(sum);
-            } else {
-                L[j * P + k] = sum / L[k * P + k];
-            }
+    for (size_t j = 0; j < P; j++)
+        for (size_t k = 0; k < P; k++) V[j * P + k] = j == k;
+    for (int sweep = 0; sweep < JACOBI_SWEEPS; sweep++) {
+        double off = 0, diag = 0;
+        for (size_t j = 0; j < P; j++) {
+            diag += A[j * P + j] * A[j * P + j];
+            for (size_t k = j + 1; k < P; k++) off += A[j * P + k] * A[j * P + k];
         }
+        if (off <= 1e-30 * diag) break;
+        for (size_t p = 0; p < P; p++)
+            for (size_t q = p + 1; q < P; q++) {
+                double apq = A[p * P + q];
+                if (apq == 0) continue;
+                /* the angle that zeroes A[p][q]: tan(2 phi) = 2 apq / (aqq - app) */
+                double theta = (A[q * P + q] - A[p * P + p]) / (2 * apq);
+                double t = (theta >= 0 ? 1.0 : -1.0) /
+                           (fabs(theta) + sqrt(theta * theta + 1));
+                double c = 1 / sqrt(t * t + 1), s = t * c;
+                for (size_t k = 0; k < P; k++) { /* columns p, q of A */
+                    double akp = A[k * P + p], akq = A[k * P + q];
+                    A[k * P + p] = c * akp - s * akq;
+                    A[k * P + q] = s * akp + c * akq;
+                }
+                for (size_t k = 0; k < P; k++) { /* rows p, q of A */
+                    double apk = A[p * P + k], aqk = A[q * P + k];
+                    A[p * P + k] = c * apk - s * aqk;
+                    A[q * P + k] = s * apk + c * aqk;
+                }
+                for (size_t k = 0; k < P; k++) { /* V = V J */
+                    double vkp = V[k * P + p], vkq = V[k * P + q];
+                    V[k * P + p] = c * vkp - s * vkq;
+                    V[k * P + q] = s * vkp + c * vkq;
+                }
+            }
     }
-    /* L u = b, then L^T x = u */
+}
+
+/* delta = H^+ g, the minimum-norm solution of H delta = g: in the
+ * eigenbasis, divide by every eigenvalue above PINV_RCOND * the largest and
+ * drop the rest. With collinear features (a repeated or redundant column)
+ * and no l2, H is singular and the optimum is a whole line of models; these
+ * steps never leave the span of the data, so Newton ends at the model of
+ * smallest norm on it, the one scikit-learn's lbfgs (started from 0) finds. */
+static void pinv_solve(const double *H, size_t P, double *A, double *V,
+                       double *tmp, const double *g, double *delta)
+{
+    memcpy(A, H, P * P * sizeof *A);
+    jacobi_eigen(A, P, V);
+    double lmax = 0;
+    for (size_t k = 0; k < P; k++) lmax = fmax(lmax, fabs(A[k * P + k]));
+    for (size_t k = 0; k < P; k++) { /* tmp = diag(1/lambda)+ V^T g */
+        double dot = 0, lambda = A[k * P + k];
+        for (size_t j = 0; j < P; j++) dot += V[j * P + k] * g[j];
+        tmp[k] = lambda > PINV_RCOND * lmax ? dot / lambda : 0.0;
+    }
     for (size_t j = 0; j < P; j++) {
-        for (size_t m = 0; m < j; m++) b[j] -= L[j * P + m] * b[m];
-        b[j] /= L[j * P + j];
+        double sum = 0;
+        for (size_t k = 0; k < P; k++) sum += V[j * P + k] * tmp[k];
+        delta[j] = sum;
     }
-    for (size_t j = P; j-- > 0;) {
-        for (size_t m = j + 1; m < P; m++) b[j] -= L[m * P + j] * b[m];
-        b[j] /= L[j * P + j];
-    }
-    return 1;
 }
 
 static double max_abs(const double *v, size_t n)
@@ -105,10 +151,11 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       wlr_error *err)
 {
     size_t D = d->n_features, P = D + 1;
-    double *mem = calloc(P * P * 2 + P * 5, sizeof *mem);
+    double *mem = calloc(P * P * 3 + P * 6, sizeof *mem);
     if (!mem) return wlr_fail(err, WLR_ERR_NOMEM, "newton: out of memory");
-    double *H = mem, *L = H + P * P, *g = L + P * P, *delta = g + P,
-           *trial = delta + P, *a = trial + P, *xt = a + P;
+    double *H = mem, *A = H + P * P, *V = A + P * P, *g = V + P * P,
+           *delta = g + P, *trial = delta + P, *a = trial + P, *xt = a + P,
+           *tmp = xt + P;
     const double *cw = o->class_weight;
 
     double c, loss = wlr_scaled_loss(d, s, cw, o->l2, theta, a);
@@ -120,27 +167,17 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
             info->converged = 1;
             break;
         }
-        /* delta = H^-1 g, with a growing ridge if H is singular */
-        double ridge = 0;
-        for (;;) {
-            memcpy(delta, g, P * sizeof *g);
-            if (cholesky_solve(H, P, ridge, L, delta)) break;
-            ridge = ridge == 0 ? RIDGE_START : ridge * 10;
-            if (ridge > 1e10) {
-                free(mem);
-                return wlr_fail(err, WLR_ERR_NUMERIC, "newton: the Hessian is "
-                                "not positive definite at step %d", it + 1);
-            }
-        }
+        pinv_solve(H, P, A, V, tmp, g, delta);
         double slope = 0;
         for (size_t j = 0; j < P; j++) slope += g[j] * delta[j];
-        /* backtracking: t = 1, 1/2, 1/4, ... until Armijo holds */
+        /* backtracking: t = 1, 1/2, 1/4, ... until Armijo holds, unless the
+         * predicted decrease slope/2 is below what L's rounding can show */
         double t = 1, trial_loss = loss;
-        int accepted = 0;
+        int accepted = 0, trust = slope < TRUST_NEWTON * fabs(loss);
         for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
             for (size_t j = 0; j < P; j++) trial[j] = theta[j] - t * delta[j];
             trial_loss = wlr_scaled_loss(d, s, cw, o->l2, trial, a);
-            if (trial_loss <= loss - ARMIJO * t * slope) {
+            if (trust || trial_loss <= loss - ARMIJO * t * slope) {
                 accepted = 1;
                 break;
             }

@@ -1,0 +1,639 @@
+/*
+ * test_csv.c - tests src/csv.c: the decimal parser against strtod (bit for
+ * bit, on random and tricky input), the shortest round-trip formatter,
+ * CSV round trips, the reader's options, and every error message.
+ *
+ * Test files are written to a fresh directory under /tmp and removed.
+ */
+#include "wlr.h"
+#include "check.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Internal to csv.c (no header declares it): the decimal parser. */
+char *wlr_csv_parse_number(char *p, char *end, double *out);
+
+static char tmpdir[64];
+
+/* splitmix64: a tiny deterministic generator for test data. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t next_u64(void)
+{
+    uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t bits_of(double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+static double from_bits(uint64_t u)
+{
+    double d;
+    memcpy(&d, &u, sizeof d);
+    return d;
+}
+
+/* Parses s with both parsers; returns 1 if they agree on the value's bits
+ * and on where the number ends. */
+static int agrees(const char *s)
+{
+    char buf[2048];
+    size_t n = strlen(s);
+    if (n >= sizeof buf) return 0;
+    memcpy(buf, s, n + 1);
+    char *stop;
+    double want = strtod(s, &stop);
+    double got = 0;
+    char *end = wlr_csv_parse_number(buf, buf + n, &got);
+    if (!end) return stop == s; /* both found no number */
+    if (end - buf != stop - s) return 0;
+    return bits_of(got) == bits_of(want);
+}
+
+static int n_mismatch;
+static void expect_agrees(const char *s)
+{
+    if (!agrees(s) && n_mismatch++ < 10) {
+        char buf[2048];
+        double got = 0;
+        snprintf(buf, sizeof buf, "%s", s);
+        wlr_csv_parse_number(buf, buf + strlen(buf), &got);
+        CHECK(0, "parse \"%s\": got %a, strtod %a", s, got, strtod(s, NULL));
+    }
+}
+
+static void test_parse_tricky(void)
+{
+    static const char *cases[] = {
+        "0", "-0", "+0", "0.0", "-0.0", "00000", "0e0", "0e-999", "-0e999",
+        "1", "-1", "+1", "1.", ".5", "-.5", "+.5", "1.5", "007", "0.007",
+        "1e10", "1E10", "1e+10", "1e-10", "1.5e300", "1.5e-300",
+        "123456789012345678", "1234567890123456789", "12345678901234567890",
+        "123456789012345678901234567890", "0.1", "0.2", "0.3", "3.14159",
+        "9007199254740992", "9007199254740993", "9007199254740994",
+        "9007199254740995", "9007199254740993e3", "9007199254740993e-3",
+        "18014398509481985", "18014398509481987", "4503599627370497.5",
+        "1.7976931348623157e308", "1.7976931348623158e308",
+        "1.7976931348623159e308", "1.8e308", "1e309", "-1e309",
+        "2.2250738585072014e-308", "2.2250738585072011e-308",
+        "2.2250738585072012e-308", "4.9406564584124654e-324", "5e-324",
+        "2.4703282292062327e-324", "2.4703282292062328e-324", "1e-324",
+        "1e-400", "1e-342", "1e-343", "1e308", "1e22", "1e23", "1e-22",
+        "1e-23", "8.98846567431158e307", "0.000000000000000000000000001",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124",
+        "1.00000000000000011102230246251565404236316680908203126",
+        "7.2057594037927933e16", "3.0517578125e-05", "1.2364966060660394",
+        "0.579271536192912", "-1.2364966060660394e-17",
+        "9999999999999999999", "99999999999999999999", "1e", "1e+", "1e-",
+        "1ex", "1.5x", "--1", "+-1", "-", "+", ".", "e5", "-e5", "1..2",
+        "1.2.3", "1,5",
+        "123456789012345678901234567890e-40", "1e2147483648",
+        "1e-2147483649", "0.00000000000000000000000000000000000001e38",
+    };
+    n_mismatch = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) expect_agrees(cases[i]);
+    /* By design only decimals: hex is read up to the x, and words are no
+     * number (the CSV reader reports inf and nan as not finite itself). */
+    char hex[] = "0x10", inf[] = "inf", nan[] = "nan";
+    double v = 1;
+    CHECK(wlr_csv_parse_number(hex, hex + 4, &v) == hex + 1 && v == 0, "0x10");
+    CHECK(wlr_csv_parse_number(inf, inf + 3, &v) == NULL, "inf");
+    CHECK(wlr_csv_parse_number(nan, nan + 3, &v) == NULL, "nan");
+    /* Long runs of digits and zeros. */
+    char big[1200];
+    memset(big, '9', 800);
+    big[800] = '\0';
+    expect_agrees(big);
+    memcpy(big, "0.", 2);
+    memset(big + 2, '0', 700);
+    strcpy(big + 702, "123e600");
+    expect_agrees(big);
+}
+
+/* Random doubles, printed every way a CSV file might hold them. */
+static void test_parse_random(void)
+{
+    /* Enough to exercise every path; bench-scale runs are in the report. */
+    const int count = 60000;
+    char s[64];
+    n_mismatch = 0;
+    rng_state = 1;
+    for (int i = 0; i < count; i++) {
+        double v;
+        switch (i % 4) {
+        case 0: /* any finite double, any exponent */
+            do v = from_bits(next_u64()); while (!isfinite(v));
+            break;
+        case 1: /* the generated data's typical range */
+            v = ((double)(next_u64() >> 11) / 9007199254740992.0 - 0.5) * 8;
+            break;
+        case 2: /* subnormals */
+            v = from_bits(next_u64() >> 12);
+            break;
+        default: /* integers and short decimals */
+            v = (double)(int64_t)(next_u64() >> 20) / 1000.0;
+            break;
+        }
+        static const char *fmts[] = {"%.17g", "%.15g", "%.16g", "%.17e", "%.21e",
+                                     "%.10g", "%.3e", "%.19g"};
+        for (size_t f = 0; f < sizeof fmts / sizeof *fmts; f++) {
+            snprintf(s, sizeof s, fmts[f], v);
+            expect_agrees(s);
+        }
+        wlr_format_double(s, sizeof s, v);
+        expect_agrees(s);
+        /* Random digit strings with random exponents, signs and zeros. */
+        int nd = 1 + (int)(next_u64() % 22), k = 0;
+        uint64_t r = next_u64();
+        if (r & 1) s[k++] = (r & 2) ? '-' : '+';
+        for (int j = 0; j < nd; j++) {
+            if (j == (int)((r >> 8) % 24)) s[k++] = '.';
+            s[k++] = (char)('0' + next_u64() % 10);
+        }
+        if (r & 4) k += snprintf(s + k, sizeof s - (size_t)k, "e%d",
+                                 (int)((r >> 16) % 700) - 350);
+        s[k] = '\0';
+        expect_agrees(s);
+    }
+}
+
+/* Exact midpoints between neighbouring doubles (ties, decided by the even
+ * rule) and decimals just beside them: the hardest inputs for any fast path.
+ * A midpoint has 54 significant bits, which long double holds exactly where
+ * it has a 64-bit mantissa; printf then gives its exact decimal. */
+static void test_parse_halfway(void)
+{
+#if LDBL_MANT_DIG >= 64
+    char s[256];
+    n_mismatch = 0;
+    rng_state = 2;
+    for (int i = 0; i < 20000; i++) {
+        double v;
+        if (i % 2) do v = from_bits(next_u64() >> 1); while (!isfinite(v) || v == 0);
+        else v = ldexp((double)((next_u64() >> 11) | 1), (int)(next_u64() % 200) - 100 - 52);
+        double up = nextafter(v, INFINITY);
+        if (!isfinite(up)) continue;
+        long double mid = ((long double)v + (long double)up) / 2;
+        static const char *fmts[] = {"%.60Le", "%.18Le", "%.17Le", "%.16Le", "%.40Lg"};
+        for (size_t f = 0; f < sizeof fmts / sizeof *fmts; f++) {
+            snprintf(s, sizeof s, fmts[f], mid);
+            expect_agrees(s);
+        }
+    }
+#endif
+}
+
+/* wlr_format_double: shortest text that reads back as the same bits. */
+static int round_trips_at(double v, int prec)
+{
+    char s[400];
+    snprintf(s, sizeof s, "%.*g", prec, v);
+    return bits_of(strtod(s, NULL)) == bits_of(v);
+}
+
+static void test_format_shortest(void)
+{
+    char s[64];
+    struct { double v; const char *text; } known[] = {
+        {0.0, "0"}, {-0.0, "-0"}, {1.0, "1"}, {-2.5, "-2.5"}, {0.1, "0.1"},
+        {1e23, "1e+23"}, {5e-324, "5e-324"}, {DBL_MAX, "1.7976931348623157e+308"},
+        {DBL_MIN, "2.2250738585072014e-308"}, {1.0 / 3, "0.3333333333333333"},
+        {123456.0, "123456"}, {1e-7, "1e-07"}, {0.30000000000000004, "0.30000000000000004"},
+        {INFINITY, "inf"}, {-INFINITY, "-inf"},
+    };
+    for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
+        int n = wlr_format_double(s, sizeof s, known[i].v);
+        CHECK(strcmp(s, known[i].text) == 0 && n == (int)strlen(s),
+              "format %a: \"%s\", want \"%s\"", known[i].v, s, known[i].text);
+    }
+    /* Truncation behaves like snprintf. */
+    char small[4];
+    int n = wlr_format_double(small, sizeof small, 0.125);
+    CHECK(n == 5 && strcmp(small, "0.1") == 0, "truncated: %d \"%s\"", n, small);
+
+    rng_state = 3;
+    int bad = 0;
+    for (int i = 0; i < 20000 && bad < 5; i++) {
+        double v;
+        if (i % 3 == 0) do v = from_bits(next_u64()); while (!isfinite(v));
+        else if (i % 3 == 1) v = ldexp(1.0, (int)(next_u64() % 2098) - 1074); /* powers of 2 */
+        else v = (double)(next_u64() % 100000) / 1000.0;
+        wlr_format_double(s, sizeof s, v);
+        int ok = bits_of(strtod(s, NULL)) == bits_of(v);
+        /* shortest: no precision below the one used round-trips */
+        int digits = 0;
+        for (const char *c = s; *c && *c != 'e'; c++) digits += *c >= '0' && *c <= '9';
+        /* leading zeros of 0.000ddd are not significant */
+        const char *c = s;
+        while (*c == '-' || *c == '0' || *c == '.') { if (*c == '0') digits--; c++; }
+        for (int p = 1; ok && p < digits; p++)
+            if (round_trips_at(v, p)) ok = 0;
+        if (!ok) {
+            bad++;
+            CHECK(0, "format %a gave \"%s\": not the shortest round trip", v, s);
+        }
+    }
+}
+
+/* ------------------------------------------------------------ files */
+
+static char *path_in_tmp(const char *name)
+{
+    static char paths[8][256];
+    static int k;
+    char *p = paths[k++ % 8];
+    snprintf(p, 256, "%s/%s", tmpdir, name);
+    return p;
+}
+
+static const char *write_file(const char *name, const char *data, size_t len)
+{
+    const char *path = path_in_tmp(name);
+    FILE *f = fopen(path, "wb");
+    if (!f) return path;
+    fwrite(data, 1, len, f);
+    fclose(f);
+    return path;
+}
+
+static const char *write_text(const char *name, const char *text)
+{
+    return write_file(name, text, strlen(text));
+}
+
+/* Reads text as a CSV with options o (NULL = defaults); returns the status
+ * and leaves the dataset in d. */
+static wlr_status read_text(const char *text, const wlr_csv_options *o,
+                            wlr_dataset *d, wlr_error *err)
+{
+    const char *path = write_text("t.csv", text);
+    err->message[0] = '\0';
+    return wlr_read_csv(path, o, d, err);
+}
+
+/* Expects reading text to fail with a message containing each of the given
+ * fragments, and the output to be left empty. */
+static void expect_error(const char *text, const wlr_csv_options *o,
+                         const char *frag1, const char *frag2)
+{
+    wlr_dataset d;
+    wlr_error err;
+    wlr_status st = read_text(text, o, &d, &err);
+    CHECK(st != WLR_OK, "reading %s should fail", text);
+    CHECK(strstr(err.message, frag1) != NULL, "message \"%s\" lacks \"%s\"",
+          err.message, frag1);
+    if (frag2)
+        CHECK(strstr(err.message, frag2) != NULL, "message \"%s\" lacks \"%s\"",
+              err.message, frag2);
+    CHECK(d.x == NULL && d.y == NULL && d.n_rows == 0 && d.names == NULL,
+          "output not emptied after an error");
+    wlr_dataset_free(&d);
+}
+
+static int same_bits(const double *a, const double *b, size_t n)
+{
+    return memcmp(a, b, n * sizeof *a) == 0;
+}
+
+/* A dataset of awkward doubles: every magnitude, subnormals, -0. */
+static void make_dataset(wlr_dataset *d, size_t n, size_t dim, int weights)
+{
+    wlr_error err;
+    wlr_dataset_alloc(d, n, dim, &err);
+    for (size_t k = 0; k < n * dim; k++) {
+        double v;
+        switch (k % 5) {
+        case 0: do v = from_bits(next_u64()); while (!isfinite(v)); break;
+        case 1: v = from_bits(next_u64() >> 12); break; /* subnormal */
+        case 2: v = k % 2 ? -0.0 : 0.0; break;
+        default: v = ((double)(next_u64() >> 11) / 9007199254740992.0 - 0.5) * 6;
+        }
+        d->x[k] = v;
+    }
+    for (size_t i = 0; i < n; i++) d->y[i] = (uint8_t)(next_u64() % 7 == 0);
+    if (weights) {
+        d->weight = malloc(n * sizeof *d->weight);
+        for (size_t i = 0; i < n; i++)
+            d->weight[i] = (double)(1 + next_u64() % 1000) / 7.0;
+    }
+}
+
+static void roundtrip(wlr_dataset *d, const wlr_csv_options *o)
+{
+    const char *path = path_in_tmp("rt.csv");
+    FILE *f = fopen(path, "wb");
+    wlr_error err;
+    CHECK(wlr_write_csv(f, d, &err) == WLR_OK, "write: %s", err.message);
+    fclose(f);
+    wlr_dataset back;
+    wlr_status st = wlr_read_csv(path, o, &back, &err);
+    CHECK(st == WLR_OK, "read back: %s", err.message);
+    if (st) return;
+    CHECK(back.n_rows == d->n_rows && back.n_features == d->n_features,
+          "shape %zu x %zu, want %zu x %zu", back.n_rows, back.n_features,
+          d->n_rows, d->n_features);
+    if (back.n_rows == d->n_rows && back.n_features == d->n_features) {
+        CHECK(same_bits(back.x, d->x, d->n_rows * d->n_features), "x differs");
+        CHECK(memcmp(back.y, d->y, d->n_rows) == 0, "y differs");
+        CHECK((back.weight == NULL) == (d->weight == NULL), "weights lost");
+        if (back.weight && d->weight)
+            CHECK(same_bits(back.weight, d->weight, d->n_rows), "weights differ");
+        for (size_t j = 0; j < d->n_features; j++) {
+            char b1[32], b2[32];
+            const char *n1 = wlr_feature_name(d, j, b1, sizeof b1);
+            const char *n2 = wlr_feature_name(&back, j, b2, sizeof b2);
+            CHECK(strcmp(n1, n2) == 0, "name %zu: \"%s\" back as \"%s\"", j, n1, n2);
+        }
+    }
+    wlr_dataset_free(&back);
+}
+
+static void test_roundtrip(void)
+{
+    wlr_dataset d;
+    rng_state = 4;
+    make_dataset(&d, 3000, 3, 0);
+    roundtrip(&d, NULL);
+    wlr_dataset_free(&d);
+
+    /* names that need quoting, and per-row weights */
+    make_dataset(&d, 500, 4, 1);
+    d.names = calloc(4, sizeof *d.names);
+    const char *names[] = {"a,b", "say \"hi\"", " padded ", "plain"};
+    for (int j = 0; j < 4; j++) d.names[j] = strcpy(malloc(strlen(names[j]) + 1), names[j]);
+    wlr_csv_options o;
+    wlr_csv_defaults(&o);
+    o.weight = "weight";
+    roundtrip(&d, &o);
+    wlr_dataset_free(&d);
+
+    /* one row, one feature */
+    make_dataset(&d, 1, 1, 0);
+    roundtrip(&d, NULL);
+    wlr_dataset_free(&d);
+}
+
+static void test_write_text(void)
+{
+    wlr_dataset d;
+    wlr_error err;
+    wlr_dataset_alloc(&d, 2, 2, &err);
+    double x[] = {0.1, -0.0, 1e300, 2.5}; /* column-major: x1 = 0.1, -0; x2 = 1e300, 2.5 */
+    memcpy(d.x, x, sizeof x);
+    d.y[1] = 1;
+    const char *path = path_in_tmp("w.csv");
+    FILE *f = fopen(path, "wb");
+    CHECK(wlr_write_csv(f, &d, &err) == WLR_OK, "write: %s", err.message);
+    fclose(f);
+    char text[256] = {0};
+    f = fopen(path, "rb");
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    CHECK(strcmp(text, "x1,x2,y\n0.1,1e+300,0\n-0,2.5,1\n") == 0, "wrote \"%s\"", text);
+
+    d.x[2] = NAN;
+    f = fopen(path, "wb");
+    CHECK(wlr_write_csv(f, &d, &err) == WLR_ERR_ARG && strstr(err.message, "row 1, feature 2"),
+          "NaN accepted: %s", err.message);
+    fclose(f);
+    wlr_dataset_free(&d);
+}
+
+/* CRLF, no final newline, blank lines, BOM, spaces, quotes. */
+static void test_read_forms(void)
+{
+    const char *texts[] = {
+        "a,b,y\n1,2,0\n3,4,1\n",
+        "a,b,y\r\n1,2,0\r\n3,4,1\r\n",
+        "a,b,y\n1,2,0\n3,4,1",
+        "a,b,y\r\n1,2,0\r\n3,4,1",
+        "a,b,y\n1,2,0\n\n3,4,1\n\n\n  \n",
+        "\xef\xbb\xbf" "a,b,y\n1,2,0\n3,4,1\n",
+        "\"a\", \"b\" ,y\n 1 ,\"2\",0\n3,4e0, 1.0 \n",
+        "\n\na,b,y\n1,2,0\n3,4,1\n",
+    };
+    for (size_t t = 0; t < sizeof texts / sizeof *texts; t++) {
+        wlr_dataset d;
+        wlr_error err;
+        wlr_status st = read_text(texts[t], NULL, &d, &err);
+        CHECK(st == WLR_OK, "text %zu: %s", t, err.message);
+        if (st) continue;
+        CHECK(d.n_rows == 2 && d.n_features == 2, "text %zu: %zu x %zu", t,
+              d.n_rows, d.n_features);
+        double want[] = {1, 3, 2, 4};
+        CHECK(d.n_rows == 2 && memcmp(d.x, want, sizeof want) == 0, "text %zu: x", t);
+        CHECK(d.y[0] == 0 && d.y[1] == 1, "text %zu: y", t);
+        CHECK(d.names && strcmp(d.names[0], "a") == 0 && strcmp(d.names[1], "b") == 0,
+              "text %zu: names", t);
+        wlr_dataset_free(&d);
+    }
+}
+
+static void test_read_options(void)
+{
+    wlr_dataset d;
+    wlr_error err;
+    wlr_csv_options o;
+
+    /* no header: guessed, and forced */
+    wlr_csv_defaults(&o);
+    CHECK(read_text("1,2,0\n3,4,1\n", &o, &d, &err) == WLR_OK && d.n_rows == 2 &&
+          d.names == NULL, "headerless: %s", err.message);
+    wlr_dataset_free(&d);
+    o.header = 1;
+    CHECK(read_text("1,2,0\n3,4,1\n", &o, &d, &err) == WLR_OK && d.n_rows == 1 &&
+          d.names && strcmp(d.names[0], "1") == 0, "forced header: %s", err.message);
+    wlr_dataset_free(&d);
+    o.header = 0;
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: cell 1 \"a\" is not a number", NULL);
+
+    /* label by name, by index; weight column; feature order kept */
+    wlr_csv_defaults(&o);
+    o.label = "y";
+    o.weight = "w";
+    CHECK(read_text("y,a,w,b\n1,2,0.5,3\n0,4,2,5\n", &o, &d, &err) == WLR_OK,
+          "label by name: %s", err.message);
+    if (d.n_rows == 2) {
+        double want[] = {2, 4, 3, 5}, ww[] = {0.5, 2};
+        CHECK(d.n_features == 2 && memcmp(d.x, want, sizeof want) == 0, "x");
+        CHECK(d.y[0] == 1 && d.y[1] == 0, "y");
+        CHECK(d.weight && memcmp(d.weight, ww, sizeof ww) == 0, "weights");
+        CHECK(strcmp(d.names[0], "a") == 0 && strcmp(d.names[1], "b") == 0, "names");
+    }
+    wlr_dataset_free(&d);
+    o.label = "1";
+    o.weight = "3";
+    CHECK(read_text("1,2,0.5,3\n0,4,2,5\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 2 && d.y[0] == 1 && d.weight[1] == 2,
+          "by index: %s", err.message);
+    wlr_dataset_free(&d);
+
+    /* positive: any two values; words in the label column are no header */
+    wlr_csv_defaults(&o);
+    o.positive = "yes";
+    CHECK(read_text("1,no\n2,yes\n3,no\n", &o, &d, &err) == WLR_OK &&
+          d.n_rows == 3 && d.y[0] == 0 && d.y[1] == 1 && d.y[2] == 0,
+          "positive: %s", err.message);
+    wlr_dataset_free(&d);
+    o.positive = "0"; /* classes swapped */
+    CHECK(read_text("x,y\n1,1\n2,0\n", &o, &d, &err) == WLR_OK &&
+          d.y[0] == 0 && d.y[1] == 1, "positive 0: %s", err.message);
+    wlr_dataset_free(&d);
+    /* all one class is fine without positive */
+    CHECK(read_text("x,y\n1,0\n2,0\n", NULL, &d, &err) == WLR_OK && d.n_rows == 2,
+          "one class: %s", err.message);
+    wlr_dataset_free(&d);
+    /* an empty header cell: default name; a column named like an index */
+    wlr_csv_defaults(&o);
+    o.label = "2";
+    o.header = 1;
+    CHECK(read_text(",1,2\n7,8,0\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
+          d.names[0] == NULL && strcmp(d.names[1], "1") == 0 && d.x[1] == 8,
+          "name before index: %s", err.message);
+    wlr_dataset_free(&d);
+    /* subnormal and tiny values read as strtod reads them */
+    CHECK(read_text("4.9e-324,1e-400,0\n", NULL, &d, &err) == WLR_OK &&
+          d.x[0] == 4.9e-324 && d.x[1] == 0, "tiny: %s", err.message);
+    wlr_dataset_free(&d);
+}
+
+static void test_read_errors(void)
+{
+    wlr_csv_options o;
+    expect_error("", NULL, "t.csv:0: empty file", NULL);
+    expect_error("\n\n  \n", NULL, "t.csv:0: empty file", NULL);
+    expect_error("a,b,y\n", NULL, "t.csv:1: header but no rows", NULL);
+    expect_error("a,b,y\n1,2,0\n1,2\n", NULL, "t.csv:3: expected 3 cells, found 2", NULL);
+    expect_error("a,b,y\n1,2,0\n1,2,0,4,5\n", NULL, "t.csv:3: expected 3 cells, found 5", NULL);
+    expect_error("a,b,y\n1,2,0,\n", NULL, "t.csv:2: expected 3 cells, found 4", NULL);
+    expect_error("1,2,0\n5,abc,1\n", NULL, "t.csv:2: cell 2 \"abc\" is not a number", NULL);
+    expect_error("1,2,0\n5,1.5.2,1\n", NULL, "t.csv:2: cell 2 \"1.5.2\" is not a number", NULL);
+    expect_error("1,2,0\ninf,2,1\n", NULL, "t.csv:2: cell 1 is not finite (inf)", NULL);
+    expect_error("1,2,0\n1e999,2,1\n", NULL, "t.csv:2: cell 1 is not finite (1e999)", NULL);
+    expect_error("1,2,0\n-nan,2,1\n", NULL, "t.csv:2: cell 1 is not finite (-nan)", NULL);
+    expect_error("1,2,0\n1,,1\n", NULL, "t.csv:2: cell 2 is empty", NULL);
+    expect_error("a,b,y\n1,2,2\n", NULL, "t.csv:2: label \"2\" in cell 3 is not 0 or 1",
+                 "give positive");
+    expect_error("a,b,y\n1,2,0\n1,2,\"q\"\"\"\n", NULL, "t.csv:3: label \"q\\x22\" in cell 3", NULL);
+    expect_error("a,b,y\n1,\"2,0\n", NULL, "t.csv:2: cell 2: a quote is not closed", NULL);
+    expect_error("a,\"b\nc\",y\n1,2,0\n", NULL, "t.csv:1: a quote is not closed", NULL);
+    expect_error("y\n1\n", NULL, "t.csv:1: no feature columns", NULL);
+
+    wlr_csv_defaults(&o);
+    o.positive = "a";
+    expect_error("1,a\n2,b\n3,c\n", &o, "t.csv:3: a third label value \"c\"",
+                 "positive is \"a\", the other value is \"b\"");
+    expect_error("1,b\n2,b\n", &o, "t.csv:0: the positive label \"a\" never occurs",
+                 "every label is \"b\"");
+    o.positive = "";
+    expect_error("1,b\n", &o, "positive: empty", NULL);
+
+    wlr_csv_defaults(&o);
+    o.label = "target";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: no column named \"target\" for the label", NULL);
+    o.header = 0;
+    expect_error("1,2,0\n", &o, "t.csv:1: label column \"target\" is a name, but the file has no header", NULL);
+    wlr_csv_defaults(&o);
+    o.label = "4";
+    expect_error("1,2,0\n", &o, "t.csv:1: label column 4 is out of range (the file has 3 columns)", NULL);
+    o.label = "0";
+    expect_error("1,2,0\n", &o, "label column 0 is out of range", NULL);
+    wlr_csv_defaults(&o);
+    o.weight = "3";
+    expect_error("1,2,0\n", &o, "t.csv:1: the weight column is the label column (column 3)", NULL);
+    o.weight = "1";
+    expect_error("1,2\n", &o, "t.csv:1: no feature columns", NULL);
+    expect_error("1,2,0\n0,2,1\n", &o, "t.csv:2: cell 1: weight 0 is not positive", NULL);
+    expect_error("1,2,0\n-1,2,1\n", &o, "t.csv:2: cell 1: weight -1 is not positive", NULL);
+    expect_error("1,2,0\nnan,2,1\n", &o, "t.csv:2: cell 1 is not finite (nan)", NULL);
+
+    /* binary junk: a clear message, never a crash */
+    static const char bin1[] = "1,2,0\n1,\0\0\x01,0\n";
+    wlr_dataset d;
+    wlr_error err;
+    wlr_status st = wlr_read_csv(write_file("t.csv", bin1, sizeof bin1 - 1), NULL, &d, &err);
+    CHECK(st == WLR_ERR_DATA && strstr(err.message, "t.csv:2: a NUL byte"), "NUL: %s", err.message);
+    static const char bin2[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0";
+    st = wlr_read_csv(write_file("t.csv", bin2, sizeof bin2 - 1), NULL, &d, &err);
+    CHECK(st == WLR_ERR_DATA, "PNG read as CSV: %s", err.message);
+    rng_state = 5;
+    for (int k = 0; k < 200; k++) { /* random bytes */
+        char junk[300];
+        for (size_t i = 0; i < sizeof junk; i++) junk[i] = (char)(next_u64() % (k % 2 ? 256 : 16) + (k % 2 ? 0 : 40));
+        st = wlr_read_csv(write_file("t.csv", junk, sizeof junk), NULL, &d, &err);
+        wlr_dataset_free(&d);
+    }
+
+    st = wlr_read_csv(path_in_tmp("missing.csv"), NULL, &d, &err);
+    CHECK(st == WLR_ERR_IO && strstr(err.message, "missing.csv:0: cannot open (No such file"),
+          "missing: %s", err.message);
+    st = wlr_read_csv(tmpdir, NULL, &d, &err);
+    CHECK(st == WLR_ERR_IO && strstr(err.message, ":0: cannot open (Is a directory)") != NULL, "directory: %s", err.message);
+}
+
+/* A line far longer than the read block, and many rows (the arrays grow). */
+static void test_read_big(void)
+{
+    size_t dim = 150000; /* ~1.2 MB on one line */
+    size_t cap = dim * 12 + 64;
+    char *text = malloc(cap * 2);
+    size_t k = 0;
+    for (int row = 0; row < 2; row++) {
+        for (size_t j = 0; j < dim; j++) k += (size_t)sprintf(text + k, "%zu.5,", j + (size_t)row);
+        k += (size_t)sprintf(text + k, "%d\n", row);
+    }
+    wlr_dataset d;
+    wlr_error err;
+    wlr_status st = wlr_read_csv(write_file("big.csv", text, k), NULL, &d, &err);
+    CHECK(st == WLR_OK && d.n_rows == 2 && d.n_features == dim, "long line: %s", err.message);
+    if (st == WLR_OK)
+        CHECK(d.x[(dim - 1) * 2 + 1] == (double)dim + 0.5 && d.y[1] == 1, "long line values");
+    wlr_dataset_free(&d);
+    free(text);
+
+    size_t rows = 50000;
+    text = malloc(rows * 16);
+    k = 0;
+    for (size_t i = 0; i < rows; i++) k += (size_t)sprintf(text + k, "%zu,%zu,%zu\n", i, 2 * i, i % 2);
+    st = wlr_read_csv(write_file("rows.csv", text, k), NULL, &d, &err);
+    CHECK(st == WLR_OK && d.n_rows == rows, "rows: %s", err.message);
+    int ok = st == WLR_OK;
+    for (size_t i = 0; ok && i < rows; i++)
+        ok = d.x[i] == (double)i && d.x[rows + i] == 2.0 * (double)i && d.y[i] == i % 2;
+    CHECK(ok, "rows: values");
+    wlr_dataset_free(&d);
+    free(text);
+}
+
+int main(void)
+{
+    strcpy(tmpdir, "/tmp/wlr_test_csv.XXXXXX");
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    RUN(test_parse_tricky);
+    RUN(test_parse_random);
+    RUN(test_parse_halfway);
+    RUN(test_format_shortest);
+    RUN(test_roundtrip);
+    RUN(test_write_text);
+    RUN(test_read_forms);
+    RUN(test_read_options);
+    RUN(test_read_errors);
+    RUN(test_read_big);
+    const char *names[] = {"t.csv", "rt.csv", "w.csv", "big.csv", "rows.csv"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) remove(path_in_tmp(names[i]));
+    rmdir(tmpdir);
+    return check_summary();
+}

@@ -1,0 +1,776 @@
+/*
+ * metrics.c - how good are a model's scores: the confusion matrix and the
+ * ratios read off it at one threshold, the ranking metrics over all
+ * thresholds (ROC AUC, average precision), the log-loss, the ROC and
+ * precision-recall curves, the threshold that reaches a target recall, and
+ * scikit-learn's classification_report text. The formulas are in wlr.h.
+ *
+ * Every number is computed as scikit-learn 1.2.1 on numpy 1.24 computes it:
+ * the same IEEE operations in the same order, numpy's pairwise summation
+ * included, so that the results agree to the last bit rather than merely to
+ * a tolerance.
+ *
+ * The ranking metrics need the rows in order of score. Each score and its
+ * label are packed into one 64-bit key that sorts like the score (see
+ * score_key), and the keys are sorted by an LSD radix sort: linear time, no
+ * comparator calls, and, since the key holds everything the metrics use, a
+ * result that cannot depend on the order in which tied rows came in. The
+ * sorted keys are then walked one run of equal scores at a time.
+ */
+#include "wlr.h"
+#include "internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* log_loss clips scores to [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS] so that a score
+ * of exactly 0 or 1 costs a large finite amount instead of log(0) = -inf;
+ * 1e-15 is scikit-learn's historical default and the reference's choice. */
+#define LOG_LOSS_EPS 1e-15
+
+/* numpy's pairwise summation (see pairwise_sum) adds blocks of at most
+ * PAIRWISE_BLOCK terms with PAIRWISE_LANES running sums each. */
+#define PAIRWISE_BLOCK 128
+#define PAIRWISE_LANES 8
+
+/* The radix sort takes RADIX_BITS bits of a key per pass. 11 bits (2048
+ * buckets, a 16 KB count table) keep the buckets' write streams few enough
+ * for the caches while needing only 6 passes over the 63 bits of a key. */
+#define KEY_BITS 63
+#define RADIX_BITS 11
+#define RADIX_SIZE ((size_t)1 << RADIX_BITS)
+#define RADIX_PASSES ((KEY_BITS + RADIX_BITS - 1) / RADIX_BITS)
+
+/* classification_report's layout: each number column is NUMBER_WIDTH wide
+ * (the width of "precision"); the first column is as wide as the longest
+ * row title, "weighted avg", or as `digits` if that is more. */
+#define REPORT_NUMBER_WIDTH 9
+#define REPORT_LONGEST_TITLE "weighted avg"
+
+/* ------------------------------------------------------------ checking */
+
+/* Checks n, every label and every score, and counts the rows of each class.
+ * The test is written so that NaN fails it too. */
+static wlr_status check_rows(const uint8_t *y, const double *score, size_t n,
+                             size_t count[2], wlr_error *err)
+{
+    count[0] = count[1] = 0;
+    if (n == 0) return wlr_fail(err, WLR_ERR_ARG, "n: there are no rows");
+    for (size_t i = 0; i < n; i++) {
+        if (y[i] > 1)
+            return wlr_fail(err, WLR_ERR_ARG, "y: row %zu is %u, not 0 or 1",
+                            i, (unsigned)y[i]);
+        if (!(score[i] >= 0.0 && score[i] <= 1.0))
+            return wlr_fail(err, WLR_ERR_ARG, "score: row %zu is not a finite "
+                            "number in [0, 1] (%.17g)", i, score[i]);
+        count[y[i]]++;
+    }
+    return WLR_OK;
+}
+
+/* The ranking of one class against the other needs both classes. */
+static wlr_status check_both_classes(const size_t count[2], const char *what,
+                                     wlr_error *err)
+{
+    for (int k = 0; k < 2; k++)
+        if (count[k] == 0)
+            return wlr_fail(err, WLR_ERR_ARG, "y: %s is undefined: the labels "
+                            "hold only class %d", what, 1 - k);
+    return WLR_OK;
+}
+
+static wlr_status check_threshold(double threshold, wlr_error *err)
+{
+    if (!isfinite(threshold))
+        return wlr_fail(err, WLR_ERR_ARG, "threshold: %g is not a finite "
+                        "number", threshold);
+    return WLR_OK;
+}
+
+/* ------------------------------------------------- numpy's summation */
+
+/* A stream of terms to add up: each call returns the next one. */
+typedef double (*term_stream)(void *state);
+
+/*
+ * numpy's pairwise summation of the next n terms a_0 .. a_{n-1} of a stream,
+ * operation for operation:
+ *   n < 8:    ((0 + a_0) + a_1) + ... + a_{n-1}
+ *   n <= 128: eight running sums r_j = a_j + a_{j+8} + a_{j+16} + ... over
+ *             the first n - n mod 8 terms, combined as
+ *             ((r_0 + r_1) + (r_2 + r_3)) + ((r_4 + r_5) + (r_6 + r_7)),
+ *             then the last n mod 8 terms added one at a time;
+ *   else:     the sum of the first h terms plus the sum of the rest, each
+ *             found the same way, h = n / 2 rounded down to a multiple of 8.
+ * The rounding error grows like log n instead of n. The terms are consumed
+ * strictly in order, so a stream can compute them on the fly.
+ */
+static double pairwise_sum(term_stream next, void *state, size_t n)
+{
+    if (n < PAIRWISE_LANES) {
+        double sum = 0.0;
+        for (size_t i = 0; i < n; i++) sum += next(state);
+        return sum;
+    }
+    if (n <= PAIRWISE_BLOCK) {
+        double r[PAIRWISE_LANES];
+        size_t i;
+        for (int j = 0; j < PAIRWISE_LANES; j++) r[j] = next(state);
+        for (i = PAIRWISE_LANES; i < n - n % PAIRWISE_LANES;
+             i += PAIRWISE_LANES)
+            for (int j = 0; j < PAIRWISE_LANES; j++) r[j] += next(state);
+        double sum = ((r[0] + r[1]) + (r[2] + r[3])) +
+                     ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++) sum += next(state);
+        return sum;
+    }
+    size_t half = n / 2;
+    half -= half % PAIRWISE_LANES;
+    double first = pairwise_sum(next, state, half);
+    return first + pairwise_sum(next, state, n - half);
+}
+
+/* np.sum of n terms: the reduction starts from add's identity, 0. */
+static double numpy_sum(term_stream next, void *state, size_t n)
+{
+    return 0.0 + pairwise_sum(next, state, n);
+}
+
+/* ------------------------------------------------- at one threshold */
+
+/* confusion[true][predicted], class 1 predicted iff score > threshold. */
+static void count_confusion(const uint8_t *y, const double *score, size_t n,
+                            double threshold, size_t confusion[2][2])
+{
+    memset(confusion, 0, 4 * sizeof confusion[0][0]);
+    for (size_t i = 0; i < n; i++) confusion[y[i]][score[i] > threshold]++;
+}
+
+/* part / whole, and 0 for 0/0 (zero_division=0). */
+static double ratio(size_t part, size_t whole)
+{
+    return whole == 0 ? 0.0 : (double)part / (double)whole;
+}
+
+/* f1 = 2 p r / (p + r), evaluated as scikit-learn does, ((1 + 1) p) r /
+ * (1 p + r); 0 when p + r = 0. */
+static double f1_score(double precision, double recall)
+{
+    double denominator = precision + recall;
+    return denominator == 0.0 ? 0.0 : 2.0 * precision * recall / denominator;
+}
+
+/*
+ * Matthews correlation from the confusion matrix, in scikit-learn's form:
+ *   cov(y, yhat) ~ c n - t.p,  var(yhat) ~ n^2 - p.p,  var(y) ~ n^2 - t.t,
+ *   mcc = cov / sqrt(var(y) var(yhat)), and 0 if var(y) var(yhat) = 0,
+ * with c = tn + tp the correct rows, t = (n0, n1) the true and p = (tn + fn,
+ * fp + tp) the predicted class counts, all in double as scikit-learn has it.
+ */
+static double matthews(const size_t confusion[2][2])
+{
+    double t0 = (double)(confusion[0][0] + confusion[0][1]);
+    double t1 = (double)(confusion[1][0] + confusion[1][1]);
+    double p0 = (double)(confusion[0][0] + confusion[1][0]);
+    double p1 = (double)(confusion[0][1] + confusion[1][1]);
+    double correct = (double)(confusion[0][0] + confusion[1][1]);
+    double n = p0 + p1;
+    double cov_ytyp = correct * n - (t0 * p0 + t1 * p1);
+    double cov_ypyp = n * n - (p0 * p0 + p1 * p1);
+    double cov_ytyt = n * n - (t0 * t0 + t1 * t1);
+    if (cov_ypyp * cov_ytyt == 0.0) return 0.0;
+    return cov_ytyp / sqrt(cov_ytyt * cov_ypyp);
+}
+
+/* Every field that depends on the threshold, from m->confusion. For class k
+ * the rows "predicted positive" are those predicted k. */
+static void rates_from_confusion(wlr_metrics *m)
+{
+    const size_t (*c)[2] = m->confusion;
+    for (int k = 0; k < 2; k++) {
+        size_t hits = c[k][k];
+        m->support[k] = c[k][0] + c[k][1];
+        m->precision[k] = ratio(hits, c[0][k] + c[1][k]);
+        m->recall[k] = ratio(hits, m->support[k]);
+        m->f1[k] = f1_score(m->precision[k], m->recall[k]);
+    }
+    m->accuracy = ratio(c[0][0] + c[1][1], m->support[0] + m->support[1]);
+    m->balanced_accuracy = (m->recall[0] + m->recall[1]) / 2.0;
+    m->mcc = matthews(m->confusion);
+}
+
+/* ------------------------------------------------------------ log loss */
+
+typedef struct {
+    const uint8_t *y;
+    const double *score;
+    size_t i;
+} log_loss_stream;
+
+/* Row i's loss -[y log p + (1 - y) log(1 - p)], p clipped to [eps, 1 - eps]:
+ * -log p for class 1, -log(1 - p) for class 0. */
+static double next_log_loss(void *state)
+{
+    log_loss_stream *s = state;
+    double p = fmin(fmax(s->score[s->i], LOG_LOSS_EPS), 1.0 - LOG_LOSS_EPS);
+    uint8_t label = s->y[s->i++];
+    return label ? -log(p) : -log(1.0 - p);
+}
+
+/* The mean loss over the rows, summed in row order by numpy's rule. */
+static double mean_log_loss(const uint8_t *y, const double *score, size_t n)
+{
+    log_loss_stream s = {y, score, 0};
+    return numpy_sum(next_log_loss, &s, n) / (double)n;
+}
+
+/* ------------------------------------------------------------- sorting */
+
+/*
+ * A score in [0, 1] and its label as one integer that sorts like the score.
+ * For a non-negative double the IEEE bit pattern, read as an unsigned
+ * integer, orders exactly as the value does (the exponent sits above the
+ * mantissa); -0.0 is first made +0.0, as the two are the same score. A score
+ * <= 1 has a pattern below 2^62, so there is room to shift it up one bit and
+ * put the label in bit 0: key = bits(score) * 2 + label. Within a tie, class
+ * 0 sorts first, which no metric depends on.
+ */
+static uint64_t score_key(double score, uint8_t label)
+{
+    uint64_t bits;
+    if (score == 0.0) score = 0.0;
+    memcpy(&bits, &score, sizeof bits);
+    return bits << 1 | label;
+}
+
+/* The score whose bit pattern is `bits` (a key without its label). */
+static double bits_score(uint64_t bits)
+{
+    double score;
+    memcpy(&score, &bits, sizeof score);
+    return score;
+}
+
+static double key_score(uint64_t key)
+{
+    return bits_score(key >> 1);
+}
+
+/*
+ * Sorts a[0 .. n-1] into ascending order, with tmp (room for n keys) as
+ * scratch, and returns the buffer that holds the result (a or tmp).
+ * LSD radix sort: for each RADIX_BITS-bit digit, least significant first, a
+ * stable counting sort by that digit; after the last pass the keys are in
+ * order because each pass keeps the order of the previous ones among keys
+ * with equal digits. All digits are counted in one read; a pass whose digit
+ * is the same in every key would move nothing and is skipped.
+ */
+static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    static const uint64_t digit_mask = RADIX_SIZE - 1;
+    size_t count[RADIX_PASSES][RADIX_SIZE];
+    if (n == 0) return a;
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < n; i++)
+        for (int p = 0; p < RADIX_PASSES; p++)
+            count[p][(a[i] >> (p * RADIX_BITS)) & digit_mask]++;
+
+    for (int p = 0; p < RADIX_PASSES; p++) {
+        int shift = p * RADIX_BITS;
+        if (count[p][(a[0] >> shift) & digit_mask] == n) continue;
+        /* count -> where each digit's keys start */
+        size_t start = 0;
+        for (size_t d = 0; d < RADIX_SIZE; d++) {
+            size_t c = count[p][d];
+            count[p][d] = start;
+            start += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            tmp[count[p][(a[i] >> shift) & digit_mask]++] = a[i];
+        uint64_t *t = a;
+        a = tmp;
+        tmp = t;
+    }
+    return a;
+}
+
+/* The keys of the rows (all of them, or with only_class1 those of class 1)
+ * in ascending order, in *out (the caller frees it); *n_keys = how many. */
+static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
+                              int only_class1, uint64_t **out, size_t *n_keys,
+                              wlr_error *err)
+{
+    *out = NULL;
+    *n_keys = 0;
+    if (n >= SIZE_MAX / sizeof(uint64_t))
+        return wlr_fail(err, WLR_ERR_NOMEM, "score: %zu rows are too many to "
+                        "sort", n);
+    uint64_t *a = malloc((n + 1) * sizeof *a);
+    uint64_t *tmp = malloc((n + 1) * sizeof *tmp);
+    if (!a || !tmp) {
+        free(a);
+        free(tmp);
+        return wlr_fail(err, WLR_ERR_NOMEM, "score: out of memory sorting "
+                        "%zu rows", n);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!only_class1 || y[i]) a[m++] = score_key(score[i], y[i]);
+    uint64_t *sorted = radix_sort(a, tmp, m);
+    free(sorted == a ? tmp : a);
+    *out = sorted;
+    *n_keys = m;
+    return WLR_OK;
+}
+
+/* --------------------------------------------- runs of equal scores */
+
+/* Walks sorted keys one run of equal scores at a time, from the highest
+ * score down or from the lowest up. */
+typedef struct {
+    const uint64_t *key;
+    size_t n;
+    size_t done;      /* keys already walked */
+    int descending;
+} run_walk;
+
+static run_walk run_walk_start(const uint64_t *key, size_t n, int descending)
+{
+    run_walk w = {key, n, 0, descending};
+    return w;
+}
+
+static uint64_t walk_key(const run_walk *w)
+{
+    return w->descending ? w->key[w->n - 1 - w->done] : w->key[w->done];
+}
+
+/* Steps over the next run: count[k] = its rows of class k, *value = its
+ * score's key without the label. Returns 0 when there is no run left. */
+static int next_run(run_walk *w, size_t count[2], uint64_t *value)
+{
+    if (w->done == w->n) return 0;
+    uint64_t v = walk_key(w) >> 1;
+    count[0] = count[1] = 0;
+    while (w->done < w->n) {
+        uint64_t key = walk_key(w);
+        if (key >> 1 != v) break;
+        count[key & 1]++;
+        w->done++;
+    }
+    if (value) *value = v;
+    return 1;
+}
+
+/* ------------------------------------------------------------- ROC AUC */
+
+/* A point of the ROC curve in counts: the rows of class 0 (fp) and class 1
+ * (tp) scoring >= some score. */
+typedef struct {
+    size_t fp, tp;
+} roc_point;
+
+/*
+ * The points scikit-learn's roc_auc_score integrates: roc_curve with
+ * drop_intermediate=True. With P_1 .. P_d the points of the d distinct
+ * scores from the highest down, P_j is kept iff j = 1, j = d, or the step
+ * into it differs from the step out of it, P_j - P_{j-1} != P_{j+1} - P_j
+ * (a point in the middle of a straight run of equal steps adds no area).
+ */
+typedef struct {
+    run_walk runs;
+    roc_point prev, cur, next;
+    int have_next;
+    size_t index;     /* j of cur; after the walk, d */
+} kept_walk;
+
+/* next = from + the next run's counts; 0 if there is no run left. */
+static int step_point(run_walk *runs, const roc_point *from, roc_point *next)
+{
+    size_t count[2];
+    if (!next_run(runs, count, NULL)) return 0;
+    next->fp = from->fp + count[0];
+    next->tp = from->tp + count[1];
+    return 1;
+}
+
+static void kept_walk_start(kept_walk *k, const uint64_t *key, size_t n)
+{
+    memset(k, 0, sizeof *k);
+    k->runs = run_walk_start(key, n, 1);
+    k->have_next = step_point(&k->runs, &k->cur, &k->next);
+}
+
+static int same_step(const roc_point *a, const roc_point *b,
+                     const roc_point *c)
+{
+    return b->fp - a->fp == c->fp - b->fp && b->tp - a->tp == c->tp - b->tp;
+}
+
+/* The next kept point, in *out; 0 when there is none left. */
+static int next_kept(kept_walk *k, roc_point *out)
+{
+    while (k->have_next) {
+        k->prev = k->cur;
+        k->cur = k->next;
+        k->index++;
+        k->have_next = step_point(&k->runs, &k->cur, &k->next);
+        if (k->index == 1 || !k->have_next ||
+            !same_step(&k->prev, &k->cur, &k->next)) {
+            *out = k->cur;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+typedef struct {
+    kept_walk kept;
+    roc_point last;   /* the previous kept point; (0, 0) to begin with */
+    double n0, n1;
+} trapezoid_stream;
+
+/* The area of the next trapezoid under the ROC curve, as numpy's trapz:
+ * (x_k - x_{k-1}) (y_k + y_{k-1}) / 2, x = fp / n0, y = tp / n1. */
+static double next_trapezoid(void *state)
+{
+    trapezoid_stream *s = state;
+    roc_point q = s->last;
+    next_kept(&s->kept, &q);
+    double x0 = (double)s->last.fp / s->n0, x1 = (double)q.fp / s->n0;
+    double y0 = (double)s->last.tp / s->n1, y1 = (double)q.tp / s->n1;
+    s->last = q;
+    return (x1 - x0) * (y1 + y0) / 2.0;
+}
+
+/* ROC AUC from the sorted keys: the trapezoid rule from (0, 0) through the
+ * kept points, summed by numpy's rule. Also returns d, the number of
+ * distinct scores. */
+static double roc_auc_sorted(const uint64_t *key, size_t n,
+                             const size_t count[2], size_t *n_distinct)
+{
+    kept_walk k;
+    roc_point p;
+    size_t n_kept = 0;
+    kept_walk_start(&k, key, n);
+    while (next_kept(&k, &p)) n_kept++;
+    *n_distinct = k.index;
+
+    trapezoid_stream s;
+    memset(&s, 0, sizeof s);
+    kept_walk_start(&s.kept, key, n);
+    s.n0 = (double)count[0];
+    s.n1 = (double)count[1];
+    return numpy_sum(next_trapezoid, &s, n_kept);
+}
+
+/* --------------------------------------------------- average precision */
+
+typedef struct {
+    run_walk runs;    /* ascending */
+    size_t below[2];  /* rows of each class under the current run's score */
+    size_t n0, n1;
+} precision_stream;
+
+/*
+ * scikit-learn lists recall and precision from the lowest score up and sums
+ * diff(recall) * precision, then negates. For the run of score s_k:
+ *   tp_k = n1 - (class 1 rows below s_k), fp_k likewise,
+ *   R_k = tp_k / n1, R_{k-1} = (tp_k - class 1 rows at s_k) / n1,
+ *   P_k = tp_k / (tp_k + fp_k),  term = (R_{k-1} - R_k) P_k  (<= 0).
+ */
+static double next_precision_term(void *state)
+{
+    precision_stream *s = state;
+    size_t count[2];
+    next_run(&s->runs, count, NULL);
+    size_t tp = s->n1 - s->below[1], fp = s->n0 - s->below[0];
+    double recall = (double)tp / (double)s->n1;
+    double recall_above = (double)(tp - count[1]) / (double)s->n1;
+    double precision = (double)tp / ((double)tp + (double)fp);
+    s->below[0] += count[0];
+    s->below[1] += count[1];
+    return (recall_above - recall) * precision;
+}
+
+/* Average precision over the d distinct scores of the sorted keys. */
+static double average_precision_sorted(const uint64_t *key, size_t n,
+                                       const size_t count[2],
+                                       size_t n_distinct)
+{
+    precision_stream s;
+    memset(&s, 0, sizeof s);
+    s.runs = run_walk_start(key, n, 0);
+    s.n0 = count[0];
+    s.n1 = count[1];
+    return -numpy_sum(next_precision_term, &s, n_distinct);
+}
+
+/* --------------------------------------------------------- evaluation */
+
+wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
+                        double threshold, wlr_metrics *m, wlr_error *err)
+{
+    size_t count[2];
+    memset(m, 0, sizeof *m);
+    wlr_status st = check_rows(y, score, n, count, err);
+    if (!st) st = check_both_classes(count, "ROC AUC", err);
+    if (!st) st = check_threshold(threshold, err);
+    if (st) return st;
+
+    uint64_t *key;
+    size_t n_keys, n_distinct;
+    st = sorted_keys(y, score, n, 0, &key, &n_keys, err);
+    if (st) return st;
+    m->roc_auc = roc_auc_sorted(key, n, count, &n_distinct);
+    m->average_precision = average_precision_sorted(key, n, count, n_distinct);
+    free(key);
+
+    m->log_loss = mean_log_loss(y, score, n);
+    m->threshold = threshold;
+    count_confusion(y, score, n, threshold, m->confusion);
+    rates_from_confusion(m);
+    return WLR_OK;
+}
+
+/* --------------------------------------------------------------- curves */
+
+static void *alloc_array(size_t n, size_t size, int *failed)
+{
+    void *p = malloc(n * size);
+    if (!p) *failed = 1;
+    return p;
+}
+
+static wlr_status curve_alloc(wlr_curve *c, size_t n_points, wlr_error *err)
+{
+    int failed = 0;
+    c->threshold = alloc_array(n_points, sizeof *c->threshold, &failed);
+    c->fp = alloc_array(n_points, sizeof *c->fp, &failed);
+    c->tp = alloc_array(n_points, sizeof *c->tp, &failed);
+    c->fpr = alloc_array(n_points, sizeof *c->fpr, &failed);
+    c->tpr = alloc_array(n_points, sizeof *c->tpr, &failed);
+    c->precision = alloc_array(n_points, sizeof *c->precision, &failed);
+    if (failed) {
+        wlr_curve_free(c);
+        return wlr_fail(err, WLR_ERR_NOMEM, "curve: out of memory for %zu "
+                        "points", n_points);
+    }
+    c->n_points = n_points;
+    return WLR_OK;
+}
+
+/* Point k from its counts (formulas in wlr.h). */
+static void curve_set(wlr_curve *c, size_t k, double threshold, size_t fp,
+                      size_t tp)
+{
+    c->threshold[k] = threshold;
+    c->fp[k] = fp;
+    c->tp[k] = tp;
+    c->fpr[k] = (double)fp / (double)c->count[0];
+    c->tpr[k] = (double)tp / (double)c->count[1];
+    c->precision[k] = fp + tp == 0 ? 1.0 : (double)tp / ((double)tp + (double)fp);
+}
+
+wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
+                             wlr_curve *c, wlr_error *err)
+{
+    size_t count[2];
+    memset(c, 0, sizeof *c);
+    wlr_status st = check_rows(y, score, n, count, err);
+    if (!st) st = check_both_classes(count, "the ROC curve", err);
+    if (st) return st;
+
+    uint64_t *key;
+    size_t n_keys, n_distinct = 0, run_count[2];
+    st = sorted_keys(y, score, n, 0, &key, &n_keys, err);
+    if (st) return st;
+    run_walk w = run_walk_start(key, n, 1);
+    while (next_run(&w, run_count, NULL)) n_distinct++;
+    st = curve_alloc(c, n_distinct + 1, err);
+    if (st) {
+        free(key);
+        return st;
+    }
+    c->count[0] = count[0];
+    c->count[1] = count[1];
+
+    size_t fp = 0, tp = 0;
+    uint64_t value;
+    curve_set(c, 0, INFINITY, 0, 0);
+    w = run_walk_start(key, n, 1);
+    for (size_t k = 1; next_run(&w, run_count, &value); k++) {
+        fp += run_count[0];
+        tp += run_count[1];
+        curve_set(c, k, bits_score(value), fp, tp);
+    }
+    free(key);
+    return WLR_OK;
+}
+
+void wlr_curve_free(wlr_curve *c)
+{
+    free(c->threshold);
+    free(c->fp);
+    free(c->tp);
+    free(c->fpr);
+    free(c->tpr);
+    free(c->precision);
+    memset(c, 0, sizeof *c);
+}
+
+/* k(t): the number of distinct scores above t, by bisection on the
+ * descending thresholds (threshold[0] = +inf is above every t). */
+static size_t curve_point_above(const wlr_curve *c, double t)
+{
+    size_t lo = 0, hi = c->n_points;   /* threshold[lo] > t; [hi] <= t */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->threshold[mid] > t) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
+                             wlr_metrics *m, wlr_error *err)
+{
+    wlr_status st = check_threshold(threshold, err);
+    if (st) return st;
+    size_t k = curve_point_above(c, threshold);
+    m->threshold = threshold;
+    m->confusion[0][0] = c->count[0] - c->fp[k];
+    m->confusion[0][1] = c->fp[k];
+    m->confusion[1][0] = c->count[1] - c->tp[k];
+    m->confusion[1][1] = c->tp[k];
+    rates_from_confusion(m);
+    return WLR_OK;
+}
+
+/* ---------------------------------------------- threshold for a recall */
+
+/* The fewest class 1 rows m caught that make recall m / n1 >= target, with
+ * the recall computed in double as everywhere else: start from
+ * ceil(target n1) and correct for its rounding. */
+static size_t rows_for_recall(double target, size_t n1)
+{
+    double want = ceil(target * (double)n1);
+    size_t m = want < 1.0 ? 1 : want > (double)n1 ? n1 : (size_t)want;
+    while (m > 1 && (double)(m - 1) / (double)n1 >= target) m--;
+    while (m < n1 && (double)m / (double)n1 < target) m++;
+    return m;
+}
+
+wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
+                                    size_t n, double target, double *threshold,
+                                    wlr_error *err)
+{
+    size_t count[2];
+    *threshold = NAN;
+    wlr_status st = check_rows(y, score, n, count, err);
+    if (st) return st;
+    if (count[1] == 0)
+        return wlr_fail(err, WLR_ERR_ARG, "y: recall is undefined: the labels "
+                        "hold only class 0");
+    if (!(target > 0.0 && target <= 1.0))
+        return wlr_fail(err, WLR_ERR_ARG, "target: the recall to reach must "
+                        "be in (0, 1], not %g", target);
+
+    uint64_t *key;
+    size_t n1;
+    st = sorted_keys(y, score, n, 1, &key, &n1, err);
+    if (st) return st;
+    /* s = the m-th highest class 1 score: m rows score >= s, fewer > s. */
+    double s = key_score(key[n1 - rows_for_recall(target, n1)]);
+    free(key);
+    *threshold = nextafter(s, -INFINITY);
+    return WLR_OK;
+}
+
+/* ------------------------------------------------ classification report */
+
+/* Text written into buf[0 .. cap-1] as far as it fits, always
+ * NUL-terminated when cap > 0; len counts all of it, like snprintf. */
+typedef struct {
+    char *buf;
+    size_t cap, len;
+} text;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void text_printf(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    int fits = t->buf != NULL && t->len < t->cap;
+    va_start(ap, fmt);
+    int k = vsnprintf(fits ? t->buf + t->len : NULL, fits ? t->cap - t->len : 0,
+                      fmt, ap);
+    va_end(ap);
+    if (k > 0) t->len += (size_t)k;
+}
+
+/* One row: title, three ratios with `digits` decimals, the support. */
+static void report_row(text *t, int width, const char *title,
+                       const double v[3], int digits, size_t support)
+{
+    text_printf(t, "%*s ", width, title);
+    for (int j = 0; j < 3; j++)
+        text_printf(t, " %*.*f", REPORT_NUMBER_WIDTH, digits, v[j]);
+    text_printf(t, " %*zu\n", REPORT_NUMBER_WIDTH, support);
+}
+
+/*
+ * scikit-learn's layout: a header line and a blank line; one row per class;
+ * a blank line; "accuracy" with only the f1-score column and the support
+ * filled; "macro avg" (mean of the classes) and "weighted avg" (mean
+ * weighted by support). The accuracy printed is the micro-averaged f1,
+ * 2 a a / (a + a), computed as scikit-learn computes it.
+ */
+int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
+                              size_t cap)
+{
+    static const char *const headers[4] = {"precision", "recall", "f1-score",
+                                           "support"};
+    text t = {buf, cap, 0};
+    if (digits < 0) digits = 0;
+    if (digits > WLR_REPORT_MAX_DIGITS) digits = WLR_REPORT_MAX_DIGITS;
+    int width = (int)strlen(REPORT_LONGEST_TITLE);
+    if (digits > width) width = digits;
+
+    if (buf && cap > 0) buf[0] = '\0';
+    text_printf(&t, "%*s ", width, "");
+    for (int j = 0; j < 4; j++)
+        text_printf(&t, " %*s", REPORT_NUMBER_WIDTH, headers[j]);
+    text_printf(&t, "\n\n");
+
+    for (int k = 0; k < 2; k++) {
+        const double v[3] = {m->precision[k], m->recall[k], m->f1[k]};
+        const char *name = k ? "1" : "0";
+        report_row(&t, width, name, v, digits, m->support[k]);
+    }
+    text_printf(&t, "\n");
+
+    size_t n = m->support[0] + m->support[1];
+    double a = m->accuracy;
+    text_printf(&t, "%*s ", width, "accuracy");
+    for (int j = 0; j < 2; j++) text_printf(&t, " %*s", REPORT_NUMBER_WIDTH, "");
+    text_printf(&t, " %*.*f %*zu\n", REPORT_NUMBER_WIDTH, digits,
+                f1_score(a, a), REPORT_NUMBER_WIDTH, n);
+
+    const double macro[3] = {(m->precision[0] + m->precision[1]) / 2.0,
+                             (m->recall[0] + m->recall[1]) / 2.0,
+                             (m->f1[0] + m->f1[1]) / 2.0};
+    report_row(&t, width, "macro avg", macro, digits, n);
+
+    /* np.average(v, weights=support) = (v0 s0 + v1 s1) / (s0 + s1) */
+    double s0 = (double)m->support[0], s1 = (double)m->support[1];
+    const double weighted[3] = {
+        (m->precision[0] * s0 + m->precision[1] * s1) / (s0 + s1),
+        (m->recall[0] * s0 + m->recall[1] * s1) / (s0 + s1),
+        (m->f1[0] * s0 + m->f1[1] * s1) / (s0 + s1)};
+    report_row(&t, width, REPORT_LONGEST_TITLE, weighted, digits, n);
+    return (int)t.len;
+}

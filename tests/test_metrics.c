@@ -1,0 +1,788 @@
+/*
+ * test_metrics.c - tests of src/metrics.c.
+ *
+ * - scikit-learn's own numbers: the five reference cases in
+ *   tests/data/metrics/ (y,score CSVs and the values scikit-learn 1.2.1
+ *   computed for them, copied verbatim from its output), to 1e-12 and, where
+ *   the arithmetic is pure IEEE, to the bit; the report text exactly;
+ * - small cases checkable by hand (ties, perfect and inverse rankings, a
+ *   score equal to the threshold), and the curves of the tiny case;
+ * - brute-force cross-checks on random data: ROC AUC against the
+ *   Mann-Whitney pair count, average precision against its definition, the
+ *   curve against direct counting, independence from the order of rows;
+ * - every error path; the recall-threshold finder.
+ *
+ * The CSV and JSON readers here are deliberately tiny and local: the tests
+ * must not depend on the library's own reader.
+ */
+#include "check.h"
+#include "wlr.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DATA_DIR "tests/data/metrics/"
+#define TOL 1e-12
+
+/* ------------------------------------------------------------ helpers */
+
+/* splitmix64: a small deterministic generator for the random cases. */
+static uint64_t rand_state;
+static uint64_t rand_u64(void)
+{
+    uint64_t z = (rand_state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+static double rand_unit(void) { return (double)(rand_u64() >> 11) * 0x1p-53; }
+
+/* Whole file as a NUL-terminated string, or NULL. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)size + 1);
+    if (s && fread(s, 1, (size_t)size, f) != (size_t)size) {
+        free(s);
+        s = NULL;
+    }
+    if (s) s[size] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* "y,score" CSV: a header line, then "label,score" lines. */
+typedef struct {
+    size_t n;
+    uint8_t *y;
+    double *score;
+} rows;
+
+static int read_rows(const char *path, rows *r)
+{
+    char *text = slurp(path);
+    memset(r, 0, sizeof *r);
+    if (!text) return 0;
+    size_t lines = 0;
+    for (char *p = text; *p; p++) lines += *p == '\n';
+    r->y = malloc(lines + 1);
+    r->score = malloc((lines + 1) * sizeof *r->score);
+    char *p = strchr(text, '\n');
+    while (p && p[1]) {
+        char *end;
+        r->y[r->n] = (uint8_t)strtol(p + 1, &end, 10);
+        r->score[r->n++] = strtod(end + 1, &end);
+        p = strchr(end, '\n');
+    }
+    free(text);
+    return 1;
+}
+
+static void free_rows(rows *r)
+{
+    free(r->y);
+    free(r->score);
+    memset(r, 0, sizeof *r);
+}
+
+/* The text right after "key": in a flat JSON object. */
+static const char *json_value(const char *json, const char *key)
+{
+    char pattern[128];
+    snprintf(pattern, sizeof pattern, "\"%s\":", key);
+    const char *p = strstr(json, pattern);
+    if (!p) return NULL;
+    p += strlen(pattern);
+    while (*p == ' ' || *p == '\n') p++;
+    return p;
+}
+
+static double json_number(const char *json, const char *key)
+{
+    const char *p = json_value(json, key);
+    return p ? strtod(p, NULL) : NAN;
+}
+
+/* "confusion": [[tn, fp], [fn, tp]] */
+static void json_confusion(const char *json, size_t c[2][2])
+{
+    const char *p = json_value(json, "confusion");
+    for (int k = 0; k < 4; k++) {
+        while (p && *p && !(*p >= '0' && *p <= '9')) p++;
+        char *end;
+        c[k / 2][k % 2] = p ? (size_t)strtoull(p, &end, 10) : 0;
+        if (p) p = end;
+    }
+}
+
+/* A JSON string value, unescaped into out (the reports are plain ASCII). */
+static void json_string(const char *json, const char *key, char *out,
+                        size_t cap)
+{
+    const char *p = json_value(json, key);
+    size_t len = 0;
+    if (p && *p == '"') {
+        for (p++; *p && *p != '"' && len + 1 < cap; p++) {
+            char c = *p;
+            if (c == '\\') {
+                c = *++p;
+                if (c == 'n') c = '\n';
+                else if (c == 't') c = '\t';
+            }
+            out[len++] = c;
+        }
+    }
+    out[len] = '\0';
+}
+
+static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0; }
+
+#define CHECK_BITS(a, b)                                                      \
+    CHECK(same_bits((a), (b)), "%s = %.17g, %s = %.17g, not the same double", \
+          #a, (double)(a), #b, (double)(b))
+
+/* -------------------------------------------- scikit-learn's numbers */
+
+static const char *const reference_cases[] = {
+    "balanced_noties", "rare_ties", "heavy_ties", "tiny",
+    "no_positive_predictions"};
+
+static void check_reference_case(const char *name)
+{
+    char path[256], want[2048], got[2048];
+    rows r;
+    snprintf(path, sizeof path, DATA_DIR "%s.csv", name);
+    CHECK(read_rows(path, &r), "cannot read %s", path);
+    snprintf(path, sizeof path, DATA_DIR "%s.expected.json", name);
+    char *json = slurp(path);
+    CHECK(json != NULL, "cannot read %s", path);
+    if (!json || r.n == 0) {
+        free(json);
+        free_rows(&r);
+        return;
+    }
+
+    wlr_metrics m;
+    wlr_error err;
+    double threshold = json_number(json, "threshold");
+    wlr_status st = wlr_evaluate(r.y, r.score, r.n, threshold, &m, &err);
+    CHECK(st == WLR_OK, "%s: %s", name, err.message);
+
+    size_t c[2][2];
+    json_confusion(json, c);
+    for (int t = 0; t < 2; t++)
+        for (int p = 0; p < 2; p++)
+            CHECK(m.confusion[t][p] == c[t][p], "%s: confusion[%d][%d] = %zu, "
+                  "scikit-learn %zu", name, t, p, m.confusion[t][p], c[t][p]);
+    double auc = json_number(json, "roc_auc");
+    double ap = json_number(json, "average_precision");
+    double ll = json_number(json, "log_loss");
+    double ba = json_number(json, "balanced_accuracy");
+    double mcc = json_number(json, "mcc");
+    CHECK_NEAR(m.roc_auc, auc, TOL);
+    CHECK_NEAR(m.average_precision, ap, TOL);
+    CHECK_NEAR(m.log_loss, ll, TOL);
+    CHECK_NEAR(m.balanced_accuracy, ba, TOL);
+    CHECK_NEAR(m.mcc, mcc, TOL);
+    /* The same operations in the same order give the same bits. log_loss
+     * goes through libm's log, so it is held to the tolerance only. */
+    CHECK_BITS(m.roc_auc, auc);
+    CHECK_BITS(m.average_precision, ap);
+    CHECK_BITS(m.balanced_accuracy, ba);
+    CHECK_BITS(m.mcc, mcc);
+
+    static const struct {
+        const char *key;
+        int digits;
+    } reports[] = {{"classification_report", 2},
+                   {"classification_report_digits4", 4}};
+    for (int k = 0; k < 2; k++) {
+        json_string(json, reports[k].key, want, sizeof want);
+        int len = wlr_classification_report(&m, reports[k].digits, got,
+                                            sizeof got);
+        CHECK(strcmp(got, want) == 0, "%s digits=%d:\n%s\nscikit-learn:\n%s",
+              name, reports[k].digits, got, want);
+        CHECK(len == (int)strlen(want), "%s: length %d, want %zu", name, len,
+              strlen(want));
+    }
+    free(json);
+    free_rows(&r);
+}
+
+static void test_reference_cases(void)
+{
+    for (size_t i = 0; i < sizeof reference_cases / sizeof *reference_cases;
+         i++)
+        check_reference_case(reference_cases[i]);
+}
+
+/* ------------------------------------------------------ hand-checked */
+
+static void test_score_equal_to_threshold_is_class_0(void)
+{
+    const uint8_t y[] = {0, 1, 0, 1, 1};
+    const double s[] = {0.5, 0.5, 0.2, 0.9, 0.50000000000000011};
+    wlr_metrics m;
+    wlr_error err;
+    CHECK(wlr_evaluate(y, s, 5, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    CHECK(m.confusion[0][0] == 2 && m.confusion[0][1] == 0 &&
+          m.confusion[1][0] == 1 && m.confusion[1][1] == 2,
+          "confusion %zu %zu / %zu %zu", m.confusion[0][0], m.confusion[0][1],
+          m.confusion[1][0], m.confusion[1][1]);
+    CHECK(m.threshold == 0.5, "threshold %g", m.threshold);
+}
+
+/* All scores tied: one diagonal step, AUC 1/2; one threshold, where the
+ * precision is n1 / n and the recall 1, so AP = n1 / n. */
+static void test_all_ties(void)
+{
+    const uint8_t y[] = {0, 1, 0, 0, 1, 0, 1, 0};
+    double s[8];
+    for (int i = 0; i < 8; i++) s[i] = 0.3;
+    wlr_metrics m;
+    wlr_error err;
+    CHECK(wlr_evaluate(y, s, 8, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    CHECK(m.roc_auc == 0.5, "auc %.17g", m.roc_auc);
+    CHECK(m.average_precision == 3.0 / 8.0, "ap %.17g", m.average_precision);
+    CHECK_NEAR(m.log_loss, (3 * -log(0.3) + 5 * -log(0.7)) / 8, 1e-15);
+    /* nothing predicted 1: precision_1 is 0/0 = 0, and so is mcc */
+    CHECK(m.precision[1] == 0 && m.recall[1] == 0 && m.f1[1] == 0, "class 1");
+    CHECK(m.precision[0] == 5.0 / 8 && m.recall[0] == 1, "class 0");
+    CHECK(m.mcc == 0 && m.balanced_accuracy == 0.5 && m.accuracy == 5.0 / 8,
+          "mcc %g balanced %g accuracy %g", m.mcc, m.balanced_accuracy,
+          m.accuracy);
+}
+
+static void test_perfect_ranking(void)
+{
+    const uint8_t y[] = {0, 0, 1, 0, 1};
+    const double s[] = {0.1, 0.2, 0.8, 0.3, 0.9};
+    wlr_metrics m;
+    wlr_error err;
+    CHECK(wlr_evaluate(y, s, 5, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    CHECK(m.roc_auc == 1.0 && m.average_precision == 1.0, "auc %g ap %g",
+          m.roc_auc, m.average_precision);
+    CHECK(m.mcc == 1.0 && m.accuracy == 1.0 && m.f1[0] == 1.0 && m.f1[1] == 1.0,
+          "mcc %g", m.mcc);
+}
+
+/* Inverse ranking: AUC 0. From the top: three negatives, then the
+ * positives at precision 1/4 (recall 1/2) and 2/5 (recall 1):
+ * AP = 1/2 * 1/4 + 1/2 * 2/5 = 0.325. */
+static void test_inverse_ranking(void)
+{
+    const uint8_t y[] = {1, 1, 0, 0, 0};
+    const double s[] = {0.1, 0.2, 0.7, 0.8, 0.9};
+    wlr_metrics m;
+    wlr_error err;
+    CHECK(wlr_evaluate(y, s, 5, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    CHECK(m.roc_auc == 0.0, "auc %.17g", m.roc_auc);
+    CHECK_NEAR(m.average_precision, 0.325, 1e-15);
+    CHECK(m.mcc == -1.0 && m.accuracy == 0.0, "mcc %.17g", m.mcc);
+}
+
+/* Scores of exactly 0 and 1 are clipped to 1e-15 and 1 - 1e-15 for the
+ * log-loss; -0.0 is the same score as 0.0. */
+static void test_extreme_scores(void)
+{
+    const uint8_t y[] = {0, 1, 0, 1};
+    const double s[] = {0.0, 1.0, -0.0, 0.0};
+    wlr_metrics m;
+    wlr_error err;
+    CHECK(wlr_evaluate(y, s, 4, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    double want = (-log(1 - 1e-15) - log(1 - 1e-15) - log(1 - 1e-15) -
+                   log(1e-15)) / 4;
+    CHECK_NEAR(m.log_loss, want, 1e-15);
+    /* positives {1, 0} against negatives {0, 0}: 2 wins, 2 ties of 4 */
+    CHECK(m.roc_auc == 0.75, "auc %.17g", m.roc_auc);
+}
+
+/* The digits=0 report of the tiny case, laid out by hand from scikit-learn's
+ * format strings; 0.5 rounds to even, "0". */
+static void test_report_digits_0(void)
+{
+    const uint8_t y[] = {0, 0, 1, 1, 0, 0, 0};
+    const double s[] = {0.1, 0.3, 0.7, 0.4, 0.4, 0.2, 0.4};
+    const char *want =
+        "              precision    recall  f1-score   support\n"
+        "\n"
+        "           0          1         1         1         5\n"
+        "           1          1         0         1         2\n"
+        "\n"
+        "    accuracy                              1         7\n"
+        "   macro avg          1         1         1         7\n"
+        "weighted avg          1         1         1         7\n";
+    wlr_metrics m;
+    wlr_error err;
+    char got[1024], other[1024];
+    CHECK(wlr_evaluate(y, s, 7, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    int len = wlr_classification_report(&m, 0, got, sizeof got);
+    CHECK(strcmp(got, want) == 0, "got:\n%s\nwant:\n%s", got, want);
+    CHECK(len == (int)strlen(want), "length %d", len);
+    /* negative digits are taken as 0 */
+    wlr_classification_report(&m, -3, other, sizeof other);
+    CHECK(strcmp(got, other) == 0, "digits -3:\n%s", other);
+}
+
+/* Wide digits widen the first column (to digits) and overflow the number
+ * columns (9 wide) as Python's format does; digits above the maximum are
+ * clamped. */
+static void test_report_wide_digits(void)
+{
+    const uint8_t y[] = {0, 0, 1, 1, 0, 0, 0};
+    const double s[] = {0.1, 0.3, 0.7, 0.4, 0.4, 0.2, 0.4};
+    wlr_metrics m;
+    wlr_error err;
+    char got[4096], clamped[4096], want[256];
+    CHECK(wlr_evaluate(y, s, 7, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    wlr_classification_report(&m, 15, got, sizeof got);
+    snprintf(want, sizeof want, "%15s  precision    recall  f1-score   support"
+             "\n\n%15s  %.15f %.15f %.15f         5\n", "", "0", 5.0 / 6, 1.0,
+             10.0 / 11);
+    CHECK(strncmp(got, want, strlen(want)) == 0, "got:\n%s\nwant start:\n%s",
+          got, want);
+    wlr_classification_report(&m, WLR_REPORT_MAX_DIGITS, got, sizeof got);
+    wlr_classification_report(&m, 1000, clamped, sizeof clamped);
+    CHECK(strcmp(got, clamped) == 0, "digits 1000:\n%s", clamped);
+}
+
+/* Like snprintf: never more than cap bytes, always terminated, and the full
+ * length returned. */
+static void test_report_truncation(void)
+{
+    const uint8_t y[] = {0, 1};
+    const double s[] = {0.2, 0.7};
+    wlr_metrics m;
+    wlr_error err;
+    char full[1024], small[40];
+    CHECK(wlr_evaluate(y, s, 2, 0.5, &m, &err) == WLR_OK, "%s", err.message);
+    int len = wlr_classification_report(&m, 2, full, sizeof full);
+    CHECK(len == (int)strlen(full), "length %d vs %zu", len, strlen(full));
+    CHECK(wlr_classification_report(&m, 2, NULL, 0) == len, "NULL buffer");
+    memset(small, 'x', sizeof small);
+    CHECK(wlr_classification_report(&m, 2, small, 30) == len, "small buffer");
+    CHECK(strlen(small) == 29 && strncmp(small, full, 29) == 0, "prefix '%s'",
+          small);
+    CHECK(small[30] == 'x', "wrote past cap");
+    char *exact = malloc((size_t)len + 1);
+    memset(exact, 'x', (size_t)len + 1);
+    wlr_classification_report(&m, 2, exact, (size_t)len);
+    CHECK(exact[len - 1] == '\0' && strncmp(exact, full, (size_t)len - 1) == 0 &&
+          exact[len] == 'x', "cap = len keeps len - 1 characters");
+    free(exact);
+}
+
+/* --------------------------------------------------- brute force */
+
+/* Random rows; scores rounded to `decimals` (0 = not rounded) for ties, with
+ * 0, -0.0 and 1 sprinkled in. Both classes present. */
+static void random_rows(rows *r, size_t n, double positive_rate, int decimals)
+{
+    r->n = n;
+    r->y = malloc(n);
+    r->score = malloc(n * sizeof *r->score);
+    for (size_t i = 0; i < n; i++) {
+        r->y[i] = rand_unit() < positive_rate;
+        double u = rand_unit();
+        double s = r->y[i] ? sqrt(u) : u * u;   /* positives score higher */
+        if (decimals) s = round(s * pow(10, decimals)) / pow(10, decimals);
+        uint64_t pick = rand_u64() % 50;
+        if (pick == 0) s = 0.0;
+        else if (pick == 1) s = -0.0;
+        else if (pick == 2) s = 1.0;
+        r->score[i] = s;
+    }
+    r->y[0] = 0;
+    r->y[n - 1] = 1;
+}
+
+/* U / (n0 n1): every (positive, negative) pair scores 1 if the positive is
+ * higher, 1/2 if tied. */
+static double mann_whitney_auc(const rows *r)
+{
+    double u = 0;
+    size_t n0 = 0, n1 = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        if (r->y[i]) n1++;
+        else n0++;
+        if (!r->y[i]) continue;
+        for (size_t j = 0; j < r->n; j++)
+            if (!r->y[j])
+                u += r->score[i] > r->score[j] ? 1.0
+                     : r->score[i] == r->score[j] ? 0.5 : 0.0;
+    }
+    return u / ((double)n0 * (double)n1);
+}
+
+/* tp, fp at score >= s, by counting. */
+static void count_at_or_above(const rows *r, double s, size_t *fp, size_t *tp)
+{
+    *fp = *tp = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->score[i] >= s) {
+            if (r->y[i]) ++*tp;
+            else ++*fp;
+        }
+}
+
+/* AP by its definition: walk the distinct scores from the top. */
+static double brute_average_precision(const rows *r)
+{
+    double ap = 0, prev_recall = 0, above = INFINITY;
+    size_t n1 = 0;
+    for (size_t i = 0; i < r->n; i++) n1 += r->y[i];
+    for (;;) {
+        double s = -INFINITY;   /* the highest score below `above` */
+        for (size_t i = 0; i < r->n; i++)
+            if (r->score[i] < above && r->score[i] > s) s = r->score[i];
+        if (s == -INFINITY) break;
+        size_t fp, tp;
+        count_at_or_above(r, s, &fp, &tp);
+        double recall = (double)tp / (double)n1;
+        ap += (recall - prev_recall) * ((double)tp / (double)(tp + fp));
+        prev_recall = recall;
+        above = s;
+    }
+    return ap;
+}
+
+static void test_brute_force(void)
+{
+    rand_state = 1;
+    for (int trial = 0; trial < 300; trial++) {
+        rows r;
+        size_t n = 2 + rand_u64() % 80;
+        random_rows(&r, n, 0.1 + 0.8 * rand_unit(), (int)(rand_u64() % 4));
+        wlr_metrics m;
+        wlr_error err;
+        CHECK(wlr_evaluate(r.y, r.score, n, 0.5, &m, &err) == WLR_OK, "%s",
+              err.message);
+        CHECK_NEAR(m.roc_auc, mann_whitney_auc(&r), TOL);
+        CHECK_NEAR(m.average_precision, brute_average_precision(&r), TOL);
+
+        wlr_curve c;
+        CHECK(wlr_curve_compute(r.y, r.score, n, &c, &err) == WLR_OK, "%s",
+              err.message);
+        for (size_t k = 1; k < c.n_points; k++) {
+            size_t fp, tp;
+            count_at_or_above(&r, c.threshold[k], &fp, &tp);
+            CHECK(c.fp[k] == fp && c.tp[k] == tp && c.threshold[k] <
+                  c.threshold[k - 1], "trial %d point %zu", trial, k);
+        }
+        CHECK(c.fp[c.n_points - 1] + c.tp[c.n_points - 1] == n, "last point");
+        wlr_curve_free(&c);
+        free_rows(&r);
+    }
+}
+
+/* Shuffling the rows changes nothing, to the bit, however ties fall. */
+static void test_row_order_does_not_matter(void)
+{
+    rand_state = 2;
+    rows r;
+    random_rows(&r, 20000, 0.05, 2);
+    wlr_metrics a, b;
+    wlr_error err;
+    CHECK(wlr_evaluate(r.y, r.score, r.n, 0.3, &a, &err) == WLR_OK, "%s",
+          err.message);
+    for (size_t i = r.n - 1; i > 0; i--) {
+        size_t j = rand_u64() % (i + 1);
+        uint8_t ty = r.y[i];
+        double ts = r.score[i];
+        r.y[i] = r.y[j];
+        r.score[i] = r.score[j];
+        r.y[j] = ty;
+        r.score[j] = ts;
+    }
+    CHECK(wlr_evaluate(r.y, r.score, r.n, 0.3, &b, &err) == WLR_OK, "%s",
+          err.message);
+    CHECK_BITS(a.roc_auc, b.roc_auc);
+    CHECK_BITS(a.average_precision, b.average_precision);
+    CHECK(memcmp(a.confusion, b.confusion, sizeof a.confusion) == 0, "confusion");
+    free_rows(&r);
+}
+
+/* Ranks with ties averaged: AUC = (sum of positive ranks - n1 (n1 + 1) / 2)
+ * / (n0 n1), on many rows whose scores span every exponent the radix sort
+ * can meet (denormals to 1). */
+static int compare_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_many_rows_against_ranks(void)
+{
+    rand_state = 3;
+    size_t n = 300000, n1 = 0;
+    rows r;
+    random_rows(&r, n, 0.2, 0);
+    for (size_t i = 0; i < n; i += 7) r.score[i] = ldexp(r.score[i], -(int)(rand_u64() % 1070));
+    for (size_t i = 3; i < n; i += 11) r.score[i] = round(r.score[i] * 100) / 100;
+    double *sorted = malloc(n * sizeof *sorted);
+    memcpy(sorted, r.score, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, compare_double);
+    /* rank sum of positives: for each positive, its average rank */
+    double rank_sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!r.y[i]) continue;
+        n1++;
+        double s = r.score[i];
+        size_t lo = 0, hi = n;   /* first index >= s */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (sorted[mid] < s) lo = mid + 1;
+            else hi = mid;
+        }
+        size_t first = lo;
+        hi = n;                  /* first index > s */
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (sorted[mid] <= s) lo = mid + 1;
+            else hi = mid;
+        }
+        rank_sum += (double)(first + 1 + lo) / 2.0;   /* mean of first+1..lo */
+    }
+    double n0 = (double)(n - n1);
+    double want = (rank_sum - (double)n1 * ((double)n1 + 1) / 2) /
+                  (n0 * (double)n1);
+    wlr_metrics m;
+    wlr_error err;
+    CHECK(wlr_evaluate(r.y, r.score, n, 0.5, &m, &err) == WLR_OK, "%s",
+          err.message);
+    CHECK_NEAR(m.roc_auc, want, TOL);
+    free(sorted);
+    free_rows(&r);
+}
+
+/* --------------------------------------------------------------- curves */
+
+/* The tiny reference case by hand. Distinct scores from the top: 0.7 (one
+ * positive), 0.4 (one positive, two negatives), 0.3, 0.2, 0.1 (a negative
+ * each); n0 = 5, n1 = 2. */
+static void test_curve_by_hand(void)
+{
+    const uint8_t y[] = {0, 0, 1, 1, 0, 0, 0};
+    const double s[] = {0.1, 0.3, 0.7, 0.4, 0.4, 0.2, 0.4};
+    const double threshold[] = {INFINITY, 0.7, 0.4, 0.3, 0.2, 0.1};
+    const size_t fp[] = {0, 0, 2, 3, 4, 5}, tp[] = {0, 1, 2, 2, 2, 2};
+    const double fpr[] = {0, 0, 0.4, 0.6, 0.8, 1};
+    const double tpr[] = {0, 0.5, 1, 1, 1, 1};
+    const double precision[] = {1, 1, 0.5, 0.4, 2.0 / 6, 2.0 / 7};
+    wlr_curve c;
+    wlr_error err;
+    CHECK(wlr_curve_compute(y, s, 7, &c, &err) == WLR_OK, "%s", err.message);
+    CHECK(c.n_points == 6 && c.count[0] == 5 && c.count[1] == 2, "%zu points",
+          c.n_points);
+    for (size_t k = 0; k < 6 && k < c.n_points; k++) {
+        CHECK(c.threshold[k] == threshold[k] && c.fp[k] == fp[k] &&
+              c.tp[k] == tp[k], "point %zu: %g %zu %zu", k, c.threshold[k],
+              c.fp[k], c.tp[k]);
+        CHECK_NEAR(c.fpr[k], fpr[k], 1e-15);
+        CHECK_NEAR(c.tpr[k], tpr[k], 1e-15);
+        CHECK_NEAR(c.precision[k], precision[k], 1e-15);
+    }
+    wlr_curve_free(&c);
+    CHECK(c.n_points == 0 && c.threshold == NULL, "freed curve is empty");
+    wlr_curve_free(&c);   /* safe twice */
+}
+
+/* Reading metrics off the curve gives exactly what wlr_evaluate gives, at
+ * scores, between them, and beyond both ends. */
+static void test_curve_metrics_match_evaluate(void)
+{
+    rand_state = 4;
+    rows r;
+    random_rows(&r, 3000, 0.1, 2);
+    wlr_curve c;
+    wlr_metrics base, at, want;
+    wlr_error err;
+    CHECK(wlr_curve_compute(r.y, r.score, r.n, &c, &err) == WLR_OK, "%s",
+          err.message);
+    CHECK(wlr_evaluate(r.y, r.score, r.n, 0.5, &base, &err) == WLR_OK, "%s",
+          err.message);
+    const double fixed[] = {-1.0, -0.0, 0.0, 0.005, 0.01, 0.5, 0.99, 1.0, 2.0};
+    for (size_t i = 0; i < sizeof fixed / sizeof *fixed + 200; i++) {
+        double t = i < sizeof fixed / sizeof *fixed ? fixed[i]
+                   : rand_u64() % 2 ? r.score[rand_u64() % r.n] : rand_unit();
+        at = base;
+        CHECK(wlr_curve_metrics(&c, t, &at, &err) == WLR_OK, "%s", err.message);
+        CHECK(wlr_evaluate(r.y, r.score, r.n, t, &want, &err) == WLR_OK, "%s",
+              err.message);
+        CHECK(memcmp(&at, &want, sizeof at) == 0, "threshold %.17g: tp %zu vs "
+              "%zu, fp %zu vs %zu", t, at.confusion[1][1], want.confusion[1][1],
+              at.confusion[0][1], want.confusion[0][1]);
+    }
+    CHECK(wlr_curve_metrics(&c, NAN, &at, &err) == WLR_ERR_ARG, "NaN threshold");
+    wlr_curve_free(&c);
+    free_rows(&r);
+}
+
+/* ---------------------------------------------- threshold for a recall */
+
+static double recall_at(const rows *r, double t)
+{
+    size_t caught = 0, n1 = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        n1 += r->y[i];
+        caught += r->y[i] && r->score[i] > t;
+    }
+    return (double)caught / (double)n1;
+}
+
+static void test_threshold_for_recall_by_hand(void)
+{
+    const uint8_t y[] = {0, 0, 1, 1, 0, 0, 0};
+    const double s[] = {0.1, 0.3, 0.7, 0.4, 0.4, 0.2, 0.4};
+    const struct {
+        double target, just_above;
+    } cases[] = {{1e-9, 0.7}, {0.5, 0.7}, {0.51, 0.4}, {1.0, 0.4}};
+    wlr_error err;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        double t;
+        CHECK(wlr_threshold_for_recall(y, s, 7, cases[i].target, &t, &err) ==
+              WLR_OK, "%s", err.message);
+        CHECK(t == nextafter(cases[i].just_above, -INFINITY), "target %g: "
+              "%.17g", cases[i].target, t);
+    }
+    /* 100 positives: 0.07 * 100 rounds to 7.000000000000001, yet 7 rows
+     * make recall 7/100 = 0.07 exactly; the 7th highest is row 93 */
+    uint8_t y100[100];
+    double s100[100], t;
+    for (int i = 0; i < 100; i++) {
+        y100[i] = 1;
+        s100[i] = (i + 0.5) / 100;
+    }
+    CHECK(0.07 * 100 > 7.0, "the premise of this case");
+    CHECK(wlr_threshold_for_recall(y100, s100, 100, 0.07, &t, &err) == WLR_OK,
+          "%s", err.message);
+    CHECK(t == nextafter(s100[93], -INFINITY), "0.07 of 100: %.17g", t);
+    rows r100 = {100, y100, s100};
+    CHECK(recall_at(&r100, t) == 0.07, "recall %.17g", recall_at(&r100, t));
+    /* the lowest positive scores 0: the threshold goes just below 0 */
+    const uint8_t y2[] = {1, 0};
+    const double s2[] = {0.0, 0.5};
+    CHECK(wlr_threshold_for_recall(y2, s2, 2, 1.0, &t, &err) == WLR_OK, "%s",
+          err.message);
+    CHECK(t < 0 && t == nextafter(0.0, -INFINITY), "below 0: %g", t);
+    wlr_metrics m;
+    CHECK(wlr_evaluate(y2, s2, 2, t, &m, &err) == WLR_OK, "%s", err.message);
+    CHECK(m.recall[1] == 1.0, "recall %g", m.recall[1]);
+}
+
+/* On random data: recall >= target at t, and below it just above t. */
+static void test_threshold_for_recall_random(void)
+{
+    rand_state = 5;
+    for (int trial = 0; trial < 100; trial++) {
+        rows r;
+        random_rows(&r, 10 + rand_u64() % 500, 0.3, (int)(rand_u64() % 3));
+        double target = trial == 0 ? 1.0 : rand_unit() + 1e-12;
+        if (target > 1) target = 1;
+        double t;
+        wlr_error err;
+        CHECK(wlr_threshold_for_recall(r.y, r.score, r.n, target, &t, &err) ==
+              WLR_OK, "%s", err.message);
+        CHECK(recall_at(&r, t) >= target, "trial %d: recall %g at %g < %g",
+              trial, recall_at(&r, t), t, target);
+        CHECK(recall_at(&r, nextafter(t, INFINITY)) < target, "trial %d: not "
+              "the largest threshold", trial);
+        free_rows(&r);
+    }
+}
+
+/* --------------------------------------------------------------- errors */
+
+static void expect_error(wlr_status st, const wlr_error *err, const char *want)
+{
+    CHECK(st == WLR_ERR_ARG, "status %d for '%s'", (int)st, want);
+    CHECK(strstr(err->message, want) != NULL, "message '%s' lacks '%s'",
+          err->message, want);
+}
+
+static void test_errors(void)
+{
+    const uint8_t y[] = {0, 1, 0, 1};
+    const uint8_t zeros[] = {0, 0, 0, 0}, ones[] = {1, 1, 1, 1};
+    const uint8_t two[] = {0, 1, 2, 1};
+    double s[] = {0.1, 0.9, 0.2, 0.8};
+    wlr_metrics m;
+    wlr_curve c;
+    wlr_error err;
+    double t;
+
+    expect_error(wlr_evaluate(y, s, 0, 0.5, &m, &err), &err, "n: there are no rows");
+    expect_error(wlr_evaluate(two, s, 4, 0.5, &m, &err), &err,
+                 "y: row 2 is 2, not 0 or 1");
+    expect_error(wlr_evaluate(zeros, s, 4, 0.5, &m, &err), &err,
+                 "y: ROC AUC is undefined: the labels hold only class 0");
+    expect_error(wlr_evaluate(ones, s, 4, 0.5, &m, &err), &err,
+                 "y: ROC AUC is undefined: the labels hold only class 1");
+    const double bad[] = {NAN, INFINITY, -INFINITY, -0.1, 1.0000000000000002};
+    const char *shown[] = {"(nan)", "(inf)", "(-inf)", "(-0.1", "(1.0000000000000002)"};
+    for (int i = 0; i < 5; i++) {
+        s[3] = bad[i];
+        expect_error(wlr_evaluate(y, s, 4, 0.5, &m, &err), &err,
+                     "score: row 3 is not a finite number in [0, 1]");
+        CHECK(strstr(err.message, shown[i]) != NULL || (i == 0 &&
+              strstr(err.message, "nan")), "'%s' does not show the value",
+              err.message);
+        expect_error(wlr_curve_compute(y, s, 4, &c, &err), &err, "score: row 3");
+        CHECK(c.n_points == 0 && c.threshold == NULL, "curve left empty");
+        expect_error(wlr_threshold_for_recall(y, s, 4, 0.5, &t, &err), &err,
+                     "score: row 3");
+    }
+    s[3] = 0.8;
+    const double bad_threshold[] = {NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 3; i++)
+        expect_error(wlr_evaluate(y, s, 4, bad_threshold[i], &m, &err), &err,
+                     "threshold: ");
+    CHECK(m.confusion[0][0] == 0 && m.roc_auc == 0, "m left empty on failure");
+
+    expect_error(wlr_curve_compute(y, s, 0, &c, &err), &err, "n: ");
+    expect_error(wlr_curve_compute(zeros, s, 4, &c, &err), &err,
+                 "y: the ROC curve is undefined: the labels hold only class 0");
+    expect_error(wlr_curve_compute(two, s, 4, &c, &err), &err, "y: row 2");
+
+    expect_error(wlr_threshold_for_recall(y, s, 0, 0.5, &t, &err), &err, "n: ");
+    expect_error(wlr_threshold_for_recall(zeros, s, 4, 0.5, &t, &err), &err,
+                 "y: recall is undefined: the labels hold only class 0");
+    const double bad_target[] = {0.0, -0.5, 1.5, NAN, INFINITY};
+    for (int i = 0; i < 5; i++)
+        expect_error(wlr_threshold_for_recall(y, s, 4, bad_target[i], &t, &err),
+                     &err, "target: the recall to reach must be in (0, 1]");
+    /* only class 1 is fine for recall */
+    CHECK(wlr_threshold_for_recall(ones, s, 4, 0.5, &t, &err) == WLR_OK, "%s",
+          err.message);
+    CHECK(t == nextafter(0.8, -INFINITY), "%.17g", t);
+    /* err may be NULL */
+    CHECK(wlr_evaluate(y, s, 0, 0.5, &m, NULL) == WLR_ERR_ARG, "NULL err");
+}
+
+int main(void)
+{
+    RUN(test_reference_cases);
+    RUN(test_score_equal_to_threshold_is_class_0);
+    RUN(test_all_ties);
+    RUN(test_perfect_ranking);
+    RUN(test_inverse_ranking);
+    RUN(test_extreme_scores);
+    RUN(test_report_digits_0);
+    RUN(test_report_wide_digits);
+    RUN(test_report_truncation);
+    RUN(test_brute_force);
+    RUN(test_row_order_does_not_matter);
+    RUN(test_many_rows_against_ranks);
+    RUN(test_curve_by_hand);
+    RUN(test_curve_metrics_match_evaluate);
+    RUN(test_threshold_for_recall_by_hand);
+    RUN(test_threshold_for_recall_random);
+    RUN(test_errors);
+    return check_summary();
+}

@@ -249,13 +249,18 @@ static void test_format_shortest(void)
 
 /* ------------------------------------------------------------ files */
 
+/* The path of a file in the test directory; the same name always gives the
+ * same (stable) pointer. */
 static char *path_in_tmp(const char *name)
 {
-    static char paths[8][256];
-    static int k;
-    char *p = paths[k++ % 8];
-    snprintf(p, 256, "%s/%s", tmpdir, name);
-    return p;
+    static char paths[32][256];
+    static int used;
+    char want[256];
+    snprintf(want, sizeof want, "%s/%s", tmpdir, name);
+    for (int k = 0; k < used; k++)
+        if (strcmp(paths[k], want) == 0) return paths[k];
+    if (used == 32) abort();
+    return strcpy(paths[used++], want);
 }
 
 static const char *write_file(const char *name, const char *data, size_t len)

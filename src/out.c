@@ -1,0 +1,157 @@
+/*
+ * out.c - output files that appear all at once or not at all.
+ *
+ * wlr_out_open writes into a new temporary file beside the target
+ * (PATH.tmp.XXXXXX, made by mkstemp, so in the same directory and on the same
+ * filesystem); wlr_out_commit flushes it, checks every write for an error,
+ * fsyncs it and renames it over PATH. rename() within one filesystem is
+ * atomic: a reader of PATH sees the old file or the complete new one, and an
+ * interrupted or failed run leaves the old file untouched (a crash can leave
+ * a stray PATH.tmp.XXXXXX behind, never a half-written PATH).
+ *
+ * Special cases:
+ *   "-"  means standard output: written directly, commit only flushes.
+ *   A PATH that exists and is not a regular file (/dev/null, a named pipe)
+ *        cannot be replaced by renaming and is written directly.
+ *   A regular file being replaced keeps its permission bits; a new file gets
+ *        0666 less the umask, as fopen would give it (mkstemp's 0600 would
+ *        otherwise stick).
+ *   A symbolic link at PATH is replaced by the new file, not followed.
+ */
+#include "wlr.h"
+#include "internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* mkstemp replaces the six X's with a unique suffix. */
+static const char tmp_suffix[] = ".tmp.XXXXXX";
+/* Permissions for a new file before the umask, as fopen(path, "w") uses. */
+#define NEW_FILE_MODE 0666
+
+static char *copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    return c ? memcpy(c, s, n) : NULL;
+}
+
+static void out_clear(wlr_out *o)
+{
+    free(o->path);
+    free(o->tmp);
+    memset(o, 0, sizeof *o);
+}
+
+/* The mode a new file gets. umask can only be read by setting it, so it is
+ * set and put straight back (a multi-threaded program creating files at this
+ * very moment could see the zero mask). */
+static mode_t new_file_mode(void)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return NEW_FILE_MODE & ~mask;
+}
+
+wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
+{
+    memset(o, 0, sizeof *o);
+    if (!path || !*path) return wlr_fail(err, WLR_ERR_ARG, "path: empty");
+    o->path = copy_string(path);
+    if (!o->path) return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+
+    if (strcmp(path, "-") == 0) {
+        o->f = stdout;
+        return WLR_OK;
+    }
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        out_clear(o);
+        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)", path,
+                        strerror(EISDIR));
+    }
+    if (exists && !S_ISREG(st.st_mode)) { /* a device or a pipe */
+        o->f = fopen(path, "wb");
+        if (!o->f) {
+            int e = errno;
+            out_clear(o);
+            return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+                            strerror(e));
+        }
+        return WLR_OK;
+    }
+
+    size_t n = strlen(path);
+    o->tmp = malloc(n + sizeof tmp_suffix);
+    if (!o->tmp) {
+        out_clear(o);
+        return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+    }
+    memcpy(o->tmp, path, n);
+    memcpy(o->tmp + n, tmp_suffix, sizeof tmp_suffix);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        out_clear(o);
+        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot create a temporary file "
+                        "beside it (%s)", path, strerror(e));
+    }
+    /* Best effort: if this fails the file is merely private (0600). */
+    (void)fchmod(fd, exists ? (st.st_mode & 07777) : new_file_mode());
+    o->f = fdopen(fd, "wb");
+    if (!o->f) {
+        int e = errno;
+        close(fd);
+        remove(o->tmp);
+        out_clear(o);
+        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+                        strerror(e));
+    }
+    return WLR_OK;
+}
+
+wlr_status wlr_out_commit(wlr_out *o, wlr_error *err)
+{
+    if (!o->f) return wlr_fail(err, WLR_ERR_ARG, "o: not open");
+    if (o->f == stdout) {
+        int bad = fflush(stdout) != 0 || ferror(stdout);
+        int e = errno;
+        out_clear(o);
+        if (bad)
+            return wlr_fail(err, WLR_ERR_IO, "<stdout>:0: write error (%s)",
+                            strerror(e));
+        return WLR_OK;
+    }
+    /* Every buffered byte reaches the kernel, and the kernel's copy the
+     * disk, before the new file takes the old one's name. */
+    int e = 0;
+    errno = 0;
+    if (fflush(o->f) != 0 || ferror(o->f)) e = errno ? errno : EIO;
+    if (!e && o->tmp && fsync(fileno(o->f)) != 0) e = errno;
+    if (fclose(o->f) != 0 && !e) e = errno;
+    o->f = NULL;
+    if (!e && o->tmp && rename(o->tmp, o->path) != 0) e = errno;
+    if (e) {
+        char *path = o->path;
+        o->path = NULL;
+        if (o->tmp) remove(o->tmp);
+        out_clear(o);
+        wlr_status s = wlr_fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)",
+                                path, strerror(e));
+        free(path);
+        return s;
+    }
+    out_clear(o);
+    return WLR_OK;
+}
+
+void wlr_out_abort(wlr_out *o)
+{
+    if (o->f && o->f != stdout) fclose(o->f);
+    if (o->tmp) remove(o->tmp);
+    out_clear(o);
+}

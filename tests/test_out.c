@@ -1,0 +1,197 @@
+/*
+ * test_out.c - tests src/out.c: a committed file appears whole, an aborted
+ * one not at all, the old file survives until the commit, no temporary file
+ * is left behind, permissions, "-" for standard output, devices, and the
+ * error messages (path and reason).
+ */
+#include "wlr.h"
+#include "check.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static char *path_in_tmp(const char *name)
+{
+    static char paths[16][256];
+    static int used;
+    char want[256];
+    snprintf(want, sizeof want, "%s/%s", tmpdir, name);
+    for (int k = 0; k < used; k++)
+        if (strcmp(paths[k], want) == 0) return paths[k];
+    if (used == 16) abort();
+    return strcpy(paths[used++], want);
+}
+
+/* The whole content of a file ("" if missing), in a static buffer. */
+static const char *slurp(const char *path)
+{
+    static char buf[4096];
+    FILE *f = fopen(path, "rb");
+    size_t n = 0;
+    if (f) {
+        n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Files in the test directory whose name contains ".tmp." */
+static int stray_temps(void)
+{
+    DIR *d = opendir(tmpdir);
+    int n = 0;
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    if (d) closedir(d);
+    return n;
+}
+
+static void test_commit_and_abort(void)
+{
+    const char *p = path_in_tmp("a.txt");
+    wlr_out o;
+    wlr_error err;
+    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    fputs("first\n", o.f);
+    CHECK(access(p, F_OK) != 0, "the file exists before the commit");
+    CHECK(stray_temps() == 1, "one temporary file while open");
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(strcmp(slurp(p), "first\n") == 0, "content \"%s\"", slurp(p));
+    CHECK(o.f == NULL && o.path == NULL && o.tmp == NULL, "not cleared");
+    CHECK(stray_temps() == 0, "temporary file left");
+
+    /* replacing: the old content is there until the commit */
+    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "reopen: %s", err.message);
+    fputs("second\n", o.f);
+    fflush(o.f);
+    CHECK(strcmp(slurp(p), "first\n") == 0, "old content gone before commit");
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(strcmp(slurp(p), "second\n") == 0, "replaced \"%s\"", slurp(p));
+
+    /* abort: the old file stays, no temporary is left */
+    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    fputs("third\n", o.f);
+    wlr_out_abort(&o);
+    CHECK(strcmp(slurp(p), "second\n") == 0, "abort changed the file");
+    CHECK(stray_temps() == 0, "abort left a temporary file");
+    CHECK(o.f == NULL && o.path == NULL, "abort did not clear");
+
+    /* abort of a new file: nothing appears */
+    const char *q = path_in_tmp("never.txt");
+    CHECK(wlr_out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
+    wlr_out_abort(&o);
+    CHECK(access(q, F_OK) != 0 && stray_temps() == 0, "aborted file appeared");
+
+    /* harmless on a cleared handle */
+    wlr_out_abort(&o);
+    CHECK(wlr_out_commit(&o, &err) == WLR_ERR_ARG, "commit of nothing");
+    remove(p);
+}
+
+static void test_permissions(void)
+{
+    const char *p = path_in_tmp("perm.txt");
+    wlr_out o;
+    wlr_error err;
+    mode_t mask = umask(022);
+    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    struct stat st;
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0644, "new file mode %o",
+          (unsigned)(st.st_mode & 0777));
+    chmod(p, 0640);
+    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0640, "kept mode %o",
+          (unsigned)(st.st_mode & 0777));
+    umask(mask);
+    remove(p);
+}
+
+/* A bare file name: the temporary goes in the current directory. */
+static void test_no_directory_part(void)
+{
+    char cwd[1024];
+    if (!getcwd(cwd, sizeof cwd) || chdir(tmpdir) != 0) {
+        CHECK(0, "cannot enter %s", tmpdir);
+        return;
+    }
+    wlr_out o;
+    wlr_error err;
+    CHECK(wlr_out_open(&o, "bare.txt", &err) == WLR_OK, "open: %s", err.message);
+    fputs("bare\n", o.f);
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(strcmp(slurp("bare.txt"), "bare\n") == 0, "bare content");
+    CHECK(wlr_out_open(&o, "./dot.txt", &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(access("dot.txt", F_OK) == 0, "./dot.txt");
+    remove("bare.txt");
+    remove("dot.txt");
+    CHECK(chdir(cwd) == 0, "back to %s", cwd);
+}
+
+static void test_special(void)
+{
+    wlr_out o;
+    wlr_error err;
+    /* "-" is standard output, committed by a flush */
+    CHECK(wlr_out_open(&o, "-", &err) == WLR_OK && o.f == stdout, "stdout");
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK && o.f == NULL, "stdout commit: %s", err.message);
+    /* a device is written directly, and a full one fails at commit */
+    CHECK(wlr_out_open(&o, "/dev/null", &err) == WLR_OK && o.tmp == NULL, "null: %s", err.message);
+    fputs("gone\n", o.f);
+    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "/dev/null commit: %s", err.message);
+    if (access("/dev/full", W_OK) == 0) {
+        CHECK(wlr_out_open(&o, "/dev/full", &err) == WLR_OK, "full: %s", err.message);
+        fputs("no room\n", o.f);
+        CHECK(wlr_out_commit(&o, &err) == WLR_ERR_IO &&
+              strcmp(err.message, "/dev/full:0: cannot write (No space left on device)") == 0,
+              "full commit: %s", err.message);
+        CHECK(o.f == NULL && o.path == NULL, "cleared after a failed commit");
+    }
+}
+
+static void test_errors(void)
+{
+    wlr_out o;
+    wlr_error err;
+    char want[512];
+    const char *p = path_in_tmp("no/such/dir/x.csv");
+    CHECK(wlr_out_open(&o, p, &err) == WLR_ERR_IO, "missing directory opened");
+    snprintf(want, sizeof want, "%s:0: cannot create a temporary file beside it "
+             "(No such file or directory)", p);
+    CHECK(strcmp(err.message, want) == 0, "message \"%s\"", err.message);
+    CHECK(o.f == NULL && o.path == NULL && o.tmp == NULL, "not cleared");
+
+    CHECK(wlr_out_open(&o, tmpdir, &err) == WLR_ERR_IO &&
+          strstr(err.message, ":0: cannot write (Is a directory)"), "directory: %s", err.message);
+    CHECK(wlr_out_open(&o, "", &err) == WLR_ERR_ARG, "empty path");
+
+    /* the rename fails if the target became a directory meanwhile */
+    const char *q = path_in_tmp("becomes_dir");
+    CHECK(wlr_out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
+    mkdir(q, 0700);
+    CHECK(wlr_out_commit(&o, &err) == WLR_ERR_IO && strstr(err.message, "becomes_dir:0: cannot write ("),
+          "rename over a directory: %s", err.message);
+    CHECK(stray_temps() == 0, "failed commit left its temporary file");
+    rmdir(q);
+}
+
+int main(void)
+{
+    strcpy(tmpdir, "/tmp/wlr_test_out.XXXXXX");
+    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 1; }
+    RUN(test_commit_and_abort);
+    RUN(test_permissions);
+    RUN(test_no_directory_part);
+    RUN(test_special);
+    RUN(test_errors);
+    rmdir(tmpdir);
+    return check_summary();
+}

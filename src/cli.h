@@ -1,0 +1,99 @@
+/*
+ * cli.h - the command line's shared pieces: every option of every command in
+ * one struct, the option tables, and the steps commands share (get the data,
+ * split it, print errors). The command line is thin: it parses, calls the
+ * library and prints.
+ */
+#ifndef WLR_CLI_H
+#define WLR_CLI_H
+
+#include "wlr.h"
+
+#include <stddef.h>
+
+/* Everything a command can be told. Defaults are set by cli_args_init. */
+typedef struct {
+    const char *command;
+    const char *pos[4];      /* positional arguments */
+    int n_pos;
+
+    /* data: a file, or generated from gen */
+    const char *labels;      /* y .npy beside an X .npy */
+    wlr_csv_options csv;
+    const char *header;      /* yes | no | auto */
+    wlr_gen_params gen;
+    const char *gen_weights; /* "W0[,W1]" */
+    const char *format;      /* generate: csv | npy */
+
+    /* split */
+    double test_size;
+    uint32_t split_seed;
+    int stratify;
+    const char *train_out, *test_out;
+
+    /* training */
+    wlr_train_options train;
+    const char *class_weight;
+    const char *solver;
+    const char *optimizer;
+
+    /* evaluation and output */
+    double threshold;
+    int digits;
+    int json;
+    const char *out;
+    int help;
+} cli_args;
+
+/* One option: --name VALUE (or --name=VALUE), or a flag. */
+typedef enum { OPT_FLAG, OPT_STRING, OPT_DOUBLE, OPT_SIZE, OPT_INT, OPT_SEED }
+    cli_opt_kind;
+
+typedef struct {
+    const char *name;    /* without the leading "--" */
+    cli_opt_kind kind;
+    size_t offset;       /* offsetof(cli_args, field) */
+    const char *metavar;
+    const char *help;
+} cli_opt;
+
+/* Option groups, each ended by an entry with name NULL. */
+extern const cli_opt cli_data_opts[], cli_gen_opts[], cli_split_opts[],
+    cli_train_opts[], cli_eval_opts[], cli_output_opts[];
+
+void cli_args_init(cli_args *a);
+/* Parses argv[first..] against the NULL-terminated list of groups.
+ * Returns 0, or prints the problem and returns 2. */
+int cli_parse(cli_args *a, int argc, char **argv, int first,
+              const cli_opt *const *groups, int max_pos);
+/* Help for a command: its usage line, what it does, and its options. */
+void cli_help(const char *usage, const char *what,
+              const cli_opt *const *groups);
+
+/* Prints "wlr: <message>" on stderr; returns 1 (the exit status). */
+int cli_error(const wlr_error *err);
+/* Prints "wlr: <formatted message>" on stderr; returns 1. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+int cli_errorf(const char *fmt, ...);
+
+/* The data a command works on: the file in a->pos[0] (CSV, or .npy with
+ * --labels), or the generator's output when no file is given. Describes its
+ * source in `what` for the report. */
+int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap);
+/* Load, then split into train and test by --test-size/--split-seed. */
+int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
+                   char *what, size_t cap);
+
+/* Writes a double to f in JSON: the shortest round-trip decimal. */
+void cli_json_double(FILE *f, double v);
+
+/* The commands. Each returns the process's exit status. */
+int cmd_generate(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
+
+#endif

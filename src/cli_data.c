@@ -1,0 +1,242 @@
+/*
+ * cli_data.c - where a command's data comes from, and the two data
+ * commands: `wlr generate` and `wlr split`.
+ *
+ * Every command that takes data takes it the same way: a CSV file, an X .npy
+ * with --labels, or nothing, in which case the generator options make it
+ * (the default is the rare-event tutorial's data). Then --test-size and
+ * --split-seed split it exactly as scikit-learn's train_test_split would.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* --weights "W0" or "W0,W1" into gen.weights; one value means W1 = 1 - W0,
+ * as scikit-learn does. */
+static int parse_gen_weights(const char *spec, double w[2])
+{
+    char *end;
+    errno = 0;
+    w[0] = strtod(spec, &end);
+    if (end == spec || errno == ERANGE) goto bad;
+    if (*end == 0) {
+        w[1] = 1.0 - w[0];
+        return 0;
+    }
+    if (*end != ',') goto bad;
+    const char *second = end + 1;
+    w[1] = strtod(second, &end);
+    if (end == second || *end != 0 || errno == ERANGE) goto bad;
+    return 0;
+bad:
+    return cli_errorf("--weights: '%s' is not W0 or W0,W1 (e.g. 0.995,0.005)",
+                      spec);
+}
+
+/* The generator's parameters from the options, checked. */
+static int gen_params(const cli_args *a, wlr_gen_params *p)
+{
+    *p = a->gen;
+    if (a->gen_weights && parse_gen_weights(a->gen_weights, p->weights)) return 1;
+    wlr_error err;
+    if (wlr_gen_check(p, &err)) return cli_error(&err);
+    return 0;
+}
+
+int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap)
+{
+    wlr_error err;
+    memset(d, 0, sizeof *d);
+    if (a->n_pos == 0) {
+        wlr_gen_params p;
+        if (gen_params(a, &p)) return 1;
+        if (wlr_generate(&p, d, &err)) return cli_error(&err);
+        snprintf(what, cap, "generated: make_classification(samples=%zu, "
+                 "features=%zu, weights=[%g, %g], flip_y=%g, class_sep=%g, "
+                 "seed=%u)", p.n_samples, p.n_features, p.weights[0],
+                 p.weights[1], p.flip_y, p.class_sep, (unsigned)p.seed);
+        return 0;
+    }
+    const char *path = a->pos[0];
+    if (ends_with(path, ".npy")) {
+        if (!a->labels)
+            return cli_errorf("%s:0: an X .npy file needs --labels Y.npy", path);
+        if (wlr_read_npy(path, a->labels, d, &err)) return cli_error(&err);
+        snprintf(what, cap, "%s with labels %s", path, a->labels);
+        return 0;
+    }
+    if (a->labels)
+        return cli_errorf("--labels is for .npy data; %s is read as CSV (use "
+                          "--label to pick its label column)", path);
+    wlr_csv_options o = a->csv;
+    if (strcmp(a->header, "yes") == 0) o.header = 1;
+    else if (strcmp(a->header, "no") == 0) o.header = 0;
+    else if (strcmp(a->header, "auto") == 0) o.header = -1;
+    else return cli_errorf("--header: '%s' is not yes, no or auto", a->header);
+    if (wlr_read_csv(path, &o, d, &err)) return cli_error(&err);
+    snprintf(what, cap, "%s", path);
+    return 0;
+}
+
+int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
+                   char *what, size_t cap)
+{
+    wlr_dataset all;
+    wlr_error err;
+    if (cli_load_data(a, &all, what, cap)) return 1;
+    wlr_status st = wlr_split(&all, a->test_size, a->split_seed, a->stratify,
+                              train, test, &err);
+    wlr_dataset_free(&all);
+    if (st) return cli_error(&err);
+    return 0;
+}
+
+void cli_json_double(FILE *f, double v)
+{
+    char buf[40];
+    wlr_format_double(buf, sizeof buf, v);
+    fputs(buf, f);
+}
+
+/* -------------------------------------------------------- wlr generate */
+
+static const cli_opt generate_opts[] = {
+    {"format", OPT_STRING, offsetof(cli_args, format), "csv|npy",
+     "csv (default), or npy: X to OUT.X.npy and y to OUT.y.npy (needs -o OUT)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+/* Writes d as two .npy files PREFIX.X.npy and PREFIX.y.npy, both or none. */
+static int write_npy_pair(const char *prefix, const wlr_dataset *d)
+{
+    size_t n = strlen(prefix) + 8;
+    char *xp = malloc(n), *yp = malloc(n);
+    wlr_out ox = {0}, oy = {0};
+    wlr_error err;
+    int rc = 1;
+    if (!xp || !yp) {
+        cli_errorf("out of memory");
+        goto done;
+    }
+    snprintf(xp, n, "%s.X.npy", prefix);
+    snprintf(yp, n, "%s.y.npy", prefix);
+    if (wlr_out_open(&ox, xp, &err) || wlr_out_open(&oy, yp, &err) ||
+        wlr_write_npy(ox.f, oy.f, d, &err) || wlr_out_commit(&ox, &err) ||
+        wlr_out_commit(&oy, &err)) {
+        cli_error(&err);
+        goto done;
+    }
+    rc = 0;
+done:
+    wlr_out_abort(&ox);
+    wlr_out_abort(&oy);
+    free(xp);
+    free(yp);
+    return rc;
+}
+
+/* Writes d as CSV to path (atomically), or to stdout when path is NULL. */
+static int write_csv_to(const char *path, const wlr_dataset *d)
+{
+    wlr_error err;
+    if (!path) {
+        if (wlr_write_csv(stdout, d, &err)) return cli_error(&err);
+        if (fflush(stdout) != 0) return cli_errorf("stdout: write failed");
+        return 0;
+    }
+    wlr_out o = {0};
+    if (wlr_out_open(&o, path, &err) || wlr_write_csv(o.f, d, &err) ||
+        wlr_out_commit(&o, &err)) {
+        wlr_out_abort(&o);
+        return cli_error(&err);
+    }
+    return 0;
+}
+
+int cmd_generate(int argc, char **argv)
+{
+    static const cli_opt *const groups[] = {generate_opts, cli_gen_opts, NULL};
+    cli_args a;
+    cli_args_init(&a);
+    a.command = "generate";
+    int rc = cli_parse(&a, argc, argv, 2, groups, 0);
+    if (rc) return rc;
+    if (a.help) {
+        cli_help("wlr generate [OPTIONS] [-o FILE]",
+                 "Generates scikit-learn's make_classification data for two "
+                 "classes, row for row and bit\nfor bit, and writes it as CSV "
+                 "(header x1,...,xD,y) or as .npy files. The defaults\nare the "
+                 "rare-event tutorial's: 100,000 rows, 2 features, ~1 % class 1.",
+                 groups);
+        return 0;
+    }
+    int npy = strcmp(a.format, "npy") == 0;
+    if (!npy && strcmp(a.format, "csv") != 0)
+        return cli_errorf("--format: '%s' is not csv or npy", a.format);
+    if (npy && !a.out)
+        return cli_errorf("--format npy writes two files: give their prefix "
+                          "with -o PREFIX");
+    wlr_dataset d;
+    char what[256];
+    if (cli_load_data(&a, &d, what, sizeof what)) return 1;
+    rc = npy ? write_npy_pair(a.out, &d) : write_csv_to(a.out, &d);
+    wlr_dataset_free(&d);
+    return rc;
+}
+
+/* ----------------------------------------------------------- wlr split */
+
+static const cli_opt split_cmd_opts[] = {
+    {"seed", OPT_SEED, offsetof(cli_args, split_seed), "S",
+     "same as --split-seed (train_test_split's random_state, 42)"},
+    {"train-out", OPT_STRING, offsetof(cli_args, train_out), "FILE",
+     "where the training rows go (CSV)"},
+    {"test-out", OPT_STRING, offsetof(cli_args, test_out), "FILE",
+     "where the test rows go (CSV)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+int cmd_split(int argc, char **argv)
+{
+    static const cli_opt *const groups[] = {split_cmd_opts, cli_split_opts,
+                                            cli_data_opts, NULL};
+    cli_args a;
+    cli_args_init(&a);
+    a.command = "split";
+    int rc = cli_parse(&a, argc, argv, 2, groups, 1);
+    if (rc) return rc;
+    if (a.help) {
+        cli_help("wlr split DATA --train-out A --test-out B [OPTIONS]",
+                 "Splits DATA as scikit-learn's train_test_split(test_size=T, "
+                 "random_state=S) does:\nthe same rows in the same order. "
+                 "With --stratify, each class is split in proportion.",
+                 groups);
+        return 0;
+    }
+    if (a.n_pos != 1) return cli_errorf("split needs a DATA file (see wlr split --help)");
+    if (!a.train_out || !a.test_out)
+        return cli_errorf("split needs --train-out FILE and --test-out FILE");
+    wlr_dataset train, test;
+    char what[256];
+    if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;
+    wlr_error err;
+    wlr_out ot = {0}, os = {0};
+    rc = 0;
+    /* both files or neither: write both temporaries, then rename both */
+    if (wlr_out_open(&ot, a.train_out, &err) || wlr_out_open(&os, a.test_out, &err) ||
+        wlr_write_csv(ot.f, &train, &err) || wlr_write_csv(os.f, &test, &err) ||
+        wlr_out_commit(&ot, &err) || wlr_out_commit(&os, &err))
+        rc = cli_error(&err);
+    wlr_out_abort(&ot);
+    wlr_out_abort(&os);
+    wlr_dataset_free(&train);
+    wlr_dataset_free(&test);
+    return rc;
+}

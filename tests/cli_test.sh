@@ -1,0 +1,217 @@
+#!/bin/sh
+# cli_test.sh - the command line end to end: every command's output on the
+# built-in data, round trips through CSV and .npy, and every refusal, which
+# must exit non-zero with a "wlr: " message that says where and what, and
+# leave no output file behind.
+#
+# Usage: WLR=build/wlr sh tests/cli_test.sh   (make test runs it)
+# Last line: "N passed, N failed".
+
+WLR=${WLR:-build/wlr}
+case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac
+DATA="$(cd "$(dirname "$0")" && pwd)/data"
+T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# expect_fail NAME PATTERN [FILE-THAT-MUST-NOT-EXIST] -- ARGS...
+# The command must exit non-zero, print nothing on stdout, and print one
+# stderr line starting "wlr: " that matches PATTERN (grep -E).
+expect_fail() {
+    name=$1 pattern=$2 mustnot=$3
+    shift 3
+    [ "$1" = "--" ] && shift
+    "$WLR" "$@" >out.txt 2>err.txt
+    rc=$?
+    if [ $rc -eq 0 ]; then bad "$name: exit 0 (stderr: $(cat err.txt))"; return; fi
+    if [ $rc -ge 128 ]; then bad "$name: killed by signal $((rc - 128))"; return; fi
+    if [ -s out.txt ]; then bad "$name: wrote to stdout: $(head -c 200 out.txt)"; return; fi
+    if ! head -n 1 err.txt | grep -q '^wlr: '; then
+        bad "$name: stderr does not start with 'wlr: ': $(cat err.txt)"; return
+    fi
+    if ! grep -Eq -- "$pattern" err.txt; then
+        bad "$name: stderr '$(cat err.txt)' does not match '$pattern'"; return
+    fi
+    if [ -n "$mustnot" ] && ls "$mustnot"* >/dev/null 2>&1; then
+        bad "$name: left $(ls "$mustnot"*) behind"; return
+    fi
+    ok
+}
+
+# expect_same NAME FILE1 FILE2
+expect_same() {
+    if cmp -s "$2" "$3"; then ok; else bad "$1: $2 and $3 differ"; fi
+}
+
+# expect_grep NAME PATTERN FILE
+expect_grep() {
+    if grep -Eq -- "$2" "$3"; then ok; else bad "$1: no '$2' in $3: $(head -c 300 "$3")"; fi
+}
+
+# ------------------------------------------------------------ generate
+
+"$WLR" generate >tutorial.csv 2>err.txt || bad "generate: $(cat err.txt)"
+lines=$(wc -l <tutorial.csv)
+[ "$lines" -eq 100001 ] && ok || bad "generate: $lines lines, not 100001"
+# scikit-learn's first and last rows (reference manifest)
+[ "$(sed -n 1p tutorial.csv)" = "x1,x2,y" ] && ok || bad "generate: header"
+[ "$(sed -n 2p tutorial.csv)" = "1.2364966060660394,0.579271536192912,0" ] && ok ||
+    bad "generate: first row $(sed -n 2p tutorial.csv)"
+[ "$(tail -n 1 tutorial.csv)" = "-0.4374610909299902,0.5749702724898885,0" ] && ok ||
+    bad "generate: last row $(tail -n 1 tutorial.csv)"
+ones=$(grep -c ',1$' tutorial.csv)
+[ "$ones" -eq 1030 ] && ok || bad "generate: $ones rows of class 1, not 1030"
+
+"$WLR" generate -o gen.csv && expect_same "generate -o" tutorial.csv gen.csv
+"$WLR" generate --samples 5000 --features 7 --informative 2 --redundant 2 \
+    --weights 0.98,0.02 --flip-y 0 --class-sep 0.8 --seed 123 >seven.csv
+[ "$(sed -n 2p seven.csv)" = "-0.03475524713106726,0.6268239666271905,0.28942619167523553,0.1672379012728117,-2.492464719104015,-1.0341560212503311,1.9067403602858037,0" ] &&
+    ok || bad "generate noisy_seven: first row $(sed -n 2p seven.csv)"
+"$WLR" generate --samples 20000 --features 5 --informative 3 --redundant 1 \
+    --repeated 1 --clusters-per-class 2 --weights 0.9 --flip-y 0.03 \
+    --class-sep 1 --seed 7 >five.csv
+[ "$(tail -n 1 five.csv)" = "-0.46726707917759946,-0.787701385490353,0.5639349718271641,-0.9394785335092173,-0.9394785335092173,0" ] &&
+    ok || bad "generate five_features: last row $(tail -n 1 five.csv)"
+
+"$WLR" generate --format npy -o tut && [ -s tut.X.npy ] && [ -s tut.y.npy ] && ok ||
+    bad "generate --format npy"
+
+# ---------------------------------------------------------------- split
+
+"$WLR" split tutorial.csv --train-out train.csv --test-out test.csv || bad "split"
+[ "$(wc -l <train.csv)" -eq 80001 ] && [ "$(wc -l <test.csv)" -eq 20001 ] && ok ||
+    bad "split: $(wc -l <train.csv) / $(wc -l <test.csv) lines"
+[ "$(grep -c ',1$' train.csv)" -eq 817 ] && [ "$(grep -c ',1$' test.csv)" -eq 213 ] &&
+    ok || bad "split: class-1 counts $(grep -c ',1$' train.csv) / $(grep -c ',1$' test.csv)"
+"$WLR" split tutorial.csv --seed 42 --test-size 0.2 --train-out a.csv --test-out b.csv &&
+    expect_same "split --seed" train.csv a.csv
+"$WLR" split tutorial.csv --stratify --train-out s1.csv --test-out s2.csv || bad "split --stratify"
+[ "$(grep -c ',1$' s2.csv)" -ge 205 ] && [ "$(grep -c ',1$' s2.csv)" -le 207 ] && ok ||
+    bad "stratified: $(grep -c ',1$' s2.csv) class-1 test rows, not 206 +- 1"
+
+# ---------------------------------------------------------------- train
+
+"$WLR" train --json >gen.json 2>err.txt || bad "train --json: $(cat err.txt)"
+expect_grep "train counts" '"train_counts": \[79183, 817\]' gen.json
+expect_grep "test counts" '"test_counts": \[19787, 213\]' gen.json
+expect_grep "json keys" '"class_weights": \[1, 1\].*"model": \{"coef": \[.*\], "intercept": .*"train": \{"solver": "gd", "epochs": 50, "loss": .*"seconds": .*"test": \{"threshold": 0.5, "confusion": \[\[19787, 0\], \[213, 0\]\]' gen.json
+# the same data through CSV and through .npy gives the same model, bit for bit
+strip_seconds() { sed 's/"seconds": [^,}]*//' "$1"; }
+"$WLR" train tutorial.csv --json >csv.json && "$WLR" train tut.X.npy --labels tut.y.npy --json >npy.json
+strip_seconds gen.json >a.txt; strip_seconds csv.json >b.txt; strip_seconds npy.json >c.txt
+expect_same "train: generated vs CSV" a.txt b.txt
+expect_same "train: generated vs npy" a.txt c.txt
+# determinism: same arguments, same stdout
+"$WLR" train --class-weight balanced >t1.txt 2>/dev/null
+"$WLR" train --class-weight balanced >t2.txt 2>/dev/null
+expect_same "train is deterministic" t1.txt t2.txt
+expect_grep "train text: weights" '^weights  c0 = 0.505159, c1 = 48.9596  \(balanced\)' t1.txt
+expect_grep "train text: recall" 'MINORITY RECALL  0\.5[0-9][0-9]' t1.txt
+expect_grep "train text: report" '^    accuracy  ' t1.txt
+"$WLR" train --solver newton --class-weight 1:200 --json >n.json
+expect_grep "newton 1:200 recall" '"recall": \[[0-9.e-]*, 0.9389671361502347\]' n.json
+# scikit-learn's test confusion matrices at its optima (reference manifest);
+# (balanced with l2 = 0 is left out: one test row sits within 1e-6 of p = 0.5
+# and scikit-learn's lbfgs point, 4e-6 from the exact optimum, tips it)
+"$WLR" train --solver newton --class-weight balanced --json >nb.json
+expect_grep "newton balanced confusion" '"confusion": \[\[12389, 7398\], \[95, 118\]\]' nb.json
+"$WLR" train --solver newton --l2 0 --class-weight 1:200 --json >nb.json
+expect_grep "newton 1:200 l2=0 confusion" '"confusion": \[\[1903, 17884\], \[13, 200\]\]' nb.json
+"$WLR" train --solver newton --l2 0 --class-weight 1:10 --json >nb.json
+expect_grep "newton 1:10 l2=0 confusion" '"confusion": \[\[19786, 1\], \[211, 2\]\]' nb.json
+
+# ---------------------------------------------------------------- report
+
+"$WLR" report "$DATA/metrics/tiny.csv" >tiny.txt || bad "report tiny"
+expect_grep "report: text" '^           1       1.00      0.50      0.67         2$' tiny.txt
+"$WLR" report "$DATA/metrics/tiny.csv" --json >tiny.json
+expect_grep "report --json" '"roc_auc": 0.9, "average_precision": 0.75' tiny.json
+
+# -------------------------------------------------------- refusals: files
+
+printf '' >empty.csv
+printf 'x1,x2,y\n' >header_only.csv
+printf 'x1,x2,y\n1,2,0\n3,4\n' >ragged.csv
+printf 'x1,x2,y\n1,2,0\n3,abc,1\n' >text.csv
+printf 'x1,x2,y\n1,2,0\n3,inf,1\n' >inf.csv
+printf 'x1,x2,y\n1,2,0\n3,4,1\n5,6,2\n' >three.csv
+printf 'x1,x2,y\n1,2,0\n3,4,0\n' >oneclass.csv
+printf 'not numpy at all' >bad.npy
+printf 'y,score\n0,0.2\n1,1.7\n' >two.csv
+head -c 100 tut.X.npy >trunc.X.npy
+"$WLR" generate --samples 10 --format npy -o small
+
+expect_fail "missing file" 'nope\.csv:0: .*(No such file|cannot open)' "" -- train nope.csv
+expect_fail "empty file" 'empty\.csv:.*empty' "" -- train empty.csv
+expect_fail "header, no rows" 'header_only\.csv:1: .*no (data )?rows' "" -- train header_only.csv
+expect_fail "ragged row" 'ragged\.csv:3: .*(3|2)' "" -- train ragged.csv
+expect_fail "non-numeric cell" 'text\.csv:3: .*abc' "" -- train text.csv
+expect_fail "non-finite cell" 'inf\.csv:3: .*finite' "" -- train inf.csv
+expect_fail "three labels" 'three\.csv:4: .*2' "" -- train three.csv
+expect_fail "bad npy" 'bad\.npy:0: ' "" -- train bad.npy --labels tut.y.npy
+expect_fail "truncated npy" 'trunc\.X\.npy:0: ' "" -- train trunc.X.npy --labels tut.y.npy
+expect_fail "X, y lengths differ" 'small\.y\.npy.*(10|length|rows)' "" -- train tut.X.npy --labels small.y.npy
+expect_fail "npy without labels" 'tut\.X\.npy:0: .*--labels' "" -- train tut.X.npy
+expect_fail "split: missing file" 'nope\.csv:0: ' out_ -- split nope.csv --train-out out_a.csv --test-out out_b.csv
+expect_fail "split: bad data, no outputs" 'ragged\.csv:3: ' out_ -- split ragged.csv --train-out out_a.csv --test-out out_b.csv
+expect_fail "split: unwritable" 'no/such/dir/a\.csv:0: ' out_ -- split tutorial.csv --train-out no/such/dir/a.csv --test-out out_b.csv
+expect_fail "generate: unwritable" 'no/such/dir/g\.csv:0: ' "" -- generate -o no/such/dir/g.csv
+printf 'y,score,extra\n0,0.1,3\n1,0.8,4\n' >three_cols.csv
+expect_fail "report: three columns" 'three_cols\.csv:1: .*two columns' "" -- report three_cols.csv
+expect_fail "report: scores not in [0,1]" 'two\.csv:0: .*' "" -- report two.csv
+expect_fail "balanced, class missing" 'balanced.*no class 1' "" -- train oneclass.csv --test-size 0.5 --class-weight balanced
+
+# ------------------------------------------------ refusals: generator
+
+expect_fail "informative+redundant+repeated > features" 'n_informative.*exceeds' "" -- generate --features 2 --informative 2 --redundant 1
+expect_fail "clusters > 2^informative" 'clusters' "" -- generate --informative 1 --clusters-per-class 2
+expect_fail "weights > 1" 'weights' "" -- generate --weights 1.5,0.1
+expect_fail "weights < 0" 'weights' "" -- generate --weights -0.1
+expect_fail "weights not numbers" '--weights' "" -- generate --weights a,b
+expect_fail "samples 0" 'samples' "" -- generate --samples 0
+expect_fail "31 informative" 'informative.*30' "" -- generate --features 40 --informative 31
+expect_fail "flip-y > 1" 'flip_y' "" -- generate --flip-y 2
+expect_fail "seed too large" '--seed.*4294967295' "" -- generate --seed 4294967296
+expect_fail "seed negative" '--seed' "" -- generate --seed -1
+expect_fail "npy without -o" 'npy.*-o' "" -- generate --format npy
+expect_fail "unknown format" '--format' "" -- generate --format parquet
+
+# -------------------------------------------------- refusals: options
+
+expect_fail "unknown command" "unknown command 'fly'" "" -- fly
+expect_fail "unknown option" "unknown option '--bogus'" "" -- train --bogus
+expect_fail "missing value" '--lr needs a value' "" -- train --lr
+expect_fail "lr not a number" "--lr: 'fast' is not" "" -- train --lr fast
+expect_fail "lr zero" 'lr.*> 0' "" -- train --lr 0
+expect_fail "epochs negative" 'epochs' "" -- train --epochs -3
+expect_fail "batch size negative" '--batch-size' "" -- train --batch-size -1
+expect_fail "l2 negative" 'l2' "" -- train --l2 -1
+expect_fail "test size 0" 'test_size' "" -- train --test-size 0
+expect_fail "test size 1" 'test_size' "" -- train --test-size 1
+expect_fail "class weight zero" 'class weights.*> 0' "" -- train --class-weight 1:0
+expect_fail "class weight junk" 'class weights.*unknown' "" -- train --class-weight heavy
+expect_fail "solver" "--solver: 'lbfgs'" "" -- train --solver lbfgs
+expect_fail "optimizer" "--optimizer: 'rmsprop'" "" -- train --optimizer rmsprop
+expect_fail "threshold" '--threshold' "" -- train --threshold 1.5
+expect_fail "digits" '--digits' "" -- train --digits 99
+expect_fail "flag with value" '--json takes no value' "" -- train --json=1
+expect_fail "two data files" "unexpected argument" "" -- train a.csv b.csv
+expect_fail "labels with CSV" '--labels is for .npy' "" -- train tutorial.csv --labels tut.y.npy
+expect_fail "header value" "--header: 'maybe'" "" -- train tutorial.csv --header maybe
+
+# ------------------------------------------------------------ help
+
+"$WLR" --help >h.txt && expect_grep "help" '^  experiment' h.txt
+for c in generate split train report experiment; do
+    "$WLR" $c --help >h.txt && expect_grep "$c --help" '^usage: wlr '"$c" h.txt
+done
+"$WLR" >/dev/null 2>h.txt; [ $? -eq 2 ] && expect_grep "no command" 'usage' h.txt ||
+    bad "no command: exit status"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -86,6 +86,12 @@ int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap);
 int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
                    char *what, size_t cap);
 
+/* Where a command's output goes: -o FILE, written to a temporary and renamed
+ * by cli_out_close if rc == 0 (else removed), or stdout. Both return the
+ * exit status. */
+int cli_out_open(const cli_args *a, wlr_out *o);
+int cli_out_close(wlr_out *o, int rc);
+
 /* Writes a double to f in JSON: the shortest round-trip decimal. */
 void cli_json_double(FILE *f, double v);
 

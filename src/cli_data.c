@@ -100,6 +100,22 @@ int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
     return 0;
 }
 
+int cli_out_open(const cli_args *a, wlr_out *o)
+{
+    wlr_error err;
+    memset(o, 0, sizeof *o);
+    if (wlr_out_open(o, a->out ? a->out : "-", &err)) return cli_error(&err);
+    return 0;
+}
+
+int cli_out_close(wlr_out *o, int rc)
+{
+    wlr_error err;
+    if (rc == 0 && wlr_out_commit(o, &err)) rc = cli_error(&err);
+    wlr_out_abort(o);
+    return rc;
+}
+
 void cli_json_double(FILE *f, double v)
 {
     char buf[40];
@@ -143,24 +159,6 @@ done:
     return rc;
 }
 
-/* Writes d as CSV to path (atomically), or to stdout when path is NULL. */
-static int write_csv_to(const char *path, const wlr_dataset *d)
-{
-    wlr_error err;
-    if (!path) {
-        if (wlr_write_csv(stdout, d, &err)) return cli_error(&err);
-        if (fflush(stdout) != 0) return cli_errorf("stdout: write failed");
-        return 0;
-    }
-    wlr_out o = {0};
-    if (wlr_out_open(&o, path, &err) || wlr_write_csv(o.f, d, &err) ||
-        wlr_out_commit(&o, &err)) {
-        wlr_out_abort(&o);
-        return cli_error(&err);
-    }
-    return 0;
-}
-
 int cmd_generate(int argc, char **argv)
 {
     static const cli_opt *const groups[] = {generate_opts, cli_gen_opts, NULL};
@@ -187,7 +185,15 @@ int cmd_generate(int argc, char **argv)
     wlr_dataset d;
     char what[256];
     if (cli_load_data(&a, &d, what, sizeof what)) return 1;
-    rc = npy ? write_npy_pair(a.out, &d) : write_csv_to(a.out, &d);
+    if (npy) {
+        rc = write_npy_pair(a.out, &d);
+    } else {
+        wlr_out o;
+        wlr_error err;
+        rc = cli_out_open(&a, &o);
+        if (rc == 0 && wlr_write_csv(o.f, &d, &err)) rc = cli_error(&err);
+        if (o.f) rc = cli_out_close(&o, rc);
+    }
     wlr_dataset_free(&d);
     return rc;
 }

@@ -82,60 +82,60 @@ static int fit_run(const cli_args *a, const wlr_train_options *base,
 
 /* ------------------------------------------------------------ text */
 
-static void print_metrics_text(const wlr_metrics *m, int digits)
+static void print_metrics_text(FILE *f, const wlr_metrics *m, int digits)
 {
     size_t pos = m->support[1], found = m->confusion[1][1];
-    printf("test, class 1 iff p > %g:\n\n", m->threshold);
-    printf("  MINORITY RECALL  %.3f   (%zu of %zu class-1 rows found)\n\n",
+    fprintf(f, "test, class 1 iff p > %g:\n\n", m->threshold);
+    fprintf(f, "  MINORITY RECALL  %.3f   (%zu of %zu class-1 rows found)\n\n",
            m->recall[1], found, pos);
-    printf("                predicted 0  predicted 1\n");
-    printf("  true 0   %16zu %12zu\n", m->confusion[0][0], m->confusion[0][1]);
-    printf("  true 1   %16zu %12zu\n\n", m->confusion[1][0], m->confusion[1][1]);
+    fprintf(f, "                predicted 0  predicted 1\n");
+    fprintf(f, "  true 0   %16zu %12zu\n", m->confusion[0][0], m->confusion[0][1]);
+    fprintf(f, "  true 1   %16zu %12zu\n\n", m->confusion[1][0], m->confusion[1][1]);
     int need = wlr_classification_report(m, digits, NULL, 0);
     char *rep = malloc((size_t)need + 1);
     if (rep) {
         wlr_classification_report(m, digits, rep, (size_t)need + 1);
-        fputs(rep, stdout);
+        fputs(rep, f);
         free(rep);
     }
-    printf("\n  ROC AUC            %.4f\n", m->roc_auc);
-    printf("  average precision  %.4f\n", m->average_precision);
-    printf("  log loss           %.4f\n", m->log_loss);
-    printf("  balanced accuracy  %.4f\n", m->balanced_accuracy);
-    printf("  MCC                %.4f\n", m->mcc);
+    fprintf(f, "\n  ROC AUC            %.4f\n", m->roc_auc);
+    fprintf(f, "  average precision  %.4f\n", m->average_precision);
+    fprintf(f, "  log loss           %.4f\n", m->log_loss);
+    fprintf(f, "  balanced accuracy  %.4f\n", m->balanced_accuracy);
+    fprintf(f, "  MCC                %.4f\n", m->mcc);
 }
 
-static void print_split_text(const char *what, const cli_args *a,
+static void print_split_text(FILE *f, const char *what, const cli_args *a,
                              const wlr_dataset *train, const wlr_dataset *test)
 {
     size_t ctr[2], cte[2];
     wlr_class_counts(train, ctr);
     wlr_class_counts(test, cte);
-    printf("data     %s\n", what);
-    printf("split    test_size %g, seed %u%s: train %zu rows (%zu / %zu), "
+    fprintf(f, "data     %s\n", what);
+    fprintf(f, "split    test_size %g, seed %u%s: train %zu rows (%zu / %zu), "
            "test %zu rows (%zu / %zu)\n", a->test_size, (unsigned)a->split_seed,
            a->stratify ? ", stratified" : "", train->n_rows, ctr[0], ctr[1],
            test->n_rows, cte[0], cte[1]);
 }
 
-static void print_model_text(const wlr_dataset *d, const wlr_model *m)
+static void print_model_text(FILE *f, const wlr_dataset *d, const wlr_model *m)
 {
     char buf[32];
-    printf("model    ");
+    fprintf(f, "model    ");
     for (size_t j = 0; j < m->n_features; j++)
-        printf("%s %.6g  ", wlr_feature_name(d, j, buf, sizeof buf), m->coef[j]);
-    printf("intercept %.6g\n", m->intercept);
+        fprintf(f, "%s %.6g  ", wlr_feature_name(d, j, buf, sizeof buf), m->coef[j]);
+    fprintf(f, "intercept %.6g\n", m->intercept);
 }
 
-static void print_solver_text(const cli_args *a, const wlr_train_options *o,
+static void print_solver_text(FILE *f, const cli_args *a, const wlr_train_options *o,
                               const run *r)
 {
     if (o->solver == WLR_SOLVER_NEWTON)
-        printf("solver   newton (tol %g), l2 %g: %d steps, %s, loss %.10f\n",
+        fprintf(f, "solver   newton (tol %g), l2 %g: %d steps, %s, loss %.10f\n",
                o->tol, o->l2, r->info.iterations,
                r->info.converged ? "converged" : "NOT converged", r->info.loss);
     else
-        printf("solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g%s: "
+        fprintf(f, "solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g%s: "
                "loss %.10f\n", a->optimizer, o->batch_size, o->epochs, o->lr,
                o->l2, o->standardize ? ", standardized" : "", r->info.loss);
 }
@@ -233,23 +233,26 @@ int cmd_train(int argc, char **argv)
     char what[512];
     if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;
     run r;
+    wlr_out out = {0};
     rc = fit_run(&a, &o, a.class_weight, &train, &test, &r);
+    if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0) {
+        FILE *f = out.f;
         if (a.json) {
-            json_run(stdout, &o, &train, &test, &r);
-            fputc('\n', stdout);
+            json_run(f, &o, &train, &test, &r);
+            fputc('\n', f);
         } else {
-            print_split_text(what, &a, &train, &test);
-            printf("weights  c0 = %g, c1 = %g  (%s)\n", r.cw[0], r.cw[1], r.name);
-            print_solver_text(&a, &o, &r);
-            print_model_text(&train, &r.model);
-            printf("\n");
-            print_metrics_text(&r.met, a.digits);
+            print_split_text(f, what, &a, &train, &test);
+            fprintf(f, "weights  c0 = %g, c1 = %g  (%s)\n", r.cw[0], r.cw[1], r.name);
+            print_solver_text(f, &a, &o, &r);
+            print_model_text(f, &train, &r.model);
+            fprintf(f, "\n");
+            print_metrics_text(f, &r.met, a.digits);
             /* the one number that differs between runs goes to stderr, so
              * stdout is byte-identical for the same arguments */
             fprintf(stderr, "wlr: fit took %.3f s\n", r.info.seconds);
         }
-        if (fflush(stdout) != 0) rc = cli_errorf("stdout: write failed");
+        rc = cli_out_close(&out, rc);
     }
     run_free(&r);
     wlr_dataset_free(&train);
@@ -283,6 +286,7 @@ int cmd_report(int argc, char **argv)
     char what[512];
     if (cli_load_data(&a, &d, what, sizeof what)) return 1;
     rc = 0;
+    wlr_out out = {0};
     if (d.n_features != 1) {
         rc = cli_errorf("%s:1: expected two columns, y and score; found %zu "
                         "besides the label", a.pos[0], d.n_features);
@@ -291,14 +295,16 @@ int cmd_report(int argc, char **argv)
         wlr_error err;
         if (wlr_evaluate(d.y, d.x, d.n_rows, a.threshold, &m, &err)) {
             rc = cli_errorf("%s:0: %s", a.pos[0], err.message);
-        } else if (a.json) {
-            json_metrics(stdout, &m);
-            fputc('\n', stdout);
-        } else {
-            printf("data     %s: %zu rows\n\n", what, d.n_rows);
-            print_metrics_text(&m, a.digits);
+        } else if ((rc = cli_out_open(&a, &out)) == 0) {
+            if (a.json) {
+                json_metrics(out.f, &m);
+                fputc('\n', out.f);
+            } else {
+                fprintf(out.f, "data     %s: %zu rows\n\n", what, d.n_rows);
+                print_metrics_text(out.f, &m, a.digits);
+            }
+            rc = cli_out_close(&out, rc);
         }
-        if (rc == 0 && fflush(stdout) != 0) rc = cli_errorf("stdout: write failed");
     }
     wlr_dataset_free(&d);
     return rc;
@@ -377,36 +383,39 @@ int cmd_experiment(int argc, char **argv)
         wlr_model_free(&m);
         wlr_train_info_free(&info);
     }
+    wlr_out out = {0};
+    if (rc == 0) rc = cli_out_open(&a, &out);
+    FILE *f = out.f;
     if (rc == 0 && a.json) {
-        fputs("{\"runs\": [", stdout);
+        fputs("{\"runs\": [", f);
         for (int k = 0; k < done; k++) {
-            printf("%s{\"name\": \"%s\", \"run\": ", k ? ", " : "", runs[k].name);
-            json_run(stdout, &o, &train, &test, &runs[k]);
-            fputs(", \"exact_loss\": ", stdout);
-            cli_json_double(stdout, runs[k].exact_loss);
-            fputc('}', stdout);
+            fprintf(f, "%s{\"name\": \"%s\", \"run\": ", k ? ", " : "", runs[k].name);
+            json_run(f, &o, &train, &test, &runs[k]);
+            fputs(", \"exact_loss\": ", f);
+            cli_json_double(f, runs[k].exact_loss);
+            fputc('}', f);
         }
-        fputs("]}\n", stdout);
+        fputs("]}\n", f);
     } else if (rc == 0) {
-        print_split_text(what, &a, &train, &test);
-        printf("solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g; threshold %g\n\n",
+        print_split_text(f, what, &a, &train, &test);
+        fprintf(f, "solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g; threshold %g\n\n",
                a.optimizer, o.batch_size, o.epochs, o.lr, o.l2, a.threshold);
-        printf("%-12s %9s %9s %8s %8s %8s %8s %8s %11s %9s\n", "weighting", "c0",
+        fprintf(f, "%-12s %9s %9s %8s %8s %8s %8s %8s %11s %9s\n", "weighting", "c0",
                "c1", "recall1", "prec1", "f1_1", "ROC AUC", "avg prec",
                "train loss", "gap");
         for (int k = 0; k < done; k++) {
             const run *r = &runs[k];
-            printf("%-12s %9.4g %9.4g %8.3f %8.3f %8.3f %8.4f %8.4f %11.6f %8.2e\n",
+            fprintf(f, "%-12s %9.4g %9.4g %8.3f %8.3f %8.3f %8.4f %8.4f %11.6f %8.2e\n",
                    r->name, r->cw[0], r->cw[1], r->met.recall[1],
                    r->met.precision[1], r->met.f1[1], r->met.roc_auc,
                    r->met.average_precision, r->info.loss,
                    (r->info.loss - r->exact_loss) / r->exact_loss);
         }
-        printf("\nrecall1 = minority recall; gap = (train loss - exact optimum) "
+        fprintf(f, "\nrecall1 = minority recall; gap = (train loss - exact optimum) "
                "/ exact optimum\n");
     }
+    if (f) rc = cli_out_close(&out, rc);
     for (int k = 0; k < done; k++) run_free(&runs[k]);
-    if (rc == 0 && fflush(stdout) != 0) rc = cli_errorf("stdout: write failed");
     free(list);
     wlr_dataset_free(&train);
     wlr_dataset_free(&test);

@@ -125,6 +125,17 @@ expect_grep "newton 1:200 l2=0 confusion" '"confusion": \[\[1903, 17884\], \[13,
 "$WLR" train --solver newton --l2 0 --class-weight 1:10 --json >nb.json
 expect_grep "newton 1:10 l2=0 confusion" '"confusion": \[\[19786, 1\], \[211, 2\]\]' nb.json
 
+# -o writes the same report to a file
+"$WLR" train --class-weight balanced -o t3.txt 2>/dev/null && expect_same "train -o" t1.txt t3.txt
+# a per-row weight column: weights of 2 on every row give the same model as
+# class weights 2:2 (the loss doubles, the optimum stays)
+awk -F, 'NR == 1 { print $0 ",w"; next } { print $0 ",2" }' train.csv >weighted.csv
+"$WLR" train weighted.csv --label y --sample-weight-col w --solver newton --json >w1.json
+"$WLR" train train.csv --class-weight 2:2 --solver newton --json >w2.json
+strip_seconds w1.json >a.txt; strip_seconds w2.json | sed 's/"class_weights": \[2, 2\]/"class_weights": [1, 1]/' >b.txt
+expect_same "sample-weight-col" a.txt b.txt
+expect_grep "sample weights: features" '"n_features": 2' w1.json
+
 # ---------------------------------------------------------------- report
 
 "$WLR" report "$DATA/metrics/tiny.csv" >tiny.txt || bad "report tiny"

@@ -231,6 +231,12 @@ wlr_status wlr_class_weights_parse(const char *spec, const wlr_dataset *d,
 /* Default Newton tolerance on the gradient's largest component. */
 #define WLR_DEFAULT_TOL 1e-10
 
+typedef struct {
+    size_t n_features;
+    double *coef;        /* w, on the original feature scale */
+    double intercept;    /* b */
+} wlr_model;
+
 typedef enum { WLR_SOLVER_GD = 0, WLR_SOLVER_NEWTON } wlr_solver;
 typedef enum { WLR_OPT_SGD = 0, WLR_OPT_MOMENTUM, WLR_OPT_ADAM } wlr_optimizer;
 
@@ -249,13 +255,12 @@ typedef struct {
     /* Newton */
     double tol;              /* stop when the gradient's max-norm is below */
     int max_iter;
+    /* Called after every epoch (GD) or step (Newton), 1-based, with the
+     * current model on the original scale and the training loss there: for
+     * progress bars and for watching the weights act. NULL = not called. */
+    void (*on_epoch)(void *ctx, int epoch, const wlr_model *m, double loss);
+    void *on_epoch_ctx;
 } wlr_train_options;
-
-typedef struct {
-    size_t n_features;
-    double *coef;        /* w, on the original feature scale */
-    double intercept;    /* b */
-} wlr_model;
 
 typedef struct {
     int iterations;      /* epochs (GD) or Newton steps */

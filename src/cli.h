@@ -95,6 +95,40 @@ int cli_out_close(wlr_out *o, int rc);
 /* Writes a double to f in JSON: the shortest round-trip decimal. */
 void cli_json_double(FILE *f, double v);
 
+/* One fit: a named weighting, the model, how training went, test metrics
+ * (cli_run.c). */
+typedef struct {
+    const char *name;        /* the class-weight spec, e.g. "balanced" */
+    double cw[2];
+    wlr_model model;
+    wlr_train_info info;
+    wlr_metrics met;
+    double exact_loss;       /* the optimum of the same objective (experiment) */
+} cli_run;
+
+void cli_run_free(cli_run *r);
+/* --solver and --optimizer into o; --threshold and --digits checked. */
+int cli_parse_solver(const cli_args *a, wlr_train_options *o);
+int cli_check_eval(const cli_args *a);
+/* Test metrics of a model at a->threshold. */
+int cli_score_model(const wlr_model *m, const wlr_dataset *test,
+                    double threshold, wlr_metrics *met);
+/* Fits the weighting `spec` with options base and scores it on test. */
+int cli_fit_run(const cli_args *a, const wlr_train_options *base,
+                const char *spec, const wlr_dataset *train,
+                const wlr_dataset *test, cli_run *r);
+void cli_print_metrics(FILE *f, const wlr_metrics *m, int digits);
+void cli_print_split(FILE *f, const char *what, const cli_args *a,
+                     const wlr_dataset *train, const wlr_dataset *test);
+void cli_print_model(FILE *f, const wlr_dataset *d, const wlr_model *m);
+void cli_print_solver(FILE *f, const cli_args *a, const wlr_train_options *o,
+                      const cli_run *r);
+void cli_json_array(FILE *f, const double *v, size_t n);
+void cli_json_metrics(FILE *f, const wlr_metrics *m);
+/* The train JSON object of a run (no trailing newline). */
+void cli_json_run(FILE *f, const wlr_train_options *o, const wlr_dataset *train,
+                  const wlr_dataset *test, const cli_run *r);
+
 /* The commands. Each returns the process's exit status. */
 int cmd_generate(int argc, char **argv);
 int cmd_split(int argc, char **argv);

@@ -32,6 +32,10 @@ double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
                        const double cw[2], double l2, const double *theta,
                        double *a);
 
+/* Calls o->on_epoch with theta unscaled into a. */
+void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
+                      const double *theta, double *a, int epoch, double loss);
+
 /* Newton's method from theta (newton.c). */
 wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       const wlr_scaling *s, double *theta, wlr_train_info *info,

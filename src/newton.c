@@ -186,6 +186,7 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
         if (!accepted) break; /* no step lowers L further in double precision */
         memcpy(theta, trial, P * sizeof *theta);
         loss = trial_loss;
+        if (o->on_epoch) wlr_report_epoch(o, s, theta, a, it + 1, loss);
     }
     free(mem);
     return WLR_OK;

@@ -274,6 +274,15 @@ double wlr_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Calls o->on_epoch with the model on the original scale (a is scratch). */
+void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
+                      const double *theta, double *a, int epoch, double loss)
+{
+    wlr_model m = {s->n, a, 0};
+    wlr_scaling_unscale(s, theta, a, &m.intercept);
+    o->on_epoch(o->on_epoch_ctx, epoch, &m, loss);
+}
+
 /* -------------------------------------------------- gradient descent */
 
 /* The raw sums of one batch: G = sum_{k} c s (p - y) (x, 1) over rows idx[k]. */
@@ -367,6 +376,7 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
         double loss = wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
         info->loss_per_epoch[e] = loss;
         info->iterations = e + 1;
+        if (o->on_epoch) wlr_report_epoch(o, s, theta, a, e + 1, loss);
         if (!isfinite(loss)) {
             st = wlr_fail(err, WLR_ERR_NUMERIC, "train: the loss diverged to %g "
                           "at epoch %d; lower the learning rate (lr = %g)",

@@ -429,6 +429,62 @@ static void test_gd_variants(void)
     wlr_dataset_free(&test);
 }
 
+/* on_epoch sees every epoch, in order, with the loss recorded for it and a
+ * model whose loss is that loss. */
+typedef struct {
+    int calls, last_epoch, in_order;
+    double losses[64];
+    const wlr_dataset *d;
+    double cw[2], l2, worst;
+} epoch_log;
+
+static void log_epoch(void *ctx, int epoch, const wlr_model *m, double loss)
+{
+    epoch_log *log = ctx;
+    if (epoch != log->last_epoch + 1) log->in_order = 0;
+    log->last_epoch = epoch;
+    if (log->calls < 64) log->losses[log->calls] = loss;
+    log->calls++;
+    double direct = wlr_loss(log->d, log->cw, log->l2, m, NULL);
+    log->worst = fmax(log->worst, fabs(direct - loss));
+}
+
+static void test_on_epoch_callback(void)
+{
+    wlr_dataset train, test;
+    reference_split("noisy_seven", &train, &test);
+    wlr_train_options o;
+    wlr_train_defaults(&o);
+    o.epochs = 7;
+    o.class_weight[1] = 5;
+    epoch_log log = {0, 0, 1, {0}, &train, {1, 5}, o.l2, 0};
+    o.on_epoch = log_epoch;
+    o.on_epoch_ctx = &log;
+    wlr_model m;
+    wlr_train_info info;
+    wlr_error err;
+    CHECK(wlr_train(&train, &o, &m, &info, &err) == 0, "%s", err.message);
+    CHECK(log.calls == 7 && log.in_order, "%d calls", log.calls);
+    for (int e = 0; e < 7 && e < log.calls; e++)
+        CHECK(log.losses[e] == info.loss_per_epoch[e], "epoch %d: %g vs %g", e + 1,
+              log.losses[e], info.loss_per_epoch[e]);
+    CHECK(log.worst < 1e-12, "model handed to on_epoch has loss off by %g", log.worst);
+    wlr_model_free(&m);
+    wlr_train_info_free(&info);
+    /* Newton calls it once per step */
+    epoch_log nlog = {0, 0, 1, {0}, &train, {1, 5}, o.l2, 0};
+    o.solver = WLR_SOLVER_NEWTON;
+    o.on_epoch_ctx = &nlog;
+    CHECK(wlr_train(&train, &o, &m, &info, &err) == 0, "%s", err.message);
+    CHECK(nlog.calls >= 3 && nlog.calls <= info.iterations && nlog.in_order,
+          "newton: %d calls for %d steps", nlog.calls, info.iterations);
+    CHECK(nlog.worst < 1e-12, "newton: loss off by %g", nlog.worst);
+    wlr_model_free(&m);
+    wlr_train_info_free(&info);
+    wlr_dataset_free(&train);
+    wlr_dataset_free(&test);
+}
+
 /* --------------------------------------------------------------- errors */
 
 static void test_train_option_errors(void)
@@ -513,6 +569,7 @@ int main(void)
     RUN(test_newton_standardize_same_optimum);
     RUN(test_gd_defaults_reach_optimum);
     RUN(test_gd_variants);
+    RUN(test_on_epoch_callback);
     RUN(test_train_option_errors);
     RUN(test_gd_divergence_is_an_error);
     return check_summary();

@@ -1,0 +1,192 @@
+/*
+ * cli_run.c - one fit, a "run": train a weighting, score it on the test
+ * split, and print it as text or JSON. Shared by train and experiment.
+ */
+#include "cli.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+void cli_run_free(cli_run *r)
+{
+    wlr_model_free(&r->model);
+    wlr_train_info_free(&r->info);
+}
+
+/* --solver and --optimizer into the training options. */
+int cli_parse_solver(const cli_args *a, wlr_train_options *o)
+{
+    if (strcmp(a->solver, "gd") == 0) o->solver = WLR_SOLVER_GD;
+    else if (strcmp(a->solver, "newton") == 0) o->solver = WLR_SOLVER_NEWTON;
+    else return cli_errorf("--solver: '%s' is not gd or newton", a->solver);
+    if (strcmp(a->optimizer, "sgd") == 0) o->optimizer = WLR_OPT_SGD;
+    else if (strcmp(a->optimizer, "momentum") == 0) o->optimizer = WLR_OPT_MOMENTUM;
+    else if (strcmp(a->optimizer, "adam") == 0) o->optimizer = WLR_OPT_ADAM;
+    else return cli_errorf("--optimizer: '%s' is not sgd, momentum or adam",
+                           a->optimizer);
+    return 0;
+}
+
+int cli_check_eval(const cli_args *a)
+{
+    if (!(a->threshold >= 0 && a->threshold <= 1))
+        return cli_errorf("--threshold: %g is not in [0, 1]", a->threshold);
+    if (a->digits < 0 || a->digits > 15)
+        return cli_errorf("--digits: %d is not in 0..15", a->digits);
+    return 0;
+}
+
+/* Test metrics of a model: p = sigma(w.x + b) on the test rows. */
+int cli_score_model(const wlr_model *m, const wlr_dataset *test,
+                       double threshold, wlr_metrics *met)
+{
+    wlr_error err;
+    double *p = malloc((test->n_rows + 1) * sizeof *p);
+    if (!p) return cli_errorf("out of memory for %zu test rows", test->n_rows);
+    wlr_predict_proba(m, test, p);
+    wlr_status st = wlr_evaluate(test->y, p, test->n_rows, threshold, met, &err);
+    free(p);
+    return st ? cli_error(&err) : 0;
+}
+
+/* Fits one weighting with options o and scores it on the test rows. */
+int cli_fit_run(const cli_args *a, const wlr_train_options *base,
+                   const char *spec, const wlr_dataset *train,
+                   const wlr_dataset *test, cli_run *r)
+{
+    wlr_error err;
+    wlr_train_options o = *base;
+    memset(r, 0, sizeof *r);
+    r->name = spec;
+    if (wlr_class_weights_parse(spec, train, o.class_weight, &err))
+        return cli_error(&err);
+    r->cw[0] = o.class_weight[0];
+    r->cw[1] = o.class_weight[1];
+    if (wlr_train(train, &o, &r->model, &r->info, &err)) return cli_error(&err);
+    return cli_score_model(&r->model, test, a->threshold, &r->met);
+}
+
+/* ------------------------------------------------------------ text */
+
+void cli_print_metrics(FILE *f, const wlr_metrics *m, int digits)
+{
+    size_t pos = m->support[1], found = m->confusion[1][1];
+    fprintf(f, "test, class 1 iff p > %g:\n\n", m->threshold);
+    fprintf(f, "  MINORITY RECALL  %.3f   (%zu of %zu class-1 rows found)\n\n",
+           m->recall[1], found, pos);
+    fprintf(f, "                predicted 0  predicted 1\n");
+    fprintf(f, "  true 0   %16zu %12zu\n", m->confusion[0][0], m->confusion[0][1]);
+    fprintf(f, "  true 1   %16zu %12zu\n\n", m->confusion[1][0], m->confusion[1][1]);
+    int need = wlr_classification_report(m, digits, NULL, 0);
+    char *rep = malloc((size_t)need + 1);
+    if (rep) {
+        wlr_classification_report(m, digits, rep, (size_t)need + 1);
+        fputs(rep, f);
+        free(rep);
+    }
+    fprintf(f, "\n  ROC AUC            %.4f\n", m->roc_auc);
+    fprintf(f, "  average precision  %.4f\n", m->average_precision);
+    fprintf(f, "  log loss           %.4f\n", m->log_loss);
+    fprintf(f, "  balanced accuracy  %.4f\n", m->balanced_accuracy);
+    fprintf(f, "  MCC                %.4f\n", m->mcc);
+}
+
+void cli_print_split(FILE *f, const char *what, const cli_args *a,
+                             const wlr_dataset *train, const wlr_dataset *test)
+{
+    size_t ctr[2], cte[2];
+    wlr_class_counts(train, ctr);
+    wlr_class_counts(test, cte);
+    fprintf(f, "data     %s\n", what);
+    fprintf(f, "split    test_size %g, seed %u%s: train %zu rows (%zu / %zu), "
+           "test %zu rows (%zu / %zu)\n", a->test_size, (unsigned)a->split_seed,
+           a->stratify ? ", stratified" : "", train->n_rows, ctr[0], ctr[1],
+           test->n_rows, cte[0], cte[1]);
+}
+
+void cli_print_model(FILE *f, const wlr_dataset *d, const wlr_model *m)
+{
+    char buf[32];
+    fprintf(f, "model    ");
+    for (size_t j = 0; j < m->n_features; j++)
+        fprintf(f, "%s %.6g  ", wlr_feature_name(d, j, buf, sizeof buf), m->coef[j]);
+    fprintf(f, "intercept %.6g\n", m->intercept);
+}
+
+void cli_print_solver(FILE *f, const cli_args *a, const wlr_train_options *o,
+                              const cli_run *r)
+{
+    if (o->solver == WLR_SOLVER_NEWTON)
+        fprintf(f, "solver   newton (tol %g), l2 %g: %d steps, %s, loss %.10f\n",
+               o->tol, o->l2, r->info.iterations,
+               r->info.converged ? "converged" : "NOT converged", r->info.loss);
+    else
+        fprintf(f, "solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g%s: "
+               "loss %.10f\n", a->optimizer, o->batch_size, o->epochs, o->lr,
+               o->l2, o->standardize ? ", standardized" : "", r->info.loss);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+void cli_json_array(FILE *f, const double *v, size_t n)
+{
+    fputc('[', f);
+    for (size_t j = 0; j < n; j++) {
+        if (j) fputs(", ", f);
+        cli_json_double(f, v[j]);
+    }
+    fputc(']', f);
+}
+
+void cli_json_metrics(FILE *f, const wlr_metrics *m)
+{
+    fputs("{\"threshold\": ", f);
+    cli_json_double(f, m->threshold);
+    fprintf(f, ", \"confusion\": [[%zu, %zu], [%zu, %zu]]", m->confusion[0][0],
+            m->confusion[0][1], m->confusion[1][0], m->confusion[1][1]);
+    fputs(", \"precision\": ", f);
+    cli_json_array(f, m->precision, 2);
+    fputs(", \"recall\": ", f);
+    cli_json_array(f, m->recall, 2);
+    fputs(", \"f1\": ", f);
+    cli_json_array(f, m->f1, 2);
+    fprintf(f, ", \"support\": [%zu, %zu]", m->support[0], m->support[1]);
+    const struct { const char *k; double v; } s[] = {
+        {"accuracy", m->accuracy}, {"roc_auc", m->roc_auc},
+        {"average_precision", m->average_precision}, {"log_loss", m->log_loss},
+        {"balanced_accuracy", m->balanced_accuracy}, {"mcc", m->mcc}};
+    for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
+        fprintf(f, ", \"%s\": ", s[k].k);
+        cli_json_double(f, s[k].v);
+    }
+    fputc('}', f);
+}
+
+/* The train JSON object (without a trailing newline). */
+void cli_json_run(FILE *f, const wlr_train_options *o,
+                     const wlr_dataset *train, const wlr_dataset *test,
+                     const cli_run *r)
+{
+    size_t ctr[2], cte[2];
+    wlr_class_counts(train, ctr);
+    wlr_class_counts(test, cte);
+    fprintf(f, "{\"data\": {\"n_features\": %zu, \"train_counts\": [%zu, %zu], "
+            "\"test_counts\": [%zu, %zu]}, \"class_weights\": ", train->n_features,
+            ctr[0], ctr[1], cte[0], cte[1]);
+    cli_json_array(f, r->cw, 2);
+    fputs(", \"model\": {\"coef\": ", f);
+    cli_json_array(f, r->model.coef, r->model.n_features);
+    fputs(", \"intercept\": ", f);
+    cli_json_double(f, r->model.intercept);
+    fprintf(f, "}, \"train\": {\"solver\": \"%s\", \"epochs\": %d, \"loss\": ",
+            o->solver == WLR_SOLVER_NEWTON ? "newton" : "gd", r->info.iterations);
+    cli_json_double(f, r->info.loss);
+    fputs(", \"seconds\": ", f);
+    cli_json_double(f, r->info.seconds);
+    fputs("}, \"test\": ", f);
+    cli_json_metrics(f, &r->met);
+    fputc('}', f);
+}
+

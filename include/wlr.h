@@ -288,6 +288,25 @@ double wlr_softplus(double z);
 /* p_i = sigma(w . x_i + b) for every row of d. */
 void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
 
+/* ------------------------------------------------ the lesson (explain.c) */
+
+/* How each class pulls on the model, split out of L and its gradient:
+ *   loss[k]      = (1/N) sum_{i: y_i = k} c_k s_i [log(1 + e^{z_i}) - y_i z_i]
+ *   grad[k]      = (1/N) sum_{i: y_i = k} c_k s_i (p_i - y_i) (x_i, 1)
+ *   grad_norm[k] = |grad[k]|_2
+ * and the same with c = (1, 1) ("unweighted"). loss[0] + loss[1] is L less
+ * its penalty; grad[0] + grad[1] is the gradient less l2 w. Class 1's rows
+ * have p - y < 0 and pull z up, class 0's pull it down: weights decide who
+ * wins. */
+typedef struct {
+    double loss[2], grad_norm[2];
+    double loss_unweighted[2], grad_norm_unweighted[2];
+} wlr_class_terms;
+
+wlr_status wlr_class_terms_compute(const wlr_dataset *d, const double cw[2],
+                                   const wlr_model *m, wlr_class_terms *t,
+                                   wlr_error *err);
+
 /* ---------------------------------------------------- metrics (metrics.c) */
 
 /*

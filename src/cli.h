@@ -43,6 +43,7 @@ typedef struct {
     int json;
     const char *out;
     int help;
+    int track_classes;       /* record per-class terms every epoch (not an option) */
 } cli_args;
 
 /* One option: --name VALUE (or --name=VALUE), or a flag. */
@@ -104,6 +105,10 @@ typedef struct {
     wlr_train_info info;
     wlr_metrics met;
     double exact_loss;       /* the optimum of the same objective (experiment) */
+    /* with a->track_classes: each class's loss and pull after every epoch
+     * (terms[e] for epoch e + 1), for explain and the plots */
+    wlr_class_terms *terms;
+    int n_terms;
 } cli_run;
 
 void cli_run_free(cli_run *r);

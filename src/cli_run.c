@@ -13,6 +13,29 @@ void cli_run_free(cli_run *r)
 {
     wlr_model_free(&r->model);
     wlr_train_info_free(&r->info);
+    free(r->terms);
+    r->terms = NULL;
+}
+
+/* on_epoch: each class's loss and pull at the end of the epoch. */
+typedef struct {
+    cli_run *run;
+    const wlr_dataset *train;
+    int capacity, failed;
+} term_log;
+
+static void record_terms(void *ctx, int epoch, const wlr_model *m, double loss)
+{
+    term_log *log = ctx;
+    wlr_error err;
+    (void)loss;
+    if (log->failed || epoch > log->capacity) return;
+    if (wlr_class_terms_compute(log->train, log->run->cw, m,
+                                &log->run->terms[epoch - 1], &err)) {
+        log->failed = 1;
+        return;
+    }
+    log->run->n_terms = epoch;
 }
 
 /* --solver and --optimizer into the training options. */
@@ -64,7 +87,16 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
         return cli_error(&err);
     r->cw[0] = o.class_weight[0];
     r->cw[1] = o.class_weight[1];
+    term_log log = {r, train, 0, 0};
+    if (a->track_classes) {
+        log.capacity = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : o.epochs;
+        r->terms = calloc((size_t)log.capacity, sizeof *r->terms);
+        if (!r->terms) return cli_errorf("out of memory");
+        o.on_epoch = record_terms;
+        o.on_epoch_ctx = &log;
+    }
     if (wlr_train(train, &o, &r->model, &r->info, &err)) return cli_error(&err);
+    if (log.failed) return cli_errorf("out of memory");
     return cli_score_model(&r->model, test, a->threshold, &r->met);
 }
 

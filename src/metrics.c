@@ -35,11 +35,11 @@
 #define PAIRWISE_BLOCK 128
 #define PAIRWISE_LANES 8
 
-/* The radix sort takes RADIX_BITS bits of a key per pass. 11 bits (2048
- * buckets, a 16 KB count table) keep the buckets' write streams few enough
- * for the caches while needing only 6 passes over the 63 bits of a key. */
+/* The radix sort takes RADIX_BITS bits of a key per pass: 8 passes over the
+ * 63 bits of a key. Measured on 1e7 and 1e8 keys, 8-bit digits (256 write
+ * streams) beat 11, 13 and 16 bits, whose many streams thrash the TLB. */
 #define KEY_BITS 63
-#define RADIX_BITS 11
+#define RADIX_BITS 8
 #define RADIX_SIZE ((size_t)1 << RADIX_BITS)
 #define RADIX_PASSES ((KEY_BITS + RADIX_BITS - 1) / RADIX_BITS)
 
@@ -328,38 +328,38 @@ static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
 /* --------------------------------------------- runs of equal scores */
 
 /* Walks sorted keys one run of equal scores at a time, from the highest
- * score down or from the lowest up. */
+ * score down (step -1) or from the lowest up (step +1). */
 typedef struct {
     const uint64_t *key;
-    size_t n;
-    size_t done;      /* keys already walked */
-    int descending;
+    ptrdiff_t next, end, step;   /* next key; one step past the last key */
 } run_walk;
 
 static run_walk run_walk_start(const uint64_t *key, size_t n, int descending)
 {
-    run_walk w = {key, n, 0, descending};
+    run_walk w;
+    w.key = key;
+    w.step = descending ? -1 : 1;
+    w.next = descending ? (ptrdiff_t)n - 1 : 0;
+    w.end = descending ? -1 : (ptrdiff_t)n;
     return w;
-}
-
-static uint64_t walk_key(const run_walk *w)
-{
-    return w->descending ? w->key[w->n - 1 - w->done] : w->key[w->done];
 }
 
 /* Steps over the next run: count[k] = its rows of class k, *value = its
  * score's key without the label. Returns 0 when there is no run left. */
 static int next_run(run_walk *w, size_t count[2], uint64_t *value)
 {
-    if (w->done == w->n) return 0;
-    uint64_t v = walk_key(w) >> 1;
-    count[0] = count[1] = 0;
-    while (w->done < w->n) {
-        uint64_t key = walk_key(w);
-        if (key >> 1 != v) break;
-        count[key & 1]++;
-        w->done++;
-    }
+    if (w->next == w->end) return 0;
+    const uint64_t *key = w->key;
+    ptrdiff_t i = w->next;
+    uint64_t v = key[i] >> 1;
+    size_t ones = 0;
+    do {
+        ones += key[i] & 1;
+        i += w->step;
+    } while (i != w->end && key[i] >> 1 == v);
+    count[1] = ones;
+    count[0] = (size_t)((i - w->next) * w->step) - ones;
+    w->next = i;
     if (value) *value = v;
     return 1;
 }
@@ -383,7 +383,7 @@ typedef struct {
     run_walk runs;
     roc_point prev, cur, next;
     int have_next;
-    size_t index;     /* j of cur; after the walk, d */
+    size_t index;     /* j of cur */
 } kept_walk;
 
 /* next = from + the next run's counts; 0 if there is no run left. */
@@ -426,9 +426,27 @@ static int next_kept(kept_walk *k, roc_point *out)
     return 0;
 }
 
+/* How many distinct scores d there are, and how many of their points the
+ * kept walk keeps: all but the points j, 1 < j < d, whose run holds the same
+ * counts of each class as run j + 1 (steps into and out of P_j equal). */
+static void count_points(const uint64_t *key, size_t n, size_t *n_distinct,
+                         size_t *n_kept)
+{
+    run_walk w = run_walk_start(key, n, 1);
+    size_t prev[2] = {0, 0}, cur[2], d = 0, dropped = 0;
+    while (next_run(&w, cur, NULL)) {
+        d++;
+        if (d >= 3 && cur[0] == prev[0] && cur[1] == prev[1]) dropped++;
+        prev[0] = cur[0];
+        prev[1] = cur[1];
+    }
+    *n_distinct = d;
+    *n_kept = d - dropped;
+}
+
 typedef struct {
     kept_walk kept;
-    roc_point last;   /* the previous kept point; (0, 0) to begin with */
+    double x, y;      /* the previous kept point; (0, 0) to begin with */
     double n0, n1;
 } trapezoid_stream;
 
@@ -437,27 +455,20 @@ typedef struct {
 static double next_trapezoid(void *state)
 {
     trapezoid_stream *s = state;
-    roc_point q = s->last;
+    roc_point q = {0, 0};
     next_kept(&s->kept, &q);
-    double x0 = (double)s->last.fp / s->n0, x1 = (double)q.fp / s->n0;
-    double y0 = (double)s->last.tp / s->n1, y1 = (double)q.tp / s->n1;
-    s->last = q;
-    return (x1 - x0) * (y1 + y0) / 2.0;
+    double x = (double)q.fp / s->n0, y = (double)q.tp / s->n1;
+    double area = (x - s->x) * (y + s->y) / 2.0;
+    s->x = x;
+    s->y = y;
+    return area;
 }
 
 /* ROC AUC from the sorted keys: the trapezoid rule from (0, 0) through the
- * kept points, summed by numpy's rule. Also returns d, the number of
- * distinct scores. */
+ * n_kept kept points, summed by numpy's rule. */
 static double roc_auc_sorted(const uint64_t *key, size_t n,
-                             const size_t count[2], size_t *n_distinct)
+                             const size_t count[2], size_t n_kept)
 {
-    kept_walk k;
-    roc_point p;
-    size_t n_kept = 0;
-    kept_walk_start(&k, key, n);
-    while (next_kept(&k, &p)) n_kept++;
-    *n_distinct = k.index;
-
     trapezoid_stream s;
     memset(&s, 0, sizeof s);
     kept_walk_start(&s.kept, key, n);
@@ -471,6 +482,7 @@ static double roc_auc_sorted(const uint64_t *key, size_t n,
 typedef struct {
     run_walk runs;    /* ascending */
     size_t below[2];  /* rows of each class under the current run's score */
+    double recall;    /* R of the current run: 1 for the lowest */
     size_t n0, n1;
 } precision_stream;
 
@@ -480,6 +492,7 @@ typedef struct {
  *   tp_k = n1 - (class 1 rows below s_k), fp_k likewise,
  *   R_k = tp_k / n1, R_{k-1} = (tp_k - class 1 rows at s_k) / n1,
  *   P_k = tp_k / (tp_k + fp_k),  term = (R_{k-1} - R_k) P_k  (<= 0).
+ * R_{k-1} is the next run's R_k.
  */
 static double next_precision_term(void *state)
 {
@@ -487,12 +500,13 @@ static double next_precision_term(void *state)
     size_t count[2];
     next_run(&s->runs, count, NULL);
     size_t tp = s->n1 - s->below[1], fp = s->n0 - s->below[0];
-    double recall = (double)tp / (double)s->n1;
     double recall_above = (double)(tp - count[1]) / (double)s->n1;
     double precision = (double)tp / ((double)tp + (double)fp);
+    double term = (recall_above - s->recall) * precision;
     s->below[0] += count[0];
     s->below[1] += count[1];
-    return (recall_above - recall) * precision;
+    s->recall = recall_above;
+    return term;
 }
 
 /* Average precision over the d distinct scores of the sorted keys. */
@@ -503,6 +517,7 @@ static double average_precision_sorted(const uint64_t *key, size_t n,
     precision_stream s;
     memset(&s, 0, sizeof s);
     s.runs = run_walk_start(key, n, 0);
+    s.recall = 1.0;
     s.n0 = count[0];
     s.n1 = count[1];
     return -numpy_sum(next_precision_term, &s, n_distinct);
@@ -521,10 +536,11 @@ wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
     if (st) return st;
 
     uint64_t *key;
-    size_t n_keys, n_distinct;
+    size_t n_keys, n_distinct, n_kept;
     st = sorted_keys(y, score, n, 0, &key, &n_keys, err);
     if (st) return st;
-    m->roc_auc = roc_auc_sorted(key, n, count, &n_distinct);
+    count_points(key, n, &n_distinct, &n_kept);
+    m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
     m->average_precision = average_precision_sorted(key, n, count, n_distinct);
     free(key);
 
@@ -639,6 +655,9 @@ wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
 {
     wlr_status st = check_threshold(threshold, err);
     if (st) return st;
+    if (c->n_points == 0)
+        return wlr_fail(err, WLR_ERR_ARG, "curve: it is empty (not computed, "
+                        "or freed)");
     size_t k = curve_point_above(c, threshold);
     m->threshold = threshold;
     m->confusion[0][0] = c->count[0] - c->fp[k];

@@ -147,6 +147,14 @@ static int same_bits(double a, double b) { return memcmp(&a, &b, sizeof a) == 0;
     CHECK(same_bits((a), (b)), "%s = %.17g, %s = %.17g, not the same double", \
           #a, (double)(a), #b, (double)(b))
 
+/* An error of status WLR_ERR_ARG whose message holds `want`. */
+static void expect_error(wlr_status st, const wlr_error *err, const char *want)
+{
+    CHECK(st == WLR_ERR_ARG, "status %d for '%s'", (int)st, want);
+    CHECK(strstr(err->message, want) != NULL, "message '%s' lacks '%s'",
+          err->message, want);
+}
+
 /* -------------------------------------------- scikit-learn's numbers */
 
 static const char *const reference_cases[] = {
@@ -619,8 +627,10 @@ static void test_curve_metrics_match_evaluate(void)
               "%zu, fp %zu vs %zu", t, at.confusion[1][1], want.confusion[1][1],
               at.confusion[0][1], want.confusion[0][1]);
     }
-    CHECK(wlr_curve_metrics(&c, NAN, &at, &err) == WLR_ERR_ARG, "NaN threshold");
+    expect_error(wlr_curve_metrics(&c, NAN, &at, &err), &err, "threshold: ");
     wlr_curve_free(&c);
+    expect_error(wlr_curve_metrics(&c, 0.5, &at, &err), &err,
+                 "curve: it is empty");
     free_rows(&r);
 }
 
@@ -698,13 +708,6 @@ static void test_threshold_for_recall_random(void)
 }
 
 /* --------------------------------------------------------------- errors */
-
-static void expect_error(wlr_status st, const wlr_error *err, const char *want)
-{
-    CHECK(st == WLR_ERR_ARG, "status %d for '%s'", (int)st, want);
-    CHECK(strstr(err->message, want) != NULL, "message '%s' lacks '%s'",
-          err->message, want);
-}
 
 static void test_errors(void)
 {

@@ -30,6 +30,12 @@
  * The table of powers of five is computed at first use with exact big-integer
  * arithmetic (no table is copied from anywhere).
  *
+ * Writing prints each double with the fewest significant digits p for which
+ * "%.{p}g" reads back as the same double. printf is exact but slow, so the
+ * digits are found with the same table (a 192-bit product gives the value's
+ * first 17 digits and where the rest lies) and checked with the parser; only
+ * when the product is too close to a rounding boundary does printf decide.
+ *
  * Reading streams the file through a large buffer (fread blocks of
  * CSV_BLOCK bytes), so memory holds the dataset and one block, not the text.
  */
@@ -357,6 +363,32 @@ static int decimal_to_bits(uint64_t w, int q, uint64_t *out)
     return 1;
 }
 
+/*
+ * w * 10^q for w > 0, or for a decimal whose digits after the first
+ * MAX_KEPT_DIGITS were dropped (truncated: the value lies strictly between
+ * w * 10^q and (w + 1) * 10^q). Returns 1 with the correctly rounded double,
+ * or 0 when only strtod can tell.
+ */
+static int decimal_to_double(uint64_t w, int q, int truncated, double *out)
+{
+#if FLT_EVAL_METHOD == 0
+    /* Clinger: both operands exact, one correctly rounded operation. Only
+     * valid where double arithmetic is not done in extended precision. */
+    if (!truncated && w <= CLINGER_MAX_W && q >= -CLINGER_MAX_Q &&
+        q <= CLINGER_MAX_Q) {
+        *out = q < 0 ? (double)w / exact_pow10[-q] : (double)w * exact_pow10[q];
+        return 1;
+    }
+#endif
+    uint64_t bits, bits_up;
+    if (decimal_to_bits(w, q, &bits) &&
+        (!truncated || (decimal_to_bits(w + 1, q, &bits_up) && bits_up == bits))) {
+        *out = double_from_bits(bits);
+        return 1;
+    }
+    return 0;
+}
+
 /* The locale's decimal point if it is one character other than '.', else 0.
  * The library promises C-locale numbers whatever the program's locale. */
 static char locale_decimal_point(void)
@@ -455,22 +487,8 @@ char *wlr_csv_parse_number(char *p, char *end, double *out)
     }
     if (dexp < -2 * EXP_SATURATE) dexp = -2 * EXP_SATURATE;
     if (dexp > 2 * EXP_SATURATE) dexp = 2 * EXP_SATURATE;
-    int q = (int)dexp;
     double v;
-#if FLT_EVAL_METHOD == 0
-    /* Clinger: both operands exact, one correctly rounded operation. Only
-     * valid where double arithmetic is not done in extended precision. */
-    if (!truncated && w <= CLINGER_MAX_W && q >= -CLINGER_MAX_Q &&
-        q <= CLINGER_MAX_Q) {
-        v = q < 0 ? (double)w / exact_pow10[-q] : (double)w * exact_pow10[q];
-        *out = neg ? -v : v;
-        return p;
-    }
-#endif
-    uint64_t bits, bits_up;
-    if (decimal_to_bits(w, q, &bits) &&
-        (!truncated || (decimal_to_bits(w + 1, q, &bits_up) && bits_up == bits))) {
-        v = double_from_bits(bits);
+    if (decimal_to_double(w, (int)dexp, truncated, &v)) {
         *out = neg ? -v : v;
         return p;
     }
@@ -538,6 +556,201 @@ static int shortest_text(char *buf, size_t cap, double v)
     return len;
 }
 
+/*
+ * The same answer without printf. printf is exact but slow (it works with
+ * big numbers); almost always 128 bits of precision decide every digit.
+ *
+ * Scale: with k the decimal exponent of a = |v| (10^k <= a < 10^(k+1)),
+ * X = a * 10^(16-k) lies in [10^16, 10^17). a = m 2^e exactly, so
+ * X = m 5^s 2^(e+s) with s = 16 - k, and the power-of-five table gives it as
+ * a 192-bit product N 2^E, known to within 2^64 units (see decimal_to_bits).
+ * That fixes X's integer part I (17 digits) and whether its fraction F is 0,
+ * below, at or above one half, unless the product lies too close to an
+ * integer or to one half, in which case we give up and printf decides.
+ *
+ * Round: the p-digit rounding of a (what "%.{p}e" prints) is I with its last
+ * r = 17 - p digits rounded off: with I = Q 10^r + R and H = 10^r / 2, up iff
+ * R > H, or R = H and F > 0, or R = H, F = 0 and Q is odd (half to even).
+ * Rounding I + F directly, never a rounded I, avoids double rounding.
+ *
+ * Check: the candidate Q 10^(k-p+1) converts back with decimal_to_double.
+ */
+
+/* 10^0 .. 10^19: every power of ten in a uint64_t. */
+static const uint64_t pow10_u64[20] = {
+    1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+    10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+    100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+    100000000000000000ULL, 1000000000000000000ULL,
+    10000000000000000000ULL};
+
+/* log10(2), for a first guess at the decimal exponent (corrected after). */
+#define LOG10_OF_2 0.30102999566398119521
+
+/* Where the fraction F of X lies. */
+typedef enum { FRAC_ZERO, FRAC_LOW, FRAC_HALF, FRAC_HIGH, FRAC_ABOVE_ZERO } frac_class;
+
+typedef struct {
+    uint64_t i;      /* X's integer part, 10^16 <= i < 10^17 */
+    int k;           /* the decimal exponent of a's first digit */
+    frac_class frac; /* FRAC_ABOVE_ZERO: 0 < F < 1, side of 1/2 unknown */
+} scaled17;
+
+static int scale17(double a, scaled17 *sc)
+{
+    const pow5_entry *tab = pow5_get();
+    if (!tab) return 0;
+    uint64_t bits = bits_from_double(a), m = bits & ((1ULL << MANTISSA_BITS) - 1);
+    int be = (int)(bits >> MANTISSA_BITS), e;
+    if (be == 0) {
+        e = 1 - EXP_BIAS; /* subnormal: no hidden bit */
+    } else {
+        m |= 1ULL << MANTISSA_BITS;
+        e = be - EXP_BIAS;
+    }
+    int lz = leading_zeros64(m);
+    int k = (int)floor((double)(e + 63 - lz) * LOG10_OF_2);
+    /* The guess is right or one too small; a third try is never needed. */
+    for (int attempt = 0; attempt < 3; attempt++) {
+        int s = 16 - k;
+        if (s < POW5_MIN_Q || s > POW5_MAX_Q) return 0;
+        const pow5_entry *t = &tab[s - POW5_MIN_Q];
+        uint64_t a_hi, a_lo, b_hi, b_lo;
+        mul_64x64(m << lz, t->lo, &a_hi, &a_lo);
+        mul_64x64(m << lz, t->hi, &b_hi, &b_lo);
+        uint64_t p0 = a_lo, p1 = a_hi + b_lo, p2 = b_hi + (p1 < a_hi);
+        /* X = N 2^-sh: the integer part is in p2 above bit tb. */
+        int sh = -(t->e + e + s - lz), tb = sh - 128;
+        if (tb < 1 || tb > 63) return 0;
+        uint64_t ip = p2 >> tb, fr = p2 & ((1ULL << tb) - 1);
+        uint64_t half = 1ULL << (tb - 1), all = (1ULL << tb) - 1;
+        if (!t->exact && fr == all && p1 == UINT64_MAX)
+            return 0; /* N may carry into the integer part */
+        if (ip >= pow10_u64[17]) { k++; continue; }
+        if (ip < pow10_u64[16]) { k--; continue; }
+        sc->i = ip;
+        sc->k = k;
+        if (t->exact) {
+            int rest = (p1 | p0) != 0;
+            sc->frac = fr == 0 && !rest ? FRAC_ZERO
+                     : fr < half ? FRAC_LOW
+                     : fr == half && !rest ? FRAC_HALF : FRAC_HIGH;
+        } else {
+            /* N lies in [P, P + 2^64), and N > P strictly. */
+            sc->frac = fr >= half ? FRAC_HIGH
+                     : (fr + 1 < half || (fr + 1 == half && p1 != UINT64_MAX))
+                         ? FRAC_LOW : FRAC_ABOVE_ZERO;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* The p-digit rounding of a: *d (p digits) times 10^(*k - p + 1).
+ * Returns 0 if F's side of one half is needed and unknown. */
+static int round_digits(const scaled17 *sc, int p, uint64_t *d, int *k)
+{
+    int r = MAX_ROUND_TRIP_DIGITS - p;
+    uint64_t q = sc->i / pow10_u64[r], rem = sc->i % pow10_u64[r], up;
+    if (r == 0) {
+        if (sc->frac == FRAC_ABOVE_ZERO) return 0;
+        up = sc->frac == FRAC_HIGH || (sc->frac == FRAC_HALF && (q & 1));
+    } else {
+        uint64_t h = pow10_u64[r] / 2;
+        up = rem != h ? rem > h : sc->frac != FRAC_ZERO ? 1 : (q & 1);
+    }
+    q += up;
+    *k = sc->k;
+    if (q == pow10_u64[p]) { /* 9.99 rounded up to 10.0 */
+        q = pow10_u64[p - 1];
+        (*k)++;
+    }
+    *d = q;
+    return 1;
+}
+
+/* 1 if p digits round-trip, 0 if not, -1 if this method cannot tell. */
+static int digits_round_trip(const scaled17 *sc, double a, int p, uint64_t *d,
+                             int *k)
+{
+    double back;
+    if (!round_digits(sc, p, d, k) ||
+        !decimal_to_double(*d, *k - p + 1, 0, &back))
+        return -1;
+    return bits_from_double(back) == bits_from_double(a);
+}
+
+/* "%.{p}g" of the decimal d (p digits) times 10^(k - p + 1), with a sign:
+ * scientific notation if k < -4 or k >= p, else plain; trailing zeros of
+ * the fraction and a bare point dropped; exponents with two digits at
+ * least. */
+static int format_g(char *out, int neg, uint64_t d, int p, int k)
+{
+    char dig[20];
+    for (int j = p - 1; j >= 0; j--, d /= 10) dig[j] = (char)('0' + d % 10);
+    int nd = p;
+    while (nd > 1 && dig[nd - 1] == '0') nd--;
+    int n = 0;
+    if (neg) out[n++] = '-';
+    if (k < -4 || k >= p) {
+        out[n++] = dig[0];
+        if (nd > 1) {
+            out[n++] = '.';
+            memcpy(out + n, dig + 1, (size_t)nd - 1);
+            n += nd - 1;
+        }
+        n += sprintf(out + n, "e%c%02d", k < 0 ? '-' : '+', k < 0 ? -k : k);
+    } else if (k < 0) {
+        memcpy(out + n, "0.", 2);
+        n += 2;
+        for (int z = 0; z < -k - 1; z++) out[n++] = '0';
+        memcpy(out + n, dig, (size_t)nd);
+        n += nd;
+    } else {
+        for (int j = 0; j <= k; j++) out[n++] = j < nd ? dig[j] : '0';
+        if (nd > k + 1) {
+            out[n++] = '.';
+            memcpy(out + n, dig + k + 1, (size_t)(nd - k - 1));
+            n += nd - k - 1;
+        }
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* shortest_text's search done with scale17; returns the length, or -1 to
+ * leave the value to printf. */
+static int shortest_text_fast(char *buf, double v)
+{
+    double a = fabs(v);
+    scaled17 sc;
+    if (!scale17(a, &sc)) return -1;
+    uint64_t d;
+    int k, ok;
+    int lo = 1, hi = MAX_ROUND_TRIP_DIGITS;
+    if ((bits_from_double(a) & ((1ULL << MANTISSA_BITS) - 1)) == 0) {
+        for (lo = 1; lo < MAX_ROUND_TRIP_DIGITS; lo++) { /* power of two */
+            if ((ok = digits_round_trip(&sc, a, lo, &d, &k)) < 0) return -1;
+            if (ok) break;
+        }
+    } else {
+        if ((ok = digits_round_trip(&sc, a, 16, &d, &k)) < 0) return -1;
+        if (!ok) lo = 17;
+        else if ((ok = digits_round_trip(&sc, a, 15, &d, &k)) < 0) return -1;
+        else if (!ok) lo = hi = 16;
+        else hi = 15;
+        while (lo < hi) {
+            int mid = lo + (hi - lo) / 2;
+            if ((ok = digits_round_trip(&sc, a, mid, &d, &k)) < 0) return -1;
+            if (ok) hi = mid;
+            else lo = mid + 1;
+        }
+    }
+    if (digits_round_trip(&sc, a, lo, &d, &k) != 1) return -1;
+    return format_g(buf, signbit(v) != 0, d, lo, k);
+}
+
 int wlr_format_double(char *buf, size_t cap, double v)
 {
     char tmp[40]; /* "-1.2345678901234567e-308" is 24 characters */
@@ -545,7 +758,7 @@ int wlr_format_double(char *buf, size_t cap, double v)
     if (!isfinite(v)) len = snprintf(tmp, sizeof tmp, "%s%s", signbit(v) ? "-" : "",
                                      isnan(v) ? "nan" : "inf");
     else if (v == 0) len = snprintf(tmp, sizeof tmp, "%s", signbit(v) ? "-0" : "0");
-    else len = shortest_text(tmp, sizeof tmp, v);
+    else if ((len = shortest_text_fast(tmp, v)) < 0) len = shortest_text(tmp, sizeof tmp, v);
     if (cap > 0) {
         size_t n = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
         memcpy(buf, tmp, n);

@@ -422,10 +422,10 @@ wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
 /* The largest threshold t at which recall_1 (class 1 iff score > t) is at
  * least target, 0 < target <= 1: with s the m-th highest score among the
  * class 1 rows, m the fewest of them that make m / n1 >= target,
- * t = the largest double below s. Every t' in [the next lower distinct score,
- * t] predicts the same rows; no larger t' reaches the target. t can be
- * slightly below 0 (when s is 0). Fails as wlr_evaluate does on bad rows, if
- * no row is of class 1, or if target is not in (0, 1]. */
+ * t = the largest double below s. On these rows every t' from the next
+ * lower distinct score up to t predicts the same; no t' > t reaches the
+ * target. t is slightly below 0 when s is 0. Fails as wlr_evaluate does on
+ * bad rows, if no row is of class 1, or if target is not in (0, 1]. */
 wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
                                     size_t n, double target, double *threshold,
                                     wlr_error *err);

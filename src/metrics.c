@@ -296,32 +296,30 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
     return a;
 }
 
-/* The keys of the rows (all of them, or with only_class1 those of class 1)
- * in ascending order, in *out (the caller frees it); *n_keys = how many. */
+/* The keys of the rows (all of them, or with only_class1 those of class 1,
+ * m of them either way) in ascending order, in *out; the caller frees it. */
 static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
-                              int only_class1, uint64_t **out, size_t *n_keys,
+                              int only_class1, size_t m, uint64_t **out,
                               wlr_error *err)
 {
     *out = NULL;
-    *n_keys = 0;
-    if (n >= SIZE_MAX / sizeof(uint64_t))
+    if (m >= SIZE_MAX / sizeof(uint64_t))
         return wlr_fail(err, WLR_ERR_NOMEM, "score: %zu rows are too many to "
-                        "sort", n);
-    uint64_t *a = malloc((n + 1) * sizeof *a);
-    uint64_t *tmp = malloc((n + 1) * sizeof *tmp);
+                        "sort", m);
+    uint64_t *a = malloc((m + 1) * sizeof *a);
+    uint64_t *tmp = malloc((m + 1) * sizeof *tmp);
     if (!a || !tmp) {
         free(a);
         free(tmp);
         return wlr_fail(err, WLR_ERR_NOMEM, "score: out of memory sorting "
-                        "%zu rows", n);
+                        "%zu rows", m);
     }
-    size_t m = 0;
+    size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (!only_class1 || y[i]) a[m++] = score_key(score[i], y[i]);
+        if (!only_class1 || y[i]) a[k++] = score_key(score[i], y[i]);
     uint64_t *sorted = radix_sort(a, tmp, m);
     free(sorted == a ? tmp : a);
     *out = sorted;
-    *n_keys = m;
     return WLR_OK;
 }
 
@@ -536,8 +534,8 @@ wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
     if (st) return st;
 
     uint64_t *key;
-    size_t n_keys, n_distinct, n_kept;
-    st = sorted_keys(y, score, n, 0, &key, &n_keys, err);
+    size_t n_distinct, n_kept;
+    st = sorted_keys(y, score, n, 0, n, &key, err);
     if (st) return st;
     count_points(key, n, &n_distinct, &n_kept);
     m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
@@ -600,8 +598,8 @@ wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
     if (st) return st;
 
     uint64_t *key;
-    size_t n_keys, n_distinct = 0, run_count[2];
-    st = sorted_keys(y, score, n, 0, &key, &n_keys, err);
+    size_t n_distinct = 0, run_count[2];
+    st = sorted_keys(y, score, n, 0, n, &key, err);
     if (st) return st;
     run_walk w = run_walk_start(key, n, 1);
     while (next_run(&w, run_count, NULL)) n_distinct++;
@@ -698,8 +696,8 @@ wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
                         "be in (0, 1], not %g", target);
 
     uint64_t *key;
-    size_t n1;
-    st = sorted_keys(y, score, n, 1, &key, &n1, err);
+    size_t n1 = count[1];
+    st = sorted_keys(y, score, n, 1, n1, &key, err);
     if (st) return st;
     /* s = the m-th highest class 1 score: m rows score >= s, fewer > s. */
     double s = key_score(key[n1 - rows_for_recall(target, n1)]);
@@ -729,6 +727,15 @@ static void text_printf(text *t, const char *fmt, ...)
                       fmt, ap);
     va_end(ap);
     if (k > 0) t->len += (size_t)k;
+}
+
+/* np.average(v, weights=support) = (v0 s0 + v1 s1) / (s0 + s1); 0 for an
+ * empty wlr_metrics, where numpy would raise. */
+static double support_weighted(const double v[2], const size_t support[2])
+{
+    double s0 = (double)support[0], s1 = (double)support[1];
+    if (s0 + s1 == 0.0) return 0.0;
+    return (v[0] * s0 + v[1] * s1) / (s0 + s1);
 }
 
 /* One row: title, three ratios with `digits` decimals, the support. */
@@ -784,12 +791,9 @@ int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
                              (m->f1[0] + m->f1[1]) / 2.0};
     report_row(&t, width, "macro avg", macro, digits, n);
 
-    /* np.average(v, weights=support) = (v0 s0 + v1 s1) / (s0 + s1) */
-    double s0 = (double)m->support[0], s1 = (double)m->support[1];
-    const double weighted[3] = {
-        (m->precision[0] * s0 + m->precision[1] * s1) / (s0 + s1),
-        (m->recall[0] * s0 + m->recall[1] * s1) / (s0 + s1),
-        (m->f1[0] * s0 + m->f1[1] * s1) / (s0 + s1)};
+    const double weighted[3] = {support_weighted(m->precision, m->support),
+                                support_weighted(m->recall, m->support),
+                                support_weighted(m->f1, m->support)};
     report_row(&t, width, REPORT_LONGEST_TITLE, weighted, digits, n);
     return (int)t.len;
 }

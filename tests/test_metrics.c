@@ -360,6 +360,19 @@ static void test_report_wide_digits(void)
     CHECK(strcmp(got, clamped) == 0, "digits 1000:\n%s", clamped);
 }
 
+/* A zeroed wlr_metrics (what a failed wlr_evaluate leaves) still gives a
+ * report of zeros, with no NaN from the support-weighted mean. */
+static void test_report_of_empty_metrics(void)
+{
+    wlr_metrics m;
+    char got[1024];
+    memset(&m, 0, sizeof m);
+    wlr_classification_report(&m, 2, got, sizeof got);
+    CHECK(strstr(got, "nan") == NULL, "%s", got);
+    CHECK(strstr(got, "weighted avg       0.00      0.00      0.00         0\n")
+          != NULL, "%s", got);
+}
+
 /* Like snprintf: never more than cap bytes, always terminated, and the full
  * length returned. */
 static void test_report_truncation(void)
@@ -778,6 +791,7 @@ int main(void)
     RUN(test_extreme_scores);
     RUN(test_report_digits_0);
     RUN(test_report_wide_digits);
+    RUN(test_report_of_empty_metrics);
     RUN(test_report_truncation);
     RUN(test_brute_force);
     RUN(test_row_order_does_not_matter);

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +70,14 @@ static long long file_size(const char *path)
     long long n = ftell(f);
     fclose(f);
     return n;
+}
+
+/* Peak resident set size of this process so far, in MB (Linux reports
+ * ru_maxrss in kilobytes). */
+static double peak_rss_mb(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024.0 : 0.0;
 }
 
 static int write_csv_file(const char *path, size_t rows)
@@ -142,6 +151,9 @@ static int bench_csv(const char *dir, size_t rows)
         double t = now_seconds() - t0;
         if (t < best) best = t;
         if (d.n_rows != rows) { fprintf(stderr, "read %zu rows\n", d.n_rows); return 1; }
+        if (r == 0)
+            printf("csv: peak memory while reading %.0f MB (the dataset itself: %.0f MB)\n",
+                   peak_rss_mb(), (double)rows * (2 * sizeof(double) + 1) / 1048576.0);
         wlr_dataset_free(&d);
     }
     double sink = 0;

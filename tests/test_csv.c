@@ -626,6 +626,22 @@ static void test_read_big(void)
     free(text);
 }
 
+/* "-" reads standard input; messages call it <stdin>. */
+static void test_read_stdin(void)
+{
+    wlr_dataset d;
+    wlr_error err;
+    const char *path = write_text("in.csv", "a,y\n1.5,1\n2.5,0\n");
+    if (!freopen(path, "rb", stdin)) { CHECK(0, "freopen"); return; }
+    CHECK(wlr_read_csv("-", NULL, &d, &err) == WLR_OK && d.n_rows == 2 &&
+          d.x[1] == 2.5 && d.y[0] == 1, "stdin: %s", err.message);
+    wlr_dataset_free(&d);
+    path = write_text("in.csv", "a,y\n1.5,7\n");
+    if (!freopen(path, "rb", stdin)) { CHECK(0, "freopen"); return; }
+    CHECK(wlr_read_csv("-", NULL, &d, &err) == WLR_ERR_DATA &&
+          strstr(err.message, "<stdin>:2: label \"7\" in cell 2") == err.message, "stdin error: %s", err.message);
+}
+
 int main(void)
 {
     strcpy(tmpdir, "/tmp/wlr_test_csv.XXXXXX");
@@ -640,7 +656,8 @@ int main(void)
     RUN(test_read_options);
     RUN(test_read_errors);
     RUN(test_read_big);
-    const char *names[] = {"t.csv", "rt.csv", "w.csv", "big.csv", "rows.csv"};
+    RUN(test_read_stdin);
+    const char *names[] = {"t.csv", "rt.csv", "w.csv", "big.csv", "rows.csv", "in.csv"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) remove(path_in_tmp(names[i]));
     rmdir(tmpdir);
     return check_summary();

@@ -170,37 +170,53 @@ wlr_status wlr_split(const wlr_dataset *all, double test_size, uint32_t seed,
 wlr_status wlr_dataset_take(const wlr_dataset *src, const size_t *idx,
                             size_t n, wlr_dataset *out, wlr_error *err);
 
-/* ------------------------------------------- reading and writing (io.c) */
+/* --------------------- reading and writing (csv.c, npy.c, out.c) */
 
 typedef struct {
     const char *label;     /* label column: name or 1-based index; NULL = last */
-    const char *positive;  /* the label value that means class 1; NULL = labels
-                              must be 0 and 1 */
+    const char *positive;  /* the label value that means class 1 (compared as
+                              text); any one other value is class 0, a third
+                              value or a positive that never occurs is an
+                              error. NULL = labels must be 0 and 1 */
     const char *weight;    /* per-row weight column (name or index), or NULL */
     int header;            /* 1 = first line is a header, 0 = none, -1 = guess
-                              (a header iff the first line has a non-number) */
+                              (a header iff the first line has a non-number;
+                              empty cells, and the label cell when positive
+                              is given, do not count) */
 } wlr_csv_options;
 
 void wlr_csv_defaults(wlr_csv_options *o);
+/* path "-" reads standard input (messages name it <stdin>). A column spec
+ * matches a header name first, then a 1-based index. Quoted cells, CRLF, a
+ * missing final newline and blank lines are fine. */
 wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
                         wlr_dataset *out, wlr_error *err);
 /* X from a 2-D C-order float64/float32 .npy; y from a 1-D .npy of integers,
- * bools or 0/1 floats. */
+ * bools or 0/1 floats. Messages name X's entries as X[i, j], 0-based. */
 wlr_status wlr_read_npy(const char *x_path, const char *y_path,
                         wlr_dataset *out, wlr_error *err);
 
 /* Writes "x1,...,xD,y" and one line a row; every double is printed with the
- * fewest digits that strtod reads back as the same double. */
+ * fewest digits that strtod reads back as the same double. With per-row
+ * weights the header is "x1,...,xD,weight,y" (read it back with
+ * weight = "weight"). Refuses non-finite values. */
 wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err);
+/* X as '<f8' (rows, features), y as '<i8' (numpy's default integer, as
+ * scikit-learn returns it). Either FILE may be NULL to skip that file.
+ * Weights and names are not written. */
 wlr_status wlr_write_npy(FILE *fx, FILE *fy, const wlr_dataset *d,
                          wlr_error *err);
-/* Shortest decimal that round-trips through strtod; returns its length. */
+/* Shortest decimal that round-trips through strtod, as "%.{p}g" writes it
+ * for the smallest such p ("-0" for -0.0); returns its length, truncating
+ * like snprintf. */
 int wlr_format_double(char *buf, size_t cap, double v);
 
 /* Output written atomically: wlr_out_open makes PATH.tmp.XXXXXX beside PATH,
  * wlr_out_commit flushes, closes and renames it over PATH, wlr_out_abort
  * closes and removes it. A reader of PATH sees the old file or the new one,
- * never half of one. */
+ * never half of one. PATH "-" is standard output (commit only flushes); a
+ * PATH that exists and is not a regular file (/dev/null) is written
+ * directly. Abort after commit, or twice, is harmless. */
 typedef struct {
     FILE *f;
     char *path;

@@ -1120,8 +1120,8 @@ static wlr_status grow_rows(csv_state *s, wlr_error *err)
     s->cap = cap;
     return WLR_OK;
 nomem:
-    /* Columns may have moved already: keep the layout consistent with the
-     * new stride by giving up on the data. */
+    /* The rows read so far are lost (x may already be laid out for the new
+     * stride); the caller frees everything and reports this. */
     return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory after %zu rows",
                     s->name, s->n);
 }

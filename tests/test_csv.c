@@ -429,7 +429,7 @@ static void test_read_forms(void)
         "a,b,y\n1,2,0\n3,4,1",
         "a,b,y\r\n1,2,0\r\n3,4,1",
         "a,b,y\n1,2,0\n\n3,4,1\n\n\n  \n",
-        "\xef\xbb\xbf" "a,b,y\n1,2,0\n3,4,1\n",
+        ("\xef\xbb\xbf" "a,b,y\n1,2,0\n3,4,1\n"),
         "\"a\", \"b\" ,y\n 1 ,\"2\",0\n3,4e0, 1.0 \n",
         "\n\na,b,y\n1,2,0\n3,4,1\n",
     };

@@ -93,7 +93,8 @@ int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
 int cli_out_open(const cli_args *a, wlr_out *o);
 int cli_out_close(wlr_out *o, int rc);
 
-/* Writes a double to f in JSON: the shortest round-trip decimal. */
+/* Writes a double to f in JSON: the shortest round-trip decimal, or null
+ * for a value JSON cannot hold (inf, nan). */
 void cli_json_double(FILE *f, double v);
 
 /* One fit: a named weighting, the model, how training went, test metrics
@@ -130,6 +131,12 @@ void cli_print_solver(FILE *f, const cli_args *a, const wlr_train_options *o,
                       const cli_run *r);
 void cli_json_array(FILE *f, const double *v, size_t n);
 void cli_json_metrics(FILE *f, const wlr_metrics *m);
+/* The same object with "name" first (experiment's runs). */
+void cli_json_run_named(FILE *f, const wlr_train_options *o,
+                        const wlr_dataset *train, const wlr_dataset *test,
+                        const cli_run *r);
+/* A JSON string, escaped. */
+void cli_json_string(FILE *f, const char *s);
 /* The train JSON object of a run (no trailing newline). */
 void cli_json_run(FILE *f, const wlr_train_options *o, const wlr_dataset *train,
                   const wlr_dataset *test, const cli_run *r);

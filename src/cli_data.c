@@ -119,8 +119,24 @@ int cli_out_close(wlr_out *o, int rc)
 void cli_json_double(FILE *f, double v)
 {
     char buf[40];
+    if (!isfinite(v)) {
+        fputs("null", f);
+        return;
+    }
     wlr_format_double(buf, sizeof buf, v);
     fputs(buf, f);
+}
+
+void cli_json_string(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
 }
 
 /* -------------------------------------------------------- wlr generate */

@@ -7,6 +7,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 
 void cli_run_free(cli_run *r)
@@ -17,25 +19,52 @@ void cli_run_free(cli_run *r)
     r->terms = NULL;
 }
 
-/* on_epoch: each class's loss and pull at the end of the epoch. */
+/* What on_epoch does during a fit: record each class's loss and pull (when
+ * asked), and show a progress bar on stderr once the fit has run longer
+ * than PROGRESS_AFTER seconds, only when stderr is a terminal. */
+#define PROGRESS_AFTER 1.0
+#define PROGRESS_WIDTH 30
+
 typedef struct {
     cli_run *run;
     const wlr_dataset *train;
-    int capacity, failed;
-} term_log;
+    int capacity, failed;    /* terms: room for epochs, out of memory */
+    int total;               /* epochs (or Newton's most steps) */
+    int tty, shown;
+    double t0;
+} epoch_watch;
 
-static void record_terms(void *ctx, int epoch, const wlr_model *m, double loss)
+static double seconds_now(void)
 {
-    term_log *log = ctx;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void show_progress(epoch_watch *w, int epoch, double loss)
+{
+    if (!w->tty || seconds_now() - w->t0 < PROGRESS_AFTER) return;
+    int filled = (int)((double)PROGRESS_WIDTH * epoch / w->total);
+    if (filled > PROGRESS_WIDTH) filled = PROGRESS_WIDTH;
+    fprintf(stderr, "\rwlr: %s [%.*s%*s] epoch %d/%d, loss %.6f", w->run->name,
+            filled, "##############################", PROGRESS_WIDTH - filled, "",
+            epoch, w->total, loss);
+    fflush(stderr);
+    w->shown = 1;
+}
+
+static void watch_epoch(void *ctx, int epoch, const wlr_model *m, double loss)
+{
+    epoch_watch *w = ctx;
     wlr_error err;
-    (void)loss;
-    if (log->failed || epoch > log->capacity) return;
-    if (wlr_class_terms_compute(log->train, log->run->cw, m,
-                                &log->run->terms[epoch - 1], &err)) {
-        log->failed = 1;
-        return;
+    if (w->capacity && !w->failed && epoch <= w->capacity) {
+        if (wlr_class_terms_compute(w->train, w->run->cw, m,
+                                    &w->run->terms[epoch - 1], &err))
+            w->failed = 1;
+        else
+            w->run->n_terms = epoch;
     }
-    log->run->n_terms = epoch;
+    show_progress(w, epoch, loss);
 }
 
 /* --solver and --optimizer into the training options. */
@@ -87,16 +116,19 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
         return cli_error(&err);
     r->cw[0] = o.class_weight[0];
     r->cw[1] = o.class_weight[1];
-    term_log log = {r, train, 0, 0};
+    epoch_watch w = {r, train, 0, 0, 0, isatty(STDERR_FILENO), 0, seconds_now()};
+    w.total = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : o.epochs;
     if (a->track_classes) {
-        log.capacity = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : o.epochs;
-        r->terms = calloc((size_t)log.capacity, sizeof *r->terms);
+        w.capacity = w.total;
+        r->terms = calloc((size_t)w.capacity, sizeof *r->terms);
         if (!r->terms) return cli_errorf("out of memory");
-        o.on_epoch = record_terms;
-        o.on_epoch_ctx = &log;
     }
-    if (wlr_train(train, &o, &r->model, &r->info, &err)) return cli_error(&err);
-    if (log.failed) return cli_errorf("out of memory");
+    o.on_epoch = watch_epoch;
+    o.on_epoch_ctx = &w;
+    wlr_status st = wlr_train(train, &o, &r->model, &r->info, &err);
+    if (w.shown) fprintf(stderr, "\r%*s\r", PROGRESS_WIDTH + 60, "");
+    if (st) return cli_error(&err);
+    if (w.failed) return cli_errorf("out of memory");
     return cli_score_model(&r->model, test, a->threshold, &r->met);
 }
 
@@ -197,14 +229,15 @@ void cli_json_metrics(FILE *f, const wlr_metrics *m)
 }
 
 /* The train JSON object (without a trailing newline). */
-void cli_json_run(FILE *f, const wlr_train_options *o,
-                     const wlr_dataset *train, const wlr_dataset *test,
-                     const cli_run *r)
+/* The fields of a run's JSON object, without the braces. */
+static void json_run_fields(FILE *f, const wlr_train_options *o,
+                            const wlr_dataset *train, const wlr_dataset *test,
+                            const cli_run *r)
 {
     size_t ctr[2], cte[2];
     wlr_class_counts(train, ctr);
     wlr_class_counts(test, cte);
-    fprintf(f, "{\"data\": {\"n_features\": %zu, \"train_counts\": [%zu, %zu], "
+    fprintf(f, "\"data\": {\"n_features\": %zu, \"train_counts\": [%zu, %zu], "
             "\"test_counts\": [%zu, %zu]}, \"class_weights\": ", train->n_features,
             ctr[0], ctr[1], cte[0], cte[1]);
     cli_json_array(f, r->cw, 2);
@@ -215,10 +248,35 @@ void cli_json_run(FILE *f, const wlr_train_options *o,
     fprintf(f, "}, \"train\": {\"solver\": \"%s\", \"epochs\": %d, \"loss\": ",
             o->solver == WLR_SOLVER_NEWTON ? "newton" : "gd", r->info.iterations);
     cli_json_double(f, r->info.loss);
+    if (r->exact_loss > 0) {
+        fputs(", \"exact_loss\": ", f);
+        cli_json_double(f, r->exact_loss);
+        fputs(", \"gap\": ", f);
+        cli_json_double(f, (r->info.loss - r->exact_loss) / r->exact_loss);
+    }
     fputs(", \"seconds\": ", f);
     cli_json_double(f, r->info.seconds);
     fputs("}, \"test\": ", f);
     cli_json_metrics(f, &r->met);
+}
+
+void cli_json_run(FILE *f, const wlr_train_options *o,
+                  const wlr_dataset *train, const wlr_dataset *test,
+                  const cli_run *r)
+{
+    fputc('{', f);
+    json_run_fields(f, o, train, test, r);
+    fputc('}', f);
+}
+
+void cli_json_run_named(FILE *f, const wlr_train_options *o,
+                        const wlr_dataset *train, const wlr_dataset *test,
+                        const cli_run *r)
+{
+    fputs("{\"name\": ", f);
+    cli_json_string(f, r->name);
+    fputs(", ", f);
+    json_run_fields(f, o, train, test, r);
     fputc('}', f);
 }
 

@@ -136,6 +136,29 @@ strip_seconds w1.json >a.txt; strip_seconds w2.json | sed 's/"class_weights": \[
 expect_same "sample-weight-col" a.txt b.txt
 expect_grep "sample weights: features" '"n_features": 2' w1.json
 
+# ------------------------------------------------------------ experiment
+
+# minority recall of each run, in order, from the JSON
+recalls() { grep -o '"recall": \[[^]]*\]' "$1" | sed 's/.*, \(.*\)\]/\1/' | tr '\n' ' '; }
+"$WLR" experiment --json >exp.json 2>err.txt || bad "experiment --json: $(cat err.txt)"
+expect_grep "experiment json" '^\{"runs": \[\{"name": "none", "data": .*\{"name": "balanced", .*\{"name": "1:200", .*"lesson": \{"base": "none", "target": "balanced", "base_threshold_for_target_recall": ' exp.json
+expect_grep "experiment gap" '"exact_loss": [0-9.]*, "gap": ' exp.json
+# the default run lands within 0.03 of the exact optima's recalls 0 / 0.549 / 0.939
+set -- $(recalls exp.json)
+awk -v a="$1" -v b="$2" -v c="$3" 'BEGIN { exit !(a < 0.03 && b > 0.519 && b < 0.579 && c > 0.909 && c < 0.969) }' &&
+    ok || bad "experiment recalls $1 $2 $3 not within 0.03 of 0 / 0.549 / 0.939"
+"$WLR" experiment --solver newton --l2 0 --json >expn.json
+set -- $(recalls expn.json)
+[ "$1 $2 $3" = "0 0.5492957746478874 0.9389671361502347" ] && ok ||
+    bad "experiment --solver newton --l2 0: recalls $1 $2 $3"
+"$WLR" experiment >exp.txt
+expect_grep "experiment lesson" '^  ROC AUC, which ranks the rows without any threshold, moved by \+0\.0' exp.txt
+expect_grep "experiment intercepts" '^    1:200 +[0-9.]+ +5\.2983$' exp.txt
+"$WLR" experiment --class-weight none,1:10 --epochs 5 >exp2.txt
+expect_grep "experiment --class-weight list" '^1:10 ' exp2.txt
+expect_fail "experiment: bad weighting" 'class weights.*unknown' "" -- experiment --class-weight none,heavy
+expect_fail "experiment: empty list" 'no weighting' "" -- experiment --class-weight ,
+
 # ---------------------------------------------------------------- report
 
 "$WLR" report "$DATA/metrics/tiny.csv" >tiny.txt || bad "report tiny"

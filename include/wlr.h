@@ -266,7 +266,13 @@ typedef struct {
     int epochs;
     double lr;               /* initial learning rate, per unit of mean row
                                 weight; falls linearly to 1 % of it */
-    uint32_t shuffle_seed;   /* rows are reshuffled every epoch from this */
+    uint32_t shuffle_seed;   /* the batches are reshuffled every epoch from
+                                this (see train.c: a batch is a run of
+                                consecutive rows, so rows should come in
+                                random order, as wlr_split leaves them) */
+    int reference;           /* 1 = the plain per-row loops with libm's exp
+                                and log1p (the reference the fast vectorised
+                                default is tested against); 0 = fast */
     int standardize;         /* train on (x - mean) / sd, report original scale */
     /* Newton */
     double tol;              /* stop when the gradient's max-norm is below */
@@ -304,6 +310,150 @@ double wlr_softplus(double z);
 /* p_i = sigma(w . x_i + b) for every row of d. */
 void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
 
+/* ---------------------------------------------- model files (model.c) */
+
+/*
+ * A trained model kept on disk as text a person can read, one "key value"
+ * line each, '#' lines are comments:
+ *
+ *   wlr-model 1                       format version (first line)
+ *   features 2
+ *   feature 0.7281 0.0124 1.0312 x1   coef, mean, sd, then the name (rest of
+ *   feature -1.023 -0.0042 0.9978 x2  the line; the d-th "feature" line is
+ *                                     feature d)
+ *   intercept -5.1187
+ *   standardized 1                    0 or 1 (see below)
+ *   class_weight 1 200                c_0 c_1
+ *   threshold 0.5                     class 1 iff p > threshold
+ *   threshold_rule default            how it was chosen (free text)
+ *   solver gd
+ *   l2 0.0001
+ *   iterations 50
+ *   loss 0.0761                       training loss L at the model
+ *   train_counts 79176 824            training rows of class 0, 1
+ *   end                               (a file without it is truncated)
+ *
+ * p(y = 1 | x) = sigma(sum_j coef_j x_j + intercept): the coefficients are on
+ * the original feature scale, so prediction needs nothing else. mean and sd
+ * are the scaling training used, x' = (x - mean) / sd (0 and 1 when it did
+ * not standardise): kept for the record, not needed to predict. Every number
+ * is written with the fewest digits that read back as the same double, so a
+ * loaded model predicts the same bits as the trained one.
+ */
+#define WLR_MODEL_FORMAT 1
+
+typedef struct {
+    wlr_model model;          /* coef (n_features) and intercept */
+    char **names;             /* n_features feature names */
+    double *mean, *sd;        /* n_features each: training's scaling */
+    int standardized;
+    double class_weight[2];
+    double threshold;         /* predict class 1 iff p > threshold */
+    char threshold_rule[128]; /* e.g. "default", "f1 on validation (...)" */
+    char solver[16];          /* "gd" or "newton" */
+    double l2;
+    int iterations;
+    double loss;
+    size_t train_counts[2];
+} wlr_model_file;
+
+/* Everything about a fit, ready to save: copies m, the feature names of d
+ * (x1..xD when d has none), the scaling o->standardize gives on d (the
+ * training rows), o's class weights, solver and l2, info's iterations and
+ * loss, and the threshold with how it was chosen (rule NULL = "default"). */
+wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
+                               const wlr_train_options *o, const wlr_model *m,
+                               const wlr_train_info *info, double threshold,
+                               const char *rule, wlr_error *err);
+void wlr_model_file_free(wlr_model_file *mf);
+/* Writes the text above to f. Refuses names with a line break or empty. */
+wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err);
+/* Writes PATH atomically (wlr_out): the old file or the new, never half. */
+wlr_status wlr_model_save(const wlr_model_file *mf, const char *path,
+                          wlr_error *err);
+/* Reads a model file. A missing file, a first line that is not
+ * "wlr-model N", a version N > WLR_MODEL_FORMAT, an unknown or repeated key,
+ * a bad number, a wrong count of feature lines or no "end" line fail with
+ * "PATH:LINE: what"; mf is then left empty. */
+wlr_status wlr_model_load(const char *path, wlr_model_file *mf,
+                          wlr_error *err);
+/* Can the model score d? Its feature count must match, and when d has
+ * names (a CSV header) each must equal the model's. `where` names d in the
+ * message ("PATH:1: ..."). */
+wlr_status wlr_model_check_data(const wlr_model_file *mf, const wlr_dataset *d,
+                                const char *where, wlr_error *err);
+
+/* --------------------------------------- threshold tuning (tune.c) */
+
+/*
+ * Choosing the operating threshold t (class 1 iff p > t) on labelled
+ * validation rows, for one of three goals:
+ *   WLR_TUNE_F1      maximise F1 of class 1 = 2 tp / (2 tp + fp + fn)
+ *   WLR_TUNE_RECALL  the largest t with recall_1 = tp / n1 >= target (see
+ *                    wlr_threshold_for_recall)
+ *   WLR_TUNE_COST    minimise the expected cost cost_fn * fn + cost_fp * fp:
+ *                    with cost=10:1 a missed class 1 row costs ten false
+ *                    alarms, which is what class weights 1:10 say in
+ *                    training.
+ * Candidates are the points of the ROC curve (wlr_curve): point k predicts
+ * class 1 for the rows scoring >= s_k, the k-th highest distinct score, and
+ * is reached by every t in [s_{k+1}, s_k); the chosen t is the largest such
+ * double, nextafter(s_k, -inf) (and t = 1 for point 0, nothing predicted).
+ * Ties between points go to the higher threshold (fewer alarms).
+ */
+typedef enum { WLR_TUNE_F1 = 0, WLR_TUNE_RECALL, WLR_TUNE_COST } wlr_tune_rule;
+
+typedef struct {
+    wlr_tune_rule rule;
+    double recall;            /* WLR_TUNE_RECALL: target in (0, 1] */
+    double cost_fn, cost_fp;  /* WLR_TUNE_COST: each > 0 and finite */
+} wlr_tune_spec;
+
+typedef struct {
+    double threshold;
+    /* class 1 on the validation rows there (as wlr_evaluate defines them) */
+    double precision, recall, f1;
+    size_t confusion[2][2];   /* [true][predicted]: tn fp / fn tp */
+    /* cost_fn * fn + cost_fp * fp per 1,000 rows: at the chosen threshold and
+     * at the default 0.5 (WLR_TUNE_COST only; 0 for the other rules) */
+    double cost_per_1000, cost_per_1000_default;
+} wlr_tune_result;
+
+/* "f1", "recall=R" or "cost=FN:FP". */
+wlr_status wlr_tune_parse(const char *spec, wlr_tune_spec *t, wlr_error *err);
+/* Fails as wlr_curve_compute does (both classes needed) or on a bad spec. */
+wlr_status wlr_tune_threshold(const uint8_t *y, const double *score, size_t n,
+                              const wlr_tune_spec *t, wlr_tune_result *r,
+                              wlr_error *err);
+
+/* ------------------------------------- cross-validation (cv.c) */
+
+/*
+ * Stratified K-fold: rows 0..n-1 are shuffled by wlr_rng_permutation(seed);
+ * walking that order, the m-th row of class 0 goes to fold m mod K and the
+ * m-th row of class 1 to fold (n0 + m) mod K. So every fold holds
+ * floor(n_c / K) or ceil(n_c / K) rows of each class c, fold sizes differ
+ * by at most one, the folds are disjoint and cover every row, and the same
+ * seed gives the same folds. Fold f's test rows are
+ * index[start[f] .. start[f+1] - 1], ascending; its training rows are all
+ * the others.
+ */
+typedef struct {
+    size_t k, n;
+    size_t *index;            /* n row numbers, fold by fold */
+    size_t *start;            /* k + 1 offsets into index */
+} wlr_folds;
+
+/* Needs 2 <= k and at least k rows of each class (each test fold must hold
+ * both classes for its metrics). */
+wlr_status wlr_folds_make(const uint8_t *y, size_t n, size_t k, uint32_t seed,
+                          wlr_folds *f, wlr_error *err);
+void wlr_folds_free(wlr_folds *f);
+/* The training and test rows of fold `fold` of d, as new datasets. */
+wlr_status wlr_folds_split(const wlr_folds *f, size_t fold,
+                           const wlr_dataset *d, wlr_dataset *train,
+                           wlr_dataset *test, wlr_error *err);
+
 /* ------------------------------------------------ the lesson (explain.c) */
 
 /* How each class pulls on the model, split out of L and its gradient:
@@ -322,6 +472,70 @@ typedef struct {
 wlr_status wlr_class_terms_compute(const wlr_dataset *d, const double cw[2],
                                    const wlr_model *m, wlr_class_terms *t,
                                    wlr_error *err);
+
+/* ------------------------------------------------------- plots (plot.c) */
+
+/*
+ * Charts as hand-written SVG (no dependency), for reports and teaching:
+ * a line chart (ROC and PR curves, loss per epoch) and a two-class scatter
+ * with straight decision boundaries. Each function writes one complete SVG
+ * document to f and returns WLR_ERR_ARG for bad options, WLR_ERR_IO if f
+ * reports a write error.
+ *
+ * Whatever the data, the file is well-formed XML whose coordinates are all
+ * finite numbers inside the view box: non-finite points (and, with log_y,
+ * points with y <= 0) are left out and break the line there, values beyond
+ * +-WLR_PLOT_MAX_ABS count as non-finite, lines leaving the axes' ranges are
+ * clipped at the plot box, and text is escaped (control characters become
+ * '?'). Colours are the Okabe-Ito palette, which colour-blind readers can
+ * tell apart; the legend sits to the right of the plot box, never over data.
+ */
+
+/* Larger values are not drawn: no axis can show them beside ordinary ones. */
+#define WLR_PLOT_MAX_ABS 1e200
+/* A scatter draws at most this many points of each class, taken evenly
+ * spaced in row order (deterministic); more only blur into a blot. */
+#define WLR_PLOT_MAX_POINTS 4000
+
+typedef struct {
+    const char *title;        /* top line, NULL = none */
+    const char *subtitle;     /* smaller second line, NULL = none */
+    const char *x_label, *y_label;   /* NULL = none */
+    double x_min, x_max, y_min, y_max; /* axis ranges; NAN = from the data */
+    int log_y;                /* logarithmic y axis (loss, weights) */
+    int width, height;        /* pixels, 200..4000 (720 x 480) */
+    const char *class_name[2]; /* scatter legend ("class 0", "class 1") */
+} wlr_plot_options;
+
+/* One line: points (x[i], y[i]), i < n, joined in order. */
+typedef struct {
+    const char *name;         /* legend text; NULL = not in the legend */
+    const double *x, *y;
+    size_t n;
+    int reference;            /* 1 = a dashed grey guide (no-skill line),
+                                 0 = the next palette colour */
+} wlr_plot_series;
+
+/* One decision boundary: the line wx * x + wy * y + c = 0. For a model
+ * p = sigma(w1 x1 + w2 x2 + b) at threshold t: wx = w1, wy = w2,
+ * c = b - log(t / (1 - t)). A line that misses the box, or has non-finite
+ * or zero coefficients, is listed in the legend as "(not in view)". */
+typedef struct {
+    const char *name;
+    double wx, wy, c;
+} wlr_plot_line;
+
+void wlr_plot_defaults(wlr_plot_options *o);
+wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
+                          const wlr_plot_series *s, size_t n_series,
+                          wlr_error *err);
+/* Points (x[i], y[i]) coloured by cls[i] (0 or 1; grey and yellow), the
+ * smaller class drawn last so that it stays visible, then the boundaries. */
+wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
+                            const double *x, const double *y,
+                            const uint8_t *cls, size_t n,
+                            const wlr_plot_line *lines, size_t n_lines,
+                            wlr_error *err);
 
 /* ---------------------------------------------------- metrics (metrics.c) */
 

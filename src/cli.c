@@ -282,6 +282,7 @@ static void usage(FILE *f)
         "  report      metrics from a CSV of y,score made by any tool\n"
         "  generate    make scikit-learn's make_classification data, bit for bit\n"
         "  split       train_test_split a data file into two files\n"
+        "  explain     how class weights change the gradient, step by step\n"
         "\n"
         "DATA is a CSV file (header optional, label in the last column) or an\n"
         "X .npy file with --labels Y.npy. Without DATA, commands generate the\n"
@@ -300,6 +301,7 @@ int main(int argc, char **argv)
         {"generate", cmd_generate}, {"split", cmd_split},
         {"train", cmd_train},       {"report", cmd_report},
         {"experiment", cmd_experiment},
+        {"explain", cmd_explain},
     };
     if (argc < 2) {
         usage(stderr);

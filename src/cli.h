@@ -147,5 +147,6 @@ int cmd_split(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

@@ -159,6 +159,18 @@ expect_grep "experiment --class-weight list" '^1:10 ' exp2.txt
 expect_fail "experiment: bad weighting" 'class weights.*unknown' "" -- experiment --class-weight none,heavy
 expect_fail "experiment: empty list" 'no weighting' "" -- experiment --class-weight ,
 
+# -------------------------------------------------------------- explain
+
+"$WLR" explain --epochs 3 >ex.txt 2>err.txt || bad "explain: $(cat err.txt)"
+expect_grep "explain: start" '= log\(48.9596 x 817 / \(0.505159 x 79183\)\) = 0.0000' ex.txt
+expect_grep "explain: step" '^    b  = 0.0000 - 0.5 x -12.1136 = 6.0568$' ex.txt
+expect_grep "explain: epochs" '^      3 \| ' ex.txt
+# with no weights, weighted and unweighted shares are the same numbers
+"$WLR" explain --class-weight none --epochs 2 >ex0.txt
+awk -F'|' '/^ +[12] \|/ { if ($2 != $3) bad = 1; n++ } END { exit bad || n != 2 }' ex0.txt &&
+    ok || bad "explain none: weighted and unweighted columns differ"
+expect_fail "explain: bad option" "unknown option '--plots-dir'" "" -- explain --plots-dir x
+
 # ---------------------------------------------------------------- report
 
 "$WLR" report "$DATA/metrics/tiny.csv" >tiny.txt || bad "report tiny"

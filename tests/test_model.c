@@ -1,0 +1,294 @@
+/*
+ * test_model.c - tests of src/model.c: save -> load gives the same bits,
+ * and every kind of bad file is refused with "PATH:LINE: what".
+ */
+#include "wlr.h"
+#include "check.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/wlr-test-model.XXXXXX";
+
+static const char *path_in_dir(const char *name)
+{
+    static char buf[4][256];
+    static int next;
+    char *p = buf[next++ % 4];
+    snprintf(p, 256, "%s/%s", dir, name);
+    return p;
+}
+
+static void write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) return;
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A small trained model on generated data, with names. */
+static void make_model(wlr_model_file *mf, wlr_dataset *d, int standardize)
+{
+    wlr_gen_params gp;
+    wlr_gen_defaults(&gp);
+    gp.n_samples = 2000;
+    gp.n_features = 3;
+    gp.weights[0] = 0.9;
+    gp.weights[1] = 0.1;
+    wlr_error err;
+    CHECK(wlr_generate(&gp, d, &err) == WLR_OK, "%s", err.message);
+    d->names = calloc(3, sizeof *d->names);
+    const char *names[] = {"age", "blood pressure", "x,3"};
+    for (int j = 0; j < 3; j++) {
+        d->names[j] = malloc(32);
+        strcpy(d->names[j], names[j]);
+    }
+    wlr_train_options o;
+    wlr_train_defaults(&o);
+    o.epochs = 5;
+    o.standardize = standardize;
+    o.class_weight[1] = 9;
+    wlr_model m;
+    wlr_train_info info;
+    CHECK(wlr_train(d, &o, &m, &info, &err) == WLR_OK, "%s", err.message);
+    CHECK(wlr_model_file_make(mf, d, &o, &m, &info, 0.25, "f1 on validation",
+                              &err) == WLR_OK, "%s", err.message);
+    wlr_model_free(&m);
+    wlr_train_info_free(&info);
+}
+
+static void test_round_trip(void)
+{
+    for (int standardize = 0; standardize < 2; standardize++) {
+        wlr_model_file mf, back;
+        wlr_dataset d;
+        wlr_error err;
+        make_model(&mf, &d, standardize);
+        const char *p = path_in_dir("m.txt");
+        CHECK(wlr_model_save(&mf, p, &err) == WLR_OK, "%s", err.message);
+        CHECK(wlr_model_load(p, &back, &err) == WLR_OK, "%s", err.message);
+        CHECK(back.model.n_features == 3, "%zu features", back.model.n_features);
+        for (size_t j = 0; j < 3 && back.model.n_features == 3; j++) {
+            CHECK(memcmp(&mf.model.coef[j], &back.model.coef[j], sizeof(double)) == 0,
+                  "coef %zu: %.17g != %.17g", j, mf.model.coef[j], back.model.coef[j]);
+            CHECK(mf.mean[j] == back.mean[j] && mf.sd[j] == back.sd[j], "scaling %zu", j);
+            CHECK(strcmp(mf.names[j], back.names[j]) == 0, "name %zu: '%s'", j,
+                  back.names[j]);
+        }
+        CHECK(memcmp(&mf.model.intercept, &back.model.intercept, sizeof(double)) == 0,
+              "intercept");
+        CHECK(back.standardized == standardize, "standardized %d", back.standardized);
+        if (!standardize) CHECK(back.mean[0] == 0 && back.sd[0] == 1, "identity scaling");
+        else CHECK(back.sd[0] != 1, "standardised sd recorded");
+        CHECK(back.class_weight[0] == 1 && back.class_weight[1] == 9, "class weights");
+        CHECK(back.threshold == 0.25, "threshold %g", back.threshold);
+        CHECK(strcmp(back.threshold_rule, "f1 on validation") == 0, "rule '%s'",
+              back.threshold_rule);
+        CHECK(strcmp(back.solver, "gd") == 0 && back.iterations == 5, "summary");
+        CHECK(back.loss == mf.loss && back.l2 == mf.l2, "loss, l2");
+        CHECK(back.train_counts[0] + back.train_counts[1] == 2000, "counts");
+        /* the loaded model predicts the same bits */
+        double *p1 = malloc(2000 * sizeof *p1), *p2 = malloc(2000 * sizeof *p2);
+        wlr_predict_proba(&mf.model, &d, p1);
+        wlr_predict_proba(&back.model, &d, p2);
+        CHECK(memcmp(p1, p2, 2000 * sizeof *p1) == 0, "predictions differ");
+        CHECK(wlr_model_check_data(&back, &d, "d.csv", &err) == WLR_OK, "%s",
+              err.message);
+        free(p1);
+        free(p2);
+        /* saving the loaded model writes the same text */
+        const char *q = path_in_dir("again.txt");
+        CHECK(wlr_model_save(&back, q, &err) == WLR_OK, "%s", err.message);
+        char cmd[600];
+        snprintf(cmd, sizeof cmd, "cmp -s %s %s", p, q);
+        CHECK(system(cmd) == 0, "resaved file differs");
+        wlr_model_file_free(&mf);
+        wlr_model_file_free(&back);
+        wlr_dataset_free(&d);
+    }
+}
+
+/* The text of a good model with one line replaced (or cut after a line). */
+static const char *good =
+    "wlr-model 1\n"
+    "# comment\n"
+    "features 2\n"
+    "feature 0.5 0 1 x1\n"
+    "feature -1.25 0 1 x2\n"
+    "intercept -3\n"
+    "standardized 0\n"
+    "class_weight 1 200\n"
+    "threshold 0.5\n"
+    "threshold_rule default\n"
+    "solver gd\n"
+    "l2 0.0001\n"
+    "iterations 50\n"
+    "loss 0.07\n"
+    "train_counts 100 10\n"
+    "end\n";
+
+/* Loads text and expects failure with a message containing want. */
+static void expect_refused(const char *text, const char *want)
+{
+    const char *p = path_in_dir("bad.txt");
+    write_text(p, text);
+    wlr_model_file mf;
+    wlr_error err;
+    err.message[0] = 0;
+    wlr_status st = wlr_model_load(p, &mf, &err);
+    CHECK(st != WLR_OK, "accepted a file that should fail with '%s'", want);
+    CHECK(strstr(err.message, want) != NULL, "message '%s' lacks '%s'", err.message,
+          want);
+    CHECK(strncmp(err.message, p, strlen(p)) == 0, "message '%s' does not start "
+          "with the path", err.message);
+    CHECK(mf.model.coef == NULL && mf.names == NULL, "failed load left data");
+}
+
+/* good with line `line` (1-based) replaced by repl (NULL: cut from there). */
+static void with_line(int line, const char *repl, char *out, size_t cap)
+{
+    const char *s = good;
+    size_t len = 0;
+    out[0] = 0;
+    for (int k = 1; *s; k++) {
+        const char *e = strchr(s, '\n') + 1;
+        if (k == line) {
+            if (!repl) break;
+            len += (size_t)snprintf(out + len, cap - len, "%s\n", repl);
+        } else {
+            len += (size_t)snprintf(out + len, cap - len, "%.*s", (int)(e - s), s);
+        }
+        s = e;
+    }
+}
+
+static void test_good_text_loads(void)
+{
+    const char *p = path_in_dir("good.txt");
+    write_text(p, good);
+    wlr_model_file mf;
+    wlr_error err;
+    CHECK(wlr_model_load(p, &mf, &err) == WLR_OK, "%s", err.message);
+    CHECK(mf.model.n_features == 2 && mf.model.coef[1] == -1.25 &&
+          mf.model.intercept == -3 && mf.class_weight[1] == 200, "values");
+    wlr_model_file_free(&mf);
+}
+
+static void test_refusals(void)
+{
+    char text[2048];
+    wlr_model_file mf;
+    wlr_error err;
+    CHECK(wlr_model_load(path_in_dir("missing.txt"), &mf, &err) == WLR_ERR_IO,
+          "missing file accepted");
+    CHECK(strstr(err.message, "missing.txt:0: cannot open") != NULL, "%s",
+          err.message);
+    expect_refused("", ":0: empty");
+    expect_refused("x1,x2,y\n1,2,0\n", ":1: not a wlr model file");
+    with_line(1, "wlr-model 2", text, sizeof text);
+    expect_refused(text, ":1: model format version 2");
+    with_line(1, "wlr-model one", text, sizeof text);
+    expect_refused(text, ":1: wlr-model: 'one' is not a whole number");
+    /* truncated anywhere */
+    for (int cut = 2; cut <= 16; cut++) {
+        with_line(cut, NULL, text, sizeof text);
+        expect_refused(text, "truncated");
+    }
+    /* cut in the middle of the last line */
+    snprintf(text, sizeof text, "%.*s", (int)strlen(good) - 3, good);
+    expect_refused(text, ":16: unknown key 'e'");
+    with_line(4, "feature 0.5 0 1", text, sizeof text);
+    expect_refused(text, ":4: feature name: the text is missing");
+    with_line(4, "feature 0.5x 0 1 x1", text, sizeof text);
+    expect_refused(text, ":4: feature coefficient: '0.5x' is not a finite number");
+    with_line(4, "feature nan 0 1 x1", text, sizeof text);
+    expect_refused(text, ":4: feature coefficient: 'nan' is not a finite number");
+    with_line(4, "feature 1 0 0 x1", text, sizeof text);
+    expect_refused(text, ":4: feature sd: 0 is not > 0");
+    with_line(6, "intercept 1e999", text, sizeof text);
+    expect_refused(text, ":6: intercept: '1e999' is not a finite number");
+    with_line(6, "intercept 1 2", text, sizeof text);
+    expect_refused(text, ":6: intercept: unexpected '2'");
+    with_line(7, "standardized 2", text, sizeof text);
+    expect_refused(text, ":7: standardized: 2 is not 0 or 1");
+    with_line(8, "class_weight 1", text, sizeof text);
+    expect_refused(text, ":8: class_weight: a number is missing");
+    with_line(9, "colour blue", text, sizeof text);
+    expect_refused(text, ":9: unknown key 'colour'");
+    with_line(9, "intercept 2", text, sizeof text);
+    expect_refused(text, ":9: intercept: given twice");
+    with_line(3, "features 3", text, sizeof text);
+    expect_refused(text, ":6: intercept: before all the feature lines");
+    with_line(3, "features 1", text, sizeof text);
+    expect_refused(text, ":5: feature: more than the 1 features announced");
+    with_line(3, "features 0", text, sizeof text);
+    expect_refused(text, ":3: features: 0");
+    with_line(15, "train_counts -1 10", text, sizeof text);
+    expect_refused(text, ":15: train_counts: '-1' is not a whole number");
+    snprintf(text, sizeof text, "%sintercept 3\n", good);
+    expect_refused(text, ":17: 'intercept' after the 'end' line");
+    with_line(2, "\x01\x02garbage \xff", text, sizeof text);
+    expect_refused(text, ":2: unknown key");
+}
+
+static void test_check_data(void)
+{
+    const char *p = path_in_dir("good.txt");
+    write_text(p, good);
+    wlr_model_file mf;
+    wlr_error err;
+    CHECK(wlr_model_load(p, &mf, &err) == WLR_OK, "%s", err.message);
+    wlr_dataset d;
+    CHECK(wlr_dataset_alloc(&d, 4, 3, &err) == WLR_OK, "%s", err.message);
+    CHECK(wlr_model_check_data(&mf, &d, "new.csv", &err) == WLR_ERR_DATA, "3 vs 2");
+    CHECK(strstr(err.message, "new.csv:1: 3 feature columns; the model has 2"),
+          "%s", err.message);
+    wlr_dataset_free(&d);
+    CHECK(wlr_dataset_alloc(&d, 4, 2, &err) == WLR_OK, "%s", err.message);
+    CHECK(wlr_model_check_data(&mf, &d, "new.csv", &err) == WLR_OK,
+          "no names: count is enough");
+    d.names = calloc(2, sizeof *d.names);
+    d.names[0] = malloc(8);
+    d.names[1] = malloc(8);
+    strcpy(d.names[0], "x1");
+    strcpy(d.names[1], "x3");
+    CHECK(wlr_model_check_data(&mf, &d, "new.csv", &err) == WLR_ERR_DATA, "x3");
+    CHECK(strstr(err.message, "new.csv:1: feature column 2 is 'x3'; the model's "
+                 "is 'x2'"), "%s", err.message);
+    wlr_dataset_free(&d);
+    wlr_model_file_free(&mf);
+}
+
+static void test_write_refuses_bad_names(void)
+{
+    const char *p = path_in_dir("good.txt");
+    write_text(p, good);
+    wlr_model_file mf;
+    wlr_error err;
+    CHECK(wlr_model_load(p, &mf, &err) == WLR_OK, "%s", err.message);
+    strcpy(mf.names[0], "a\nb");
+    const char *q = path_in_dir("never.txt");
+    CHECK(wlr_model_save(&mf, q, &err) == WLR_ERR_ARG, "line break in a name");
+    CHECK(access(q, F_OK) != 0, "a refused save left a file");
+    wlr_model_file_free(&mf);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir)) {
+        perror("mkdtemp");
+        return 1;
+    }
+    RUN(test_round_trip);
+    RUN(test_good_text_loads);
+    RUN(test_refusals);
+    RUN(test_check_data);
+    RUN(test_write_refuses_bad_names);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0) printf("could not remove %s\n", dir);
+    return check_summary();
+}

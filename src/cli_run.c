@@ -100,7 +100,11 @@ int cli_score_model(const wlr_model *m, const wlr_dataset *test,
     wlr_predict_proba(m, test, p);
     wlr_status st = wlr_evaluate(test->y, p, test->n_rows, threshold, met, &err);
     free(p);
-    return st ? cli_error(&err) : 0;
+    if (st)
+        return cli_errorf("test split (%zu rows): %s; try another --split-seed, "
+                          "a larger --test-size or --stratify", test->n_rows,
+                          err.message);
+    return 0;
 }
 
 /* Fits one weighting with options o and scores it on the test rows. */

@@ -44,6 +44,13 @@ typedef struct {
     const char *out;
     int help;
     int track_classes;       /* record per-class terms every epoch (not an option) */
+    /* model files, threshold tuning, cross-validation (cli_train.c,
+     * cli_predict.c) */
+    const char *save;        /* train --save FILE */
+    const char *tune;        /* --tune-threshold f1 | recall=R | cost=FN:FP */
+    double val_size;         /* share of the training split for tuning (0.2) */
+    size_t cv;               /* --cv K; 0 = none */
+    const char *model;       /* predict --model FILE */
 } cli_args;
 
 /* One option: --name VALUE (or --name=VALUE), or a flag. */
@@ -148,5 +155,6 @@ int cmd_train(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 
 #endif

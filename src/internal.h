@@ -41,6 +41,21 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       const wlr_scaling *s, double *theta, wlr_train_info *info,
                       wlr_error *err);
 
+/* The fast inner loops of gradient descent (train_fast.c). Batch sums
+ * G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs runs of
+ * consecutive rows (first[r], count[r]); scratch holds 8 (D + 1) doubles. */
+void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
+                         const double *a, double c, const size_t *first,
+                         const size_t *count, int n_runs, double *G,
+                         double *scratch);
+/* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
+double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
+                     double c);
+/* The polynomial e^x (x <= 0) and log(1 + e) (0 <= e <= 1) behind them,
+ * exposed for their accuracy tests. */
+double wlr_fast_exp(double x);
+double wlr_fast_log1p(double e);
+
 /* Monotonic wall clock, in seconds. */
 double wlr_now(void);
 

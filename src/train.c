@@ -285,19 +285,63 @@ void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
 
 /* -------------------------------------------------- gradient descent */
 
-/* The raw sums of one batch: G = sum_{k} c s (p - y) (x, 1) over rows idx[k]. */
+/*
+ * THE ORDER OF ROWS. A batch is a run of B consecutive rows (in a circle:
+ * row N - 1 is followed by row 0), not B rows drawn from anywhere:
+ *   each epoch draws an offset r uniform in 0..N-1 and a uniformly random
+ *   order of the nb = ceil(N / B) blocks; block k holds the rows
+ *   r + kB .. r + kB + B - 1 (mod N), the last block the N - (nb - 1) B
+ *   rows left; the epoch visits the blocks in that order.
+ * Every row is still visited exactly once an epoch, the batches change from
+ * epoch to epoch (the offset moves their boundaries) and their order is
+ * random, all from shuffle_seed. What this costs: the rows of a batch are
+ * neighbours, so the data should be in random order to begin with, as
+ * wlr_split leaves it (sorted rows would make one-class batches). What it
+ * buys: nb + 1 random draws an epoch instead of N, no index array of N
+ * entries (8 bytes a row; the block order is 8 bytes per B rows) and
+ * contiguous reads the fast path streams through (train_fast.c). Both paths
+ * visit rows in this order.
+ */
+typedef struct {
+    size_t n_rows, batch, n_blocks, offset;
+    size_t *order;       /* n_blocks block numbers, reshuffled every epoch */
+} batch_plan;
+
+/* The rows of the epoch's q-th batch as one or two runs (first, count),
+ * two when it wraps past the last row; returns the number of runs. */
+static int batch_runs(const batch_plan *bp, size_t q, size_t first[2],
+                      size_t count[2])
+{
+    size_t k = bp->order[q], N = bp->n_rows;
+    size_t n = k + 1 == bp->n_blocks ? N - k * bp->batch : bp->batch;
+    size_t start = (bp->offset + k * bp->batch) % N;
+    if (start + n <= N) {
+        first[0] = start;
+        count[0] = n;
+        return 1;
+    }
+    first[0] = start;
+    count[0] = N - start;
+    first[1] = 0;
+    count[1] = n - count[0];
+    return 2;
+}
+
+/* The raw sums of one batch: G = sum c s (p - y) (x, 1) over its rows, one
+ * row at a time with libm (the reference path). */
 static void batch_sums(const wlr_dataset *d, const double cw[2],
-                       const double *a, double c, const size_t *idx,
-                       size_t count, double *G)
+                       const double *a, double c, const size_t *first,
+                       const size_t *count, int n_runs, double *G)
 {
     size_t D = d->n_features;
     memset(G, 0, (D + 1) * sizeof *G);
-    for (size_t k = 0; k < count; k++) {
-        size_t i = idx[k];
-        double z = row_logit(d, a, c, i);
-        double g = row_weight(d, cw, i) * (wlr_sigmoid(z) - d->y[i]);
-        for (size_t j = 0; j < D; j++) G[j] += g * d->x[j * d->n_rows + i];
-        G[D] += g;
+    for (int r = 0; r < n_runs; r++) {
+        for (size_t i = first[r]; i < first[r] + count[r]; i++) {
+            double z = row_logit(d, a, c, i);
+            double g = row_weight(d, cw, i) * (wlr_sigmoid(z) - d->y[i]);
+            for (size_t j = 0; j < D; j++) G[j] += g * d->x[j * d->n_rows + i];
+            G[D] += g;
+        }
     }
 }
 
@@ -332,40 +376,61 @@ static void optimizer_step(wlr_optimizer opt, size_t n, double lr, long t,
     }
 }
 
+/* L at theta on the fast path: the vectorised loss plus the penalty on
+ * the scaled coefficients. */
+static double fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
+                               const double cw[2], double l2,
+                               const double *theta, double *a)
+{
+    double c, pen = 0;
+    wlr_scaling_unscale(s, theta, a, &c);
+    double loss = wlr_fast_loss(d, cw, a, c);
+    for (size_t j = 0; j < s->n; j++) pen += theta[j] * theta[j];
+    return loss + 0.5 * l2 * pen;
+}
+
 static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
                            const wlr_scaling *s, double *theta,
                            wlr_train_info *info, wlr_error *err)
 {
     size_t N = d->n_rows, D = d->n_features;
     size_t B = o->batch_size == 0 || o->batch_size > N ? N : o->batch_size;
-    size_t *idx = malloc(N * sizeof *idx);
-    double *work = calloc(5 * (D + 1), sizeof *work);
+    batch_plan bp = {N, B, (N + B - 1) / B, 0, NULL};
+    bp.order = malloc(bp.n_blocks * sizeof *bp.order);
+    /* G, a, m, v and the fast path's 8 (D + 1) partial sums */
+    double *work = calloc(12 * (D + 1), sizeof *work);
     info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
-    if (!idx || !work || !info->loss_per_epoch) {
-        free(idx);
+    if (!bp.order || !work || !info->loss_per_epoch) {
+        free(bp.order);
         free(work);
         return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory for %zu rows", N);
     }
     double *G = work, *a = work + (D + 1), *m = work + 2 * (D + 1),
-           *v = work + 3 * (D + 1);
-    for (size_t i = 0; i < N; i++) idx[i] = i;
+           *v = work + 3 * (D + 1), *scratch = work + 4 * (D + 1);
+    for (size_t k = 0; k < bp.n_blocks; k++) bp.order[k] = k;
     wlr_rng rng;
     wlr_rng_seed(&rng, o->shuffle_seed);
 
     double lr0 = o->lr / mean_row_weight(d, o->class_weight);
-    size_t batches = (N + B - 1) / B;
-    long total_steps = (long)batches * o->epochs, t = 0;
+    long total_steps = (long)bp.n_blocks * o->epochs, t = 0;
     wlr_status st = WLR_OK;
     for (int e = 0; e < o->epochs; e++) {
-        wlr_rng_shuffle(&rng, idx, N);
-        for (size_t start = 0; start < N; start += B) {
-            size_t count = N - start < B ? N - start : B;
+        bp.offset = (size_t)wlr_rng_randint(&rng, N);
+        wlr_rng_shuffle(&rng, bp.order, bp.n_blocks);
+        for (size_t q = 0; q < bp.n_blocks; q++) {
+            size_t first[2], count[2];
+            int runs = batch_runs(&bp, q, first, count);
+            size_t rows = count[0] + (runs == 2 ? count[1] : 0);
             double c;
             wlr_scaling_unscale(s, theta, a, &c);
-            batch_sums(d, o->class_weight, a, c, idx + start, count, G);
+            if (o->reference)
+                batch_sums(d, o->class_weight, a, c, first, count, runs, G);
+            else
+                wlr_fast_batch_sums(d, o->class_weight, a, c, first, count, runs,
+                                    G, scratch);
             wlr_scaling_grad(s, G);
             /* the batch mean, plus the penalty's pull l2 w' (not on b) */
-            for (size_t j = 0; j <= D; j++) G[j] /= (double)count;
+            for (size_t j = 0; j <= D; j++) G[j] /= (double)rows;
             for (size_t j = 0; j < D; j++) G[j] += o->l2 * theta[j];
             /* lr falls linearly from lr to lr * LR_FLOOR over the run */
             double frac = (double)t / (double)total_steps;
@@ -373,7 +438,9 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
             t++;
             optimizer_step(o->optimizer, D + 1, lr, t, G, theta, m, v);
         }
-        double loss = wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
+        double loss = o->reference
+            ? wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a)
+            : fast_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
         info->loss_per_epoch[e] = loss;
         info->iterations = e + 1;
         if (o->on_epoch) wlr_report_epoch(o, s, theta, a, e + 1, loss);
@@ -384,7 +451,7 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
             break;
         }
     }
-    free(idx);
+    free(bp.order);
     free(work);
     return st;
 }
@@ -432,7 +499,11 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
             st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {
             wlr_scaling_unscale(&s, theta, model->coef, &model->intercept);
-            info->loss = wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
+            /* gradient descent reports the loss of its last epoch, computed
+             * the way its path computes it (fast or reference) */
+            info->loss = o->solver == WLR_SOLVER_GD
+                ? info->loss_per_epoch[info->iterations - 1]
+                : wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
             /* the gradient on the scaled parameters, for the report */
             wlr_loss(d, o->class_weight, 0.0, model, g);
             wlr_scaling_grad(&s, g);

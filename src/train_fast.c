@@ -1,0 +1,286 @@
+/*
+ * train_fast.c - the fast inner loops of gradient descent: one batch's
+ * gradient sums and the whole training loss, written so that the compiler
+ * turns them into vector code.
+ *
+ * What they compute is train.c's reference arithmetic (see there and wlr.h):
+ *   batch sums  G = sum_i c_{y_i} s_i (p_i - y_i) (x_i, 1),  p_i = sigma(z_i)
+ *   loss sum    S = sum_i c_{y_i} s_i [ softplus(z_i) - y_i z_i ]
+ * with two differences, both measured in tests/test_train.c:
+ *   1. exp and log1p are our own polynomials (below), not libm calls: a call
+ *      per row cannot be vectorised, and it costs ~10 ns.
+ *   2. Sums run in LANES interleaved partial sums (row k of a run adds into
+ *      lane k mod LANES), combined in a fixed order at the end. Floating-point
+ *      addition is not associative, so without -ffast-math the compiler may
+ *      not reorder a single running sum; LANES independent sums it may
+ *      compute side by side. The order is fixed in the source, so the result
+ *      is the same bits whatever vector width the machine has (SSE2, AVX2 or
+ *      AVX-512 clones below do the same IEEE operations on each lane), and
+ *      -ffp-contract=off keeps every multiply and add separately rounded.
+ *
+ * Rows are read in contiguous runs (a batch is one or two runs of the
+ * column-major data; see train.c's shuffle), so every load is a stream.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Interleaved partial sums: 8 doubles fill one AVX-512 register or two AVX2
+ * ones, enough independent adds to hide the add latency. */
+#define LANES 8
+/* The loss adds each run of LOSS_BLOCK rows into its own partial sums
+ * before adding those to the total: a two-level (blocked) summation whose
+ * rounding error grows with LOSS_BLOCK / LANES + N / LOSS_BLOCK rather than
+ * N / LANES. */
+#define LOSS_BLOCK 4096
+
+/* Vector clones where the compiler and the loader support them; every clone
+ * gives the same bits (see above). */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
+#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define VECTOR_CLONES
+#endif
+
+/* ------------------------------------------------------- exp and log1p */
+
+/* exp(x) below EXP_MIN is not needed: e^-708 = 3e-308 is already below
+ * every quantity it is added to by 290 orders of magnitude, and clamping
+ * there keeps 2^n a normal number (n >= -1022). */
+#define EXP_MIN (-708.0)
+/* log2(e), and ln 2 split so that n * LN2_HI is exact for |n| < 2^11
+ * (LN2_HI has 32 significant bits; fdlibm's constants). */
+#define LOG2E 1.4426950408889634
+#define LN2_HI 6.93147180369123816490e-01
+#define LN2_LO 1.90821492927058770002e-10
+#define LN2 0.69314718055994530942
+/* Adding 1.5 * 2^52 rounds a double of magnitude < 2^51 to an integer
+ * (the sum's ulp is 1) and leaves that integer in the low mantissa bits. */
+#define ROUND_SHIFT 6755399441055744.0
+#define SQRT2 1.41421356237309504880
+
+/*
+ * e^x for EXP_MIN <= x <= 0 (smaller x is clamped; NaN gives NaN):
+ *   n = round(x / ln 2),  r = x - n ln 2,  |r| <= ln2 / 2 = 0.3466,
+ *   e^x = 2^n e^r, e^r by its Taylor polynomial of degree 12, whose
+ *   truncation error is below r^13 / 13! = 1.7e-16 relative; 2^n is built
+ *   from its bits. Measured against glibc's exp over [-708, 0]: at most
+ *   3 ulp (tests/test_train.c checks 4e-16 relative).
+ */
+static inline double exp_nonpos(double x)
+{
+    /* (selects between computed values only: a branch that computes, like
+     * c ? 0.5 * u : u, is not turned into vector code, as the multiply
+     * might trap) */
+    x = x < EXP_MIN ? EXP_MIN : x;
+    double t = x * LOG2E + ROUND_SHIFT;
+    double n = t - ROUND_SHIFT;
+    double r = (x - n * LN2_HI) - n * LN2_LO;
+    /* sum_{k=0}^{12} r^k / k!, by Horner's rule */
+    double p = 1.0 / 479001600.0;
+    p = p * r + 1.0 / 39916800.0;
+    p = p * r + 1.0 / 3628800.0;
+    p = p * r + 1.0 / 362880.0;
+    p = p * r + 1.0 / 40320.0;
+    p = p * r + 1.0 / 5040.0;
+    p = p * r + 1.0 / 720.0;
+    p = p * r + 1.0 / 120.0;
+    p = p * r + 1.0 / 24.0;
+    p = p * r + 1.0 / 6.0;
+    p = p * r + 0.5;
+    p = p * r + 1.0;
+    p = p * r + 1.0;
+    /* 2^n: t's low bits hold 2^51 + n; adding the bias 1023 and shifting
+     * into the exponent field keeps (n + 1023) mod 2^12, which is n + 1023
+     * in 1..1023 for -1022 <= n <= 0. */
+    uint64_t bits;
+    memcpy(&bits, &t, sizeof bits);
+    bits = (bits + 1023) << 52;
+    double scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/*
+ * log(1 + e) for 0 <= e <= 1 (what softplus needs, e = e^-|z|):
+ *   u = 1 + e rounded; u = 2^k m with k = 1 if u > sqrt 2 (m = u / 2, exact)
+ *   and m in [0.707, 1.414]; f = m - 1 (exact);
+ *   log m = 2 atanh(s), s = f / (2 + f), |s| <= 0.1716,
+ *         = 2 s (1 + s^2/3 + s^4/5 + ... + s^20/21), truncation below
+ *           s^22 / 23 = 6e-19 relative;
+ *   log(1 + e) = k ln 2 + log m.
+ * The rounding of u = 1 + e costs at most half an ulp of 1 (1.1e-16) in the
+ * result, so the error is absolute: measured at most 2.3e-16 over [0, 1]
+ * against glibc's log1p (tests/test_train.c checks 4e-16). It is never
+ * relative to tiny results, which is all a loss summed over rows needs.
+ */
+static inline double log1p_unit(double e)
+{
+    double u = 1.0 + e;
+    double half = 0.5 * u;
+    int big = u > SQRT2;
+    double m = big ? half : u;
+    double k = big ? 1.0 : 0.0;
+    double f = m - 1.0;
+    double s = f / (2.0 + f);
+    double s2 = s * s;
+    double q = 1.0 / 21.0;
+    q = q * s2 + 1.0 / 19.0;
+    q = q * s2 + 1.0 / 17.0;
+    q = q * s2 + 1.0 / 15.0;
+    q = q * s2 + 1.0 / 13.0;
+    q = q * s2 + 1.0 / 11.0;
+    q = q * s2 + 1.0 / 9.0;
+    q = q * s2 + 1.0 / 7.0;
+    q = q * s2 + 1.0 / 5.0;
+    q = q * s2 + 1.0 / 3.0;
+    q = q * s2 + 1.0;
+    return k * LN2 + 2.0 * s * q;
+}
+
+double wlr_fast_exp(double x) { return exp_nonpos(x); }
+double wlr_fast_log1p(double e) { return log1p_unit(e); }
+
+/* sigma(z) from e = e^-|z| (never overflows): 1 / (1 + e) for z >= 0 and
+ * e / (1 + e) for z < 0. Relative error at most ~4 ulp (exp's plus one
+ * division). */
+static inline double sigmoid_from(double z, double e)
+{
+    return (z >= 0 ? 1.0 : e) / (1.0 + e);
+}
+
+/* One row's term c s [softplus(z) - y z], softplus(z) = max(z, 0) +
+ * log(1 + e^-|z|). y z as a product (not a select) so that a NaN z makes
+ * a NaN loss whatever the label: divergence must show. */
+static inline double loss_term(double z, double yd, double w)
+{
+    double sp = (z > 0 ? z : 0.0) + log1p_unit(exp_nonpos(-fabs(z)));
+    return w * (sp - yd * z);
+}
+
+/* --------------------------------------------------------- the loops */
+
+/*
+ * Each run of rows is cut into chunks of at most CHUNK rows, and each chunk
+ * is done in plain loops over its rows, each of which the compiler turns
+ * into vector code:
+ *   1. z_k = b + sum_j a_j x_kj          (feature by feature)
+ *   2. per row: g_k = c s (p_k - y_k)   (or the loss term)
+ *   3. acc[lane] += g_k x_kj             (lane = k mod LANES)
+ * Step 2 holds the selects that only the loop vectoriser can turn into
+ * blends; step 3 is a reduction, which it may only vectorise as LANES
+ * separate sums.
+ */
+#define CHUNK 256
+
+/* z[k] = c + a . x for rows first .. first + n - 1 (n <= CHUNK), adding the
+ * features in order as the reference does. */
+static inline __attribute__((always_inline)) void
+chunk_logits(const wlr_dataset *d, const double *a, double c, size_t first,
+             size_t n, double *restrict z)
+{
+    size_t N = d->n_rows;
+    for (size_t k = 0; k < n; k++) z[k] = c;
+    for (size_t j = 0; j < d->n_features; j++) {
+        const double *restrict x = d->x + j * N + first;
+        double aj = a[j];
+        for (size_t k = 0; k < n; k++) z[k] = z[k] + aj * x[k];
+    }
+}
+
+/* w[k] = c_{y_k} s_k. */
+static inline __attribute__((always_inline)) void
+chunk_row_weights(const wlr_dataset *d, const double cw[2], size_t first,
+                  size_t n, double *restrict w)
+{
+    const uint8_t *restrict y = d->y + first;
+    double c0 = cw[0], c1 = cw[1];
+    for (size_t k = 0; k < n; k++) w[k] = y[k] ? c1 : c0;
+    if (d->weight) {
+        const double *restrict s = d->weight + first;
+        for (size_t k = 0; k < n; k++) w[k] = w[k] * s[k];
+    }
+}
+
+/* acc[lane] += v[k] (u == NULL) or v[k] u[k], lane = k mod LANES. */
+static inline __attribute__((always_inline)) void
+lane_sums(const double *restrict v, const double *restrict u, size_t n,
+          double *restrict acc)
+{
+    size_t k = 0;
+    if (u) {
+        for (; k + LANES <= n; k += LANES)
+            for (size_t l = 0; l < LANES; l++) acc[l] += v[k + l] * u[k + l];
+        for (size_t l = 0; k + l < n; l++) acc[l] += v[k + l] * u[k + l];
+    } else {
+        for (; k + LANES <= n; k += LANES)
+            for (size_t l = 0; l < LANES; l++) acc[l] += v[k + l];
+        for (size_t l = 0; k + l < n; l++) acc[l] += v[k + l];
+    }
+}
+
+/* The lanes added in order. */
+static inline double lanes_total(const double *acc)
+{
+    double sum = 0;
+    for (size_t l = 0; l < LANES; l++) sum += acc[l];
+    return sum;
+}
+
+/* G[0..D] = sum over the rows of runs (first[r], count[r]), r < n_runs, of
+ * c s (p - y) (x, 1), at the original-scale parameters (a, c). scratch holds
+ * (D + 1) * LANES doubles. */
+VECTOR_CLONES
+void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
+                         const double *a, double c, const size_t *first,
+                         const size_t *count, int n_runs, double *G,
+                         double *scratch)
+{
+    size_t D = d->n_features, N = d->n_rows;
+    double z[CHUNK], g[CHUNK];
+    memset(scratch, 0, (D + 1) * LANES * sizeof *scratch);
+    for (int r = 0; r < n_runs; r++) {
+        for (size_t i = first[r]; i < first[r] + count[r]; i += CHUNK) {
+            size_t n = first[r] + count[r] - i;
+            if (n > CHUNK) n = CHUNK;
+            chunk_logits(d, a, c, i, n, z);
+            chunk_row_weights(d, cw, i, n, g);
+            const uint8_t *restrict y = d->y + i;
+            for (size_t k = 0; k < n; k++) {
+                double e = exp_nonpos(-fabs(z[k]));
+                g[k] = g[k] * (sigmoid_from(z[k], e) - (double)y[k]); /* c s (p - y) */
+            }
+            for (size_t j = 0; j < D; j++)
+                lane_sums(g, d->x + j * N + i, n, scratch + j * LANES);
+            lane_sums(g, NULL, n, scratch + D * LANES);
+        }
+    }
+    for (size_t j = 0; j <= D; j++) G[j] = lanes_total(scratch + j * LANES);
+}
+
+/* (1/N) sum_i c_{y_i} s_i [log(1 + e^{z_i}) - y_i z_i] at (a, c), the
+ * unpenalised loss. Error: at most ~3e-16 per row and unit of row weight
+ * from the approximations, plus the summation's (blocked, see LOSS_BLOCK). */
+VECTOR_CLONES
+double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
+                     double c)
+{
+    double total = 0, z[CHUNK], t[CHUNK];
+    for (size_t b = 0; b < d->n_rows; b += LOSS_BLOCK) {
+        size_t end = d->n_rows - b < LOSS_BLOCK ? d->n_rows : b + LOSS_BLOCK;
+        double acc[LANES] = {0};
+        for (size_t i = b; i < end; i += CHUNK) {
+            size_t n = end - i < CHUNK ? end - i : CHUNK;
+            chunk_logits(d, a, c, i, n, z);
+            chunk_row_weights(d, cw, i, n, t);
+            const uint8_t *restrict y = d->y + i;
+            for (size_t k = 0; k < n; k++) t[k] = loss_term(z[k], (double)y[k], t[k]);
+            lane_sums(t, NULL, n, acc);
+        }
+        total += lanes_total(acc);
+    }
+    return total / (double)d->n_rows;
+}

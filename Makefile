@@ -20,7 +20,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test run bench sanitize clean
+.PHONY: all test run bench sanitize clean install uninstall FORCE
 all: $(BUILD)/wlr $(BUILD)/libwlr.a
 
 $(BUILD)/obj/%.o: src/%.c include/wlr.h $(wildcard src/*.h) | $(BUILD)/obj
@@ -66,3 +66,44 @@ sanitize:
 
 clean:
 	rm -rf build
+
+# ------------------------------------------------------------- packaging
+# make install [PREFIX=/usr/local] [DESTDIR=/staging]: bin/wlr, lib/libwlr.a,
+# lib/libwlr.so, include/wlr.h, lib/pkgconfig/wlr.pc, share/man/man1/wlr.1.
+# The shared library is built from its own position-independent objects in
+# $(BUILD)/pic (the static library and the tool keep theirs in $(BUILD)/obj).
+# `make uninstall` with the same PREFIX and DESTDIR removes those files.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+WLR_VERSION := $(shell sed -n 's/^\#define WLR_VERSION "\(.*\)"/\1/p' include/wlr.h)
+PIC_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
+INSTALLED := bin/wlr lib/libwlr.a lib/libwlr.so include/wlr.h \
+             lib/pkgconfig/wlr.pc share/man/man1/wlr.1
+
+$(BUILD)/pic/%.o: src/%.c include/wlr.h $(wildcard src/*.h) | $(BUILD)/pic
+	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(VECFLAGS) -fPIC -c $< -o $@
+
+$(BUILD)/libwlr.so: $(PIC_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libwlr.so $^ $(LDLIBS) -o $@
+
+# The prefix is baked in, so the file is remade on every install.
+$(BUILD)/wlr.pc: man/wlr.pc.in include/wlr.h FORCE
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(WLR_VERSION)|g' $< >$@
+
+$(BUILD)/pic:
+	mkdir -p $@
+
+install: $(BUILD)/wlr $(BUILD)/libwlr.a $(BUILD)/libwlr.so $(BUILD)/wlr.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/wlr $(DESTDIR)$(PREFIX)/bin/wlr
+	install -m 644 $(BUILD)/libwlr.a $(DESTDIR)$(PREFIX)/lib/libwlr.a
+	install -m 755 $(BUILD)/libwlr.so $(DESTDIR)$(PREFIX)/lib/libwlr.so
+	install -m 644 include/wlr.h $(DESTDIR)$(PREFIX)/include/wlr.h
+	install -m 644 $(BUILD)/wlr.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/wlr.pc
+	install -m 644 man/wlr.1 $(DESTDIR)$(PREFIX)/share/man/man1/wlr.1
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+
+FORCE:

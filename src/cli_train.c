@@ -18,16 +18,13 @@
  * threshold, and see how much its metrics vary. */
 static const cli_opt model_opts[] = {
     {"save", OPT_STRING, OFF(save), "FILE",
-     "write the model to FILE: versioned text, atomically (see wlr predict)"},
+     "write the model to FILE (text, atomically) for wlr predict"},
     {"tune-threshold", OPT_STRING, OFF(tune), "f1|recall=R|cost=FN:FP",
-     "choose the threshold on a validation part of the training split: best "
-     "F1, the largest reaching recall R, or least FN*fn + FP*fp"},
+     "choose the threshold on validation rows of the training split"},
     {"val-size", OPT_DOUBLE, OFF(val_size), "V",
-     "share of the training split held out (stratified, --split-seed) for "
-     "--tune-threshold (0.2)"},
+     "share of the training split held out for tuning, stratified (0.2)"},
     {"cv", OPT_SIZE, OFF(cv), "K",
-     "also cross-validate: stratified K-fold on the training split, each "
-     "fold's test metrics and their mean and sd"},
+     "also report stratified K-fold metrics on the training split"},
     {NULL, 0, 0, NULL, NULL}};
 
 static const cli_opt *const train_groups[] = {

@@ -537,6 +537,70 @@ wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
                             const wlr_plot_line *lines, size_t n_lines,
                             wlr_error *err);
 
+/* ------------------------------------------------------- plots (plot.c) */
+
+/*
+ * Charts as hand-written SVG (no dependency), for reports and teaching:
+ * a line chart (ROC and PR curves, loss per epoch) and a two-class scatter
+ * with straight decision boundaries. Each function writes one complete SVG
+ * document to f and returns WLR_ERR_ARG for bad options, WLR_ERR_IO if f
+ * reports a write error.
+ *
+ * Whatever the data, the file is well-formed XML whose coordinates are all
+ * finite numbers inside the view box: non-finite points (and, with log_y,
+ * points with y <= 0) are left out and break the line there, values beyond
+ * +-WLR_PLOT_MAX_ABS count as non-finite, lines leaving the axes' ranges are
+ * clipped at the plot box, and text is escaped (control characters become
+ * '?'). Colours are the Okabe-Ito palette, which colour-blind readers can
+ * tell apart; the legend sits to the right of the plot box, never over data.
+ */
+
+/* Larger values are not drawn: no axis can show them beside ordinary ones. */
+#define WLR_PLOT_MAX_ABS 1e200
+/* A scatter draws at most this many points of each class, taken evenly
+ * spaced in row order (deterministic); more only blur into a blot. */
+#define WLR_PLOT_MAX_POINTS 4000
+
+typedef struct {
+    const char *title;        /* top line, NULL = none */
+    const char *subtitle;     /* smaller second line, NULL = none */
+    const char *x_label, *y_label;   /* NULL = none */
+    double x_min, x_max, y_min, y_max; /* axis ranges; NAN = from the data */
+    int log_y;                /* logarithmic y axis (loss, weights) */
+    int width, height;        /* pixels, 200..4000 (720 x 480) */
+    const char *class_name[2]; /* scatter legend ("class 0", "class 1") */
+} wlr_plot_options;
+
+/* One line: points (x[i], y[i]), i < n, joined in order. */
+typedef struct {
+    const char *name;         /* legend text; NULL = not in the legend */
+    const double *x, *y;
+    size_t n;
+    int reference;            /* 1 = a dashed grey guide (no-skill line),
+                                 0 = the next palette colour */
+} wlr_plot_series;
+
+/* One decision boundary: the line wx * x + wy * y + c = 0. For a model
+ * p = sigma(w1 x1 + w2 x2 + b) at threshold t: wx = w1, wy = w2,
+ * c = b - log(t / (1 - t)). A line that misses the box, or has non-finite
+ * or zero coefficients, is listed in the legend as "(not in view)". */
+typedef struct {
+    const char *name;
+    double wx, wy, c;
+} wlr_plot_line;
+
+void wlr_plot_defaults(wlr_plot_options *o);
+wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
+                          const wlr_plot_series *s, size_t n_series,
+                          wlr_error *err);
+/* Points (x[i], y[i]) coloured by cls[i] (0 or 1; grey and yellow), the
+ * smaller class drawn last so that it stays visible, then the boundaries. */
+wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
+                            const double *x, const double *y,
+                            const uint8_t *cls, size_t n,
+                            const wlr_plot_line *lines, size_t n_lines,
+                            wlr_error *err);
+
 /* ---------------------------------------------------- metrics (metrics.c) */
 
 /*

@@ -282,6 +282,7 @@ static void usage(FILE *f)
         "  report      metrics from a CSV of y,score made by any tool\n"
         "  generate    make scikit-learn's make_classification data, bit for bit\n"
         "  split       train_test_split a data file into two files\n"
+        "  weights     balanced class weights against conversion rate (CSV)\n"
         "  predict     score a data file with a model saved by train --save\n"
         "  explain     how class weights change the gradient, step by step\n"
         "\n"
@@ -302,6 +303,7 @@ int main(int argc, char **argv)
         {"generate", cmd_generate}, {"split", cmd_split},
         {"train", cmd_train},       {"report", cmd_report},
         {"experiment", cmd_experiment},
+        {"weights", cmd_weights},
         {"explain", cmd_explain},
         {"predict", cmd_predict},
     };

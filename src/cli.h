@@ -44,6 +44,8 @@ typedef struct {
     const char *out;
     int help;
     int track_classes;       /* record per-class terms every epoch (not an option) */
+    double w_start, w_stop, w_step; /* weights: conversion rates */
+    const char *plot;        /* weights: --plot FILE.svg */
     /* model files, threshold tuning, cross-validation (cli_train.c,
      * cli_predict.c) */
     const char *save;        /* train --save FILE */
@@ -156,5 +158,12 @@ int cmd_report(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+
+int cmd_weights(int argc, char **argv);
+/* experiment --plots DIR: roc, pr, boundary, loss, gradient_share .svg and
+ * index.html (cli_plots.c). Returns the exit status. */
+int cli_write_plots(const char *dir, const cli_args *a, const cli_run *runs,
+                    int n_runs, const wlr_dataset *train,
+                    const wlr_dataset *test);
 
 #endif

@@ -36,11 +36,18 @@
  * N / LANES. */
 #define LOSS_BLOCK 4096
 
-/* Vector clones where the compiler and the loader support them; every clone
- * gives the same bits (see above). */
+/* Vector clones where the compiler and the loader support them: x86-64-v4
+ * (AVX-512), v3 (AVX2 and FMA) and the baseline. Every clone gives the same
+ * bits (see above). The polynomials below use fma(a, b, c), a * b + c with
+ * one rounding, which C99 defines exactly: it is not the contraction that
+ * -ffp-contract=off forbids (the compiler fusing a * b + c on its own, on
+ * some machines and not others), it is one IEEE operation everywhere; v3
+ * and v4 do it in one instruction, the baseline calls libm's fma (exact,
+ * slower). */
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
     !defined(__SANITIZE_ADDRESS__)
-#define VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", \
+                                                   "arch=x86-64-v3", "default")))
 #else
 #define VECTOR_CLONES
 #endif
@@ -81,18 +88,18 @@ static inline double exp_nonpos(double x)
     double r = (x - n * LN2_HI) - n * LN2_LO;
     /* sum_{k=0}^{12} r^k / k!, by Horner's rule */
     double p = 1.0 / 479001600.0;
-    p = p * r + 1.0 / 39916800.0;
-    p = p * r + 1.0 / 3628800.0;
-    p = p * r + 1.0 / 362880.0;
-    p = p * r + 1.0 / 40320.0;
-    p = p * r + 1.0 / 5040.0;
-    p = p * r + 1.0 / 720.0;
-    p = p * r + 1.0 / 120.0;
-    p = p * r + 1.0 / 24.0;
-    p = p * r + 1.0 / 6.0;
-    p = p * r + 0.5;
-    p = p * r + 1.0;
-    p = p * r + 1.0;
+    p = fma(p, r, 1.0 / 39916800.0);
+    p = fma(p, r, 1.0 / 3628800.0);
+    p = fma(p, r, 1.0 / 362880.0);
+    p = fma(p, r, 1.0 / 40320.0);
+    p = fma(p, r, 1.0 / 5040.0);
+    p = fma(p, r, 1.0 / 720.0);
+    p = fma(p, r, 1.0 / 120.0);
+    p = fma(p, r, 1.0 / 24.0);
+    p = fma(p, r, 1.0 / 6.0);
+    p = fma(p, r, 0.5);
+    p = fma(p, r, 1.0);
+    p = fma(p, r, 1.0);
     /* 2^n: t's low bits hold 2^51 + n; adding the bias 1023 and shifting
      * into the exponent field keeps (n + 1023) mod 2^12, which is n + 1023
      * in 1..1023 for -1022 <= n <= 0. */
@@ -128,16 +135,16 @@ static inline double log1p_unit(double e)
     double s = f / (2.0 + f);
     double s2 = s * s;
     double q = 1.0 / 21.0;
-    q = q * s2 + 1.0 / 19.0;
-    q = q * s2 + 1.0 / 17.0;
-    q = q * s2 + 1.0 / 15.0;
-    q = q * s2 + 1.0 / 13.0;
-    q = q * s2 + 1.0 / 11.0;
-    q = q * s2 + 1.0 / 9.0;
-    q = q * s2 + 1.0 / 7.0;
-    q = q * s2 + 1.0 / 5.0;
-    q = q * s2 + 1.0 / 3.0;
-    q = q * s2 + 1.0;
+    q = fma(q, s2, 1.0 / 19.0);
+    q = fma(q, s2, 1.0 / 17.0);
+    q = fma(q, s2, 1.0 / 15.0);
+    q = fma(q, s2, 1.0 / 13.0);
+    q = fma(q, s2, 1.0 / 11.0);
+    q = fma(q, s2, 1.0 / 9.0);
+    q = fma(q, s2, 1.0 / 7.0);
+    q = fma(q, s2, 1.0 / 5.0);
+    q = fma(q, s2, 1.0 / 3.0);
+    q = fma(q, s2, 1.0);
     return k * LN2 + 2.0 * s * q;
 }
 
@@ -167,41 +174,52 @@ static inline double loss_term(double z, double yd, double w)
  * Each run of rows is cut into chunks of at most CHUNK rows, and each chunk
  * is done in plain loops over its rows, each of which the compiler turns
  * into vector code:
- *   1. z_k = b + sum_j a_j x_kj          (feature by feature)
- *   2. per row: g_k = c s (p_k - y_k)   (or the loss term)
- *   3. acc[lane] += g_k x_kj             (lane = k mod LANES)
- * Step 2 holds the selects that only the loop vectoriser can turn into
- * blends; step 3 is a reduction, which it may only vectorise as LANES
- * separate sums.
+ *   1. from the labels: y_k as a double and the row weight c_{y_k} s_k
+ *      (kept apart: a loop that mixes bytes and doubles is vectorised 32
+ *      rows at a time and runs out of registers);
+ *   2. per row: z_k = b + sum_j a_j x_kj, then g_k = c s (p_k - y_k) (or
+ *      the loss term); the selects in it only the loop vectoriser turns
+ *      into blends;
+ *   3. acc[lane] += g_k x_kj, lane = k mod LANES: a reduction, which it
+ *      may only vectorise as LANES separate sums.
  */
 #define CHUNK 256
 
-/* z[k] = c + a . x for rows first .. first + n - 1 (n <= CHUNK), adding the
- * features in order as the reference does. */
+/* yd[k] = y_k, w[k] = c_{y_k} s_k for rows first .. first + n - 1. */
+static inline __attribute__((always_inline)) void
+chunk_labels(const wlr_dataset *d, const double cw[2], size_t first, size_t n,
+             double *restrict yd, double *restrict w)
+{
+    const uint8_t *restrict y = d->y + first;
+    double c0 = cw[0], c1 = cw[1];
+    for (size_t k = 0; k < n; k++) yd[k] = (double)y[k];
+    for (size_t k = 0; k < n; k++) w[k] = yd[k] != 0 ? c1 : c0;
+    if (d->weight) {
+        const double *restrict s = d->weight + first;
+        for (size_t k = 0; k < n; k++) w[k] = w[k] * s[k];
+    }
+}
+
+/* z[k] = c + a . x_k, adding the features in order as the reference does. */
 static inline __attribute__((always_inline)) void
 chunk_logits(const wlr_dataset *d, const double *a, double c, size_t first,
              size_t n, double *restrict z)
 {
     size_t N = d->n_rows;
+    if (d->n_features == 2) {
+        const double *restrict x0 = d->x + first, *restrict x1 = d->x + N + first;
+        double a0 = a[0], a1 = a[1];
+        for (size_t k = 0; k < n; k++) {
+            double t = c + a0 * x0[k];
+            z[k] = t + a1 * x1[k];
+        }
+        return;
+    }
     for (size_t k = 0; k < n; k++) z[k] = c;
     for (size_t j = 0; j < d->n_features; j++) {
         const double *restrict x = d->x + j * N + first;
         double aj = a[j];
         for (size_t k = 0; k < n; k++) z[k] = z[k] + aj * x[k];
-    }
-}
-
-/* w[k] = c_{y_k} s_k. */
-static inline __attribute__((always_inline)) void
-chunk_row_weights(const wlr_dataset *d, const double cw[2], size_t first,
-                  size_t n, double *restrict w)
-{
-    const uint8_t *restrict y = d->y + first;
-    double c0 = cw[0], c1 = cw[1];
-    for (size_t k = 0; k < n; k++) w[k] = y[k] ? c1 : c0;
-    if (d->weight) {
-        const double *restrict s = d->weight + first;
-        for (size_t k = 0; k < n; k++) w[k] = w[k] * s[k];
     }
 }
 
@@ -240,18 +258,17 @@ void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
                          double *scratch)
 {
     size_t D = d->n_features, N = d->n_rows;
-    double z[CHUNK], g[CHUNK];
+    double z[CHUNK], g[CHUNK], yd[CHUNK];
     memset(scratch, 0, (D + 1) * LANES * sizeof *scratch);
     for (int r = 0; r < n_runs; r++) {
         for (size_t i = first[r]; i < first[r] + count[r]; i += CHUNK) {
             size_t n = first[r] + count[r] - i;
             if (n > CHUNK) n = CHUNK;
+            chunk_labels(d, cw, i, n, yd, g);
             chunk_logits(d, a, c, i, n, z);
-            chunk_row_weights(d, cw, i, n, g);
-            const uint8_t *restrict y = d->y + i;
             for (size_t k = 0; k < n; k++) {
                 double e = exp_nonpos(-fabs(z[k]));
-                g[k] = g[k] * (sigmoid_from(z[k], e) - (double)y[k]); /* c s (p - y) */
+                g[k] = g[k] * (sigmoid_from(z[k], e) - yd[k]); /* c s (p - y) */
             }
             for (size_t j = 0; j < D; j++)
                 lane_sums(g, d->x + j * N + i, n, scratch + j * LANES);
@@ -268,16 +285,15 @@ VECTOR_CLONES
 double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c)
 {
-    double total = 0, z[CHUNK], t[CHUNK];
+    double total = 0, z[CHUNK], t[CHUNK], yd[CHUNK];
     for (size_t b = 0; b < d->n_rows; b += LOSS_BLOCK) {
         size_t end = d->n_rows - b < LOSS_BLOCK ? d->n_rows : b + LOSS_BLOCK;
         double acc[LANES] = {0};
         for (size_t i = b; i < end; i += CHUNK) {
             size_t n = end - i < CHUNK ? end - i : CHUNK;
+            chunk_labels(d, cw, i, n, yd, t);
             chunk_logits(d, a, c, i, n, z);
-            chunk_row_weights(d, cw, i, n, t);
-            const uint8_t *restrict y = d->y + i;
-            for (size_t k = 0; k < n; k++) t[k] = loss_term(z[k], (double)y[k], t[k]);
+            for (size_t k = 0; k < n; k++) t[k] = loss_term(z[k], yd[k], t[k]);
             lane_sums(t, NULL, n, acc);
         }
         total += lanes_total(acc);

@@ -45,6 +45,9 @@
 #define CHAR_WIDTH 0.6
 /* Longest legend entry in characters; longer names are cut with "...". */
 #define LEGEND_MAX_CHARS 30
+/* A log axis spanning this many decades or more is ticked at powers of 10
+ * only; a shorter one also at 2 and 5 times them (two ticks would do). */
+#define LOG_DECADES_ONLY 3
 /* Tick marks wanted per axis (the nice step gives 4 to 10). */
 #define TICKS_WANTED 6
 /* A range narrower than this share of its magnitude is widened to it: ticks
@@ -199,13 +202,13 @@ static int axis_ticks(const axis *a, double *t, int cap)
 {
     double span = a->hi - a->lo;
     int n = 0;
-    if (a->log && span >= 2) { /* whole decades, every k-th */
+    if (a->log && span >= LOG_DECADES_ONLY) { /* whole decades, every k-th */
         double k = ceil(span / TICKS_WANTED);
         for (double e = ceil(a->lo / k) * k; e <= a->hi && n < cap; e += k)
             t[n++] = e;
         return n;
     }
-    if (a->log) { /* under two decades: 1, 2, 5 (and 3) times a power of 10 */
+    if (a->log) { /* fewer decades: 1, 2, 5 (and 3) times a power of 10 */
         static const double m[] = {1, 2, 3, 5};
         int use = span < 1 ? 4 : 3;
         for (double e = floor(a->lo); e <= ceil(a->hi) && n < cap; e++)

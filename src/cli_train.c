@@ -308,8 +308,7 @@ static int json_train(FILE *f, const cli_args *a, const wlr_train_options *o,
 /* --save: the model with its threshold, how it was chosen, and how it was
  * trained. */
 static int save_model(const cli_args *a, const wlr_train_options *o,
-                      const wlr_dataset *fit, const cli_run *r, double threshold,
-                      const tuning *t)
+                      const wlr_dataset *fit, const cli_run *r, double threshold)
 {
     char rule[128];
     if (a->tune)
@@ -319,7 +318,6 @@ static int save_model(const cli_args *a, const wlr_train_options *o,
         snprintf(rule, sizeof rule, "given (--threshold)");
     else
         snprintf(rule, sizeof rule, "default");
-    (void)t;
     wlr_train_options used = *o;
     used.class_weight[0] = r->cw[0];
     used.class_weight[1] = r->cw[1];
@@ -397,7 +395,7 @@ int cmd_train(int argc, char **argv)
     if (rc == 0) rc = cli_fit_run(&a, &o, a.class_weight, fit_rows, &test, &r);
     if (rc == 0 && a.tune) rc = tune_threshold(&val, &test, &r, &t);
     double threshold = a.tune ? t.val.threshold : a.threshold;
-    if (rc == 0 && a.save) rc = save_model(&a, &o, fit_rows, &r, threshold, &t);
+    if (rc == 0 && a.save) rc = save_model(&a, &o, fit_rows, &r, threshold);
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0) {
         FILE *f = out.f;

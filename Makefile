@@ -109,3 +109,36 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
 
 FORCE:
+
+# ------------------------------------------------------------- fuzzing
+# make fuzz [FUZZ_SECONDS=600]: libFuzzer harnesses (tests/fuzz/, clang with
+# its fuzzer runtime) for the CSV, .npy and model-file readers and the option
+# parser, built into build/fuzz/ and run one after the other, each for
+# FUZZ_SECONDS, from the seed corpus in tests/fuzz/corpus/NAME (new inputs
+# go to build/fuzz/corpus/NAME; crashes to build/fuzz/crash-*).
+# The option parser needs the CLI without its main: -Dmain=wlr_cli_main.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZERS      := csv npy model options
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_SRC) include/wlr.h
+	mkdir -p build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) $< $(LIB_SRC) $(LDLIBS) -o $@
+
+build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRC) $(CLI_SRC) include/wlr.h src/cli.h
+	mkdir -p build/fuzz
+	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) -Dmain=wlr_cli_main \
+	  $< $(LIB_SRC) $(CLI_SRC) $(LDLIBS) -o $@
+
+fuzz-build: $(FUZZERS:%=build/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@for f in $(FUZZERS); do \
+	  mkdir -p build/fuzz/corpus/$$f && \
+	  echo "fuzz_$$f: $(FUZZ_SECONDS) s" && \
+	  (cd build/fuzz && ./fuzz_$$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	     corpus/$$f ../../tests/fuzz/corpus/$$f) || exit 1; \
+	done
+.PHONY: fuzz fuzz-build

@@ -241,6 +241,7 @@ static int draw_epochs(FILE *f, const plot_data *d, int which, wlr_error *err)
         if (which == 0) {
             s[k].y = r->info.loss_per_epoch;
             s[k].n = r->info.loss_per_epoch ? (size_t)r->info.iterations : 0;
+            if (s[k].n == 0) s[k].name = NULL; /* no line, no legend entry */
         } else {
             double *y = share + per * (size_t)k;
             for (int e = 0; e < r->n_terms; e++) {
@@ -249,6 +250,7 @@ static int draw_epochs(FILE *f, const plot_data *d, int which, wlr_error *err)
             }
             s[k].y = y;
             s[k].n = (size_t)r->n_terms;
+            if (s[k].n == 0) s[k].name = NULL;
         }
         any |= s[k].n > 0;
     }
@@ -256,7 +258,7 @@ static int draw_epochs(FILE *f, const plot_data *d, int which, wlr_error *err)
     size_t n_series = (size_t)d->n_runs;
     wlr_plot_options o;
     wlr_plot_defaults(&o);
-    o.x_label = "epoch";
+    o.x_label = strcmp(d->a->solver, "newton") == 0 ? "Newton step" : "epoch";
     o.x_min = 1;
     o.x_max = most > 1 ? most : 2;
     if (which == 0) {

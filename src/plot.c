@@ -72,6 +72,8 @@ static const char *const palette[] = {"#0072B2", "#D55E00", "#009E73",
 #define CLASS0_FILL "#9A9A9A"
 #define CLASS1_FILL "#F0E442"
 #define CLASS1_STROKE "#222222"
+/* Up to this many class 1 dots are drawn large; more would hide class 0. */
+#define CLASS1_FEW 1000
 
 /* ------------------------------------------------------------ writing */
 
@@ -523,8 +525,10 @@ static void draw_series(chart *c, const wlr_plot_series *s, const char *colour)
 {
     FILE *f = c->f;
     char style[128];
-    snprintf(style, sizeof style, "fill=\"none\" stroke=\"%s\" stroke-width=\"%s\""
-             " stroke-linejoin=\"round\"%s", colour, s->reference ? "1.5" : "2.2",
+    /* round caps: a run of equal points still shows as a dot */
+    snprintf(style, sizeof style, "fill=\"none\" stroke=\"%s\" stroke-width="
+             "\"%s\" stroke-linejoin=\"round\" stroke-linecap=\"round\"%s",
+             colour, s->reference ? "1.5" : "2.2",
              s->reference ? " stroke-dasharray=\"6 4\"" : "");
     int open = 0;          /* a <polyline> is being written */
     int have_prev = 0;     /* prev is a usable point */
@@ -688,7 +692,8 @@ static void draw_class(chart *c, const double *x, const double *y,
         put_coord(f, px, c->w);
         fputs("\" cy=\"", f);
         put_coord(f, py, c->h);
-        fputs(k == 0 ? "\" r=\"1.8\"/>\n" : "\" r=\"3\"/>\n", f);
+        fputs(k == 0 ? "\" r=\"1.8\"/>\n"
+              : m <= CLASS1_FEW ? "\" r=\"3\"/>\n" : "\" r=\"2.2\"/>\n", f);
     }
     fputs("</g>\n", f);
 }

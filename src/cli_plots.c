@@ -24,6 +24,10 @@
 
 /* Room for "DIR/gradient_share.svg". */
 #define MAX_PATH 4096
+/* Height that makes the plot box of a default-width chart about square:
+ * both axes of ROC and PR run 0..1, and a square shows the diagonal at 45
+ * degrees. */
+#define SQUARE_HEIGHT 580
 /* Legend text per run: the name and one number, e.g. "1:200 (AUC 0.635)". */
 #define NAME_ROOM 96
 
@@ -110,6 +114,7 @@ static int draw_curves(FILE *f, const plot_data *d, int pr, wlr_error *err)
     wlr_plot_defaults(&o);
     o.x_min = o.y_min = 0;
     o.x_max = o.y_max = 1;
+    o.height = SQUARE_HEIGHT;
     if (pr) {
         o.title = "Precision-recall curves (test rows)";
         o.subtitle = "dashed: the precision of flagging every row (the share "
@@ -181,7 +186,7 @@ static int draw_boundary(FILE *f, const plot_data *d, wlr_error *err)
              d->a->threshold);
     snprintf(xl, sizeof xl, "%s", wlr_feature_name(t, 0, nb, sizeof nb));
     if (dim > 1) snprintf(yl, sizeof yl, "%s", wlr_feature_name(t, 1, nb, sizeof nb));
-    else snprintf(yl, sizeof yl, "class (spread out to show density)");
+    else snprintf(yl, sizeof yl, "class: 0 below, 1 above (spread out)");
     if (dim > 2)
         snprintf(sub, sizeof sub, "%zu features: the lines are the boundaries' "
                  "slice at the test means of the other %zu", dim, dim - 2);

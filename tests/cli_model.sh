@@ -212,9 +212,11 @@ expect_fail "cv: too many folds" "--cv: k: 500 folds need at least 500 rows of e
 # against it, make uninstall. Stops at the first step that fails.
 packaging() {
     P="$T/prefix"
-    # a plain make: not the flags of a `make test` this may run under (the
-    # objects already built are reused; only the PIC ones may be new)
-    if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS make -s -C "$ROOT" install \
+    # A plain make, not with the flags of a `make test` this may run under;
+    # -o: install the tool and static library already built and tested here,
+    # never relink them (only the shared library's PIC objects are built).
+    if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS make -s -C "$ROOT" \
+        -o "$BUILD/wlr" -o "$BUILD/libwlr.a" install \
         BUILD="$BUILD" PREFIX="$P" >make.txt 2>&1; then
         bad "make install: $(tail -n 5 make.txt)"; return
     fi

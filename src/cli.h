@@ -46,6 +46,7 @@ typedef struct {
     int track_classes;       /* record per-class terms every epoch (not an option) */
     double w_start, w_stop, w_step; /* weights: conversion rates */
     const char *plot;        /* weights: --plot FILE.svg */
+    const char *plots;       /* experiment: --plots DIR */
     /* model files, threshold tuning, cross-validation (cli_train.c,
      * cli_predict.c) */
     const char *save;        /* train --save FILE */

@@ -178,10 +178,16 @@ static void print_json(FILE *f, const wlr_train_options *o, const cli_run *runs,
     fputs("}\n", f);
 }
 
+static const cli_opt experiment_opts[] = {
+    {"plots", OPT_STRING, offsetof(cli_args, plots), "DIR",
+     "also write ROC, PR, boundary, loss and gradient-share SVGs and "
+     "index.html to DIR"},
+    {NULL, 0, 0, NULL, NULL}};
+
 int cmd_experiment(int argc, char **argv)
 {
     static const cli_opt *const groups[] = {
-        cli_data_opts, cli_gen_opts, cli_split_opts, cli_train_opts,
+        experiment_opts, cli_data_opts, cli_gen_opts, cli_split_opts, cli_train_opts,
         cli_eval_opts, cli_output_opts, NULL};
     cli_args a;
     cli_args_init(&a);
@@ -218,9 +224,12 @@ int cmd_experiment(int argc, char **argv)
     lesson l;
     memset(&l, 0, sizeof l);
     l.base = l.target = -1;
+    a.track_classes = a.plots != NULL; /* the gradient-share plot needs them */
     rc = cli_load_split(&a, &train, &test, what, sizeof what);
     if (rc == 0) rc = fit_all(&a, &o, names, n, &train, &test, runs, &done);
     if (rc == 0) rc = find_lesson(runs, done, &test, &l);
+    if (rc == 0 && a.plots)
+        rc = cli_write_plots(a.plots, &a, runs, done, &train, &test);
     wlr_out out = {0};
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0 && a.json) {

@@ -532,7 +532,8 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
     info->seconds = wlr_now() - t0;
 
     if (st == WLR_OK) {
-        double *g = calloc(D + 1, sizeof *g);
+        /* g, and the fast batch sums' 8 (D + 1) partial sums */
+        double *g = calloc(9 * (D + 1), sizeof *g), *scratch = g + (D + 1);
         if (!g) {
             st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {
@@ -542,8 +543,18 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
             info->loss = o->solver == WLR_SOLVER_GD
                 ? info->loss_per_epoch[info->iterations - 1]
                 : wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
-            /* the gradient on the scaled parameters, for the report */
-            wlr_loss(d, o->class_weight, 0.0, model, g);
+            /* the gradient on the scaled parameters, for the report: the
+             * fast path's batch sums over all rows as one batch, or the
+             * reference's per-row loop */
+            if (o->reference || o->solver != WLR_SOLVER_GD) {
+                wlr_loss(d, o->class_weight, 0.0, model, g);
+            } else {
+                size_t first = 0, count = d->n_rows;
+                wlr_fast_batch_sums(d, o->class_weight, model->coef,
+                                    model->intercept, &first, &count, 1, g,
+                                    scratch);
+                for (size_t j = 0; j <= D; j++) g[j] /= (double)d->n_rows;
+            }
             wlr_scaling_grad(&s, g);
             double gmax = 0;
             for (size_t j = 0; j <= D; j++) {

@@ -332,14 +332,16 @@ static int draw_index(FILE *f, const plot_data *d, wlr_error *err)
     (void)err;
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<title>wlr experiment</title>\n<style>\n"
-          "body { font-family: Helvetica, Arial, sans-serif; margin: 24px; "
+          "body { font-family: Helvetica, Arial, sans-serif; margin: 16px; "
           "color: #222; }\n"
           "table { border-collapse: collapse; margin: 12px 0 24px; }\n"
           "th, td { padding: 4px 10px; border-bottom: 1px solid #ddd; "
           "text-align: right; }\n"
           "th:first-child, td:first-child { text-align: left; }\n"
           "th { border-bottom: 2px solid #888; }\n"
-          "img { width: 720px; max-width: 100%; margin: 8px 8px 16px 0; "
+          ".pictures { display: flex; flex-wrap: wrap; gap: 12px; "
+          "align-items: flex-start; }\n"
+          "img { width: 720px; max-width: 100%; box-sizing: border-box; "
           "border: 1px solid #eee; }\n"
           "</style>\n</head>\n<body>\n<h1>wlr experiment</h1>\n", f);
     fprintf(f, "<p>%zu test rows, class 1 predicted iff p &gt; %g. Recall, "
@@ -358,7 +360,7 @@ static int draw_index(FILE *f, const plot_data *d, wlr_error *err)
                 r->met.precision[1], r->met.f1[1], r->met.roc_auc,
                 r->met.average_precision, r->met.log_loss, r->info.loss);
     }
-    fputs("</table>\n<div>\n", f);
+    fputs("</table>\n<div class=\"pictures\">\n", f);
     for (size_t p = 0; p < N_PICTURES; p++)
         fprintf(f, "<img src=\"%s\" alt=\"%s\">\n", pictures[p].file,
                 pictures[p].alt);

@@ -512,8 +512,10 @@ typedef struct {
     const char *name;         /* legend text; NULL = not in the legend */
     const double *x, *y;
     size_t n;
-    int reference;            /* 1 = a dashed grey guide (no-skill line),
-                                 0 = the next palette colour */
+    int reference;            /* 1 = a dashed grey guide (no-skill line) */
+    int colour;               /* 0 = the next palette colour; k >= 1 = the
+                                 k-th, to pair lines of one run */
+    int dashed;               /* 1 = dashed (e.g. the pair's second line) */
 } wlr_plot_series;
 
 /* One decision boundary: the line wx * x + wy * y + c = 0. For a model

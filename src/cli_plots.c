@@ -109,7 +109,7 @@ static int draw_curves(FILE *f, const plot_data *d, int pr, wlr_error *err)
     double gx[2] = {0, 1}, gy[2] = {pr ? share : 0, pr ? share : 1};
     snprintf(names[d->n_runs], NAME_ROOM, pr ? "no skill (%.3f)" : "no skill",
              share);
-    s[d->n_runs] = (wlr_plot_series){names[d->n_runs], gx, gy, 2, 1};
+    s[d->n_runs] = (wlr_plot_series){names[d->n_runs], gx, gy, 2, 1, 0, 0};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     o.x_min = o.y_min = 0;
@@ -217,87 +217,111 @@ static int draw_boundary(FILE *f, const plot_data *d, wlr_error *err)
 
 /* ------------------------------------------------------ per epoch */
 
-/* One series per run of y[e] against e + 1: the loss (which = 0) or class
- * 1's share of the pull (which = 1). */
-static int draw_epochs(FILE *f, const plot_data *d, int which, wlr_error *err)
+/* 1, 2, ..., the most epochs any run recorded (terms or loss); NULL when
+ * out of memory. */
+static double *epoch_axis(const plot_data *d, int terms, int *most)
 {
-    int most = 1;
+    *most = 1;
     for (int k = 0; k < d->n_runs; k++) {
-        int len = which ? d->runs[k].n_terms : d->runs[k].info.iterations;
-        if (len > most) most = len;
+        int len = terms ? d->runs[k].n_terms : d->runs[k].info.iterations;
+        if (len > *most) *most = len;
     }
-    size_t per = (size_t)most;
-    double *epoch = malloc(per * sizeof *epoch);
-    double *share = malloc(per * (size_t)d->n_runs * sizeof *share);
-    wlr_plot_series *s = calloc((size_t)d->n_runs + 1, sizeof *s);
-    if (!epoch || !share || !s) {
-        free(epoch);
-        free(share);
-        free(s);
-        snprintf(err->message, sizeof err->message, "out of memory");
-        return 1;
-    }
-    for (int e = 0; e < most; e++) epoch[e] = e + 1;
+    double *epoch = malloc((size_t)*most * sizeof *epoch);
+    for (int e = 0; epoch && e < *most; e++) epoch[e] = e + 1;
+    return epoch;
+}
+
+static void epoch_options(wlr_plot_options *o, const plot_data *d, int most)
+{
+    wlr_plot_defaults(o);
+    o->x_label = strcmp(d->a->solver, "newton") == 0 ? "Newton step" : "epoch";
+    o->x_min = 1;
+    o->x_max = most > 1 ? most : 2;
+}
+
+/* The training loss after each epoch, one line per run (GD only). */
+static int draw_loss(FILE *f, const plot_data *d, wlr_error *err)
+{
+    int most;
+    double *epoch = epoch_axis(d, 0, &most);
+    wlr_plot_series *s = calloc((size_t)d->n_runs, sizeof *s);
     int any = 0;
-    for (int k = 0; k < d->n_runs; k++) {
+    for (int k = 0; s && k < d->n_runs; k++) {
         const cli_run *r = &d->runs[k];
-        s[k].name = r->name;
-        s[k].x = epoch;
-        if (which == 0) {
-            s[k].y = r->info.loss_per_epoch;
-            s[k].n = r->info.loss_per_epoch ? (size_t)r->info.iterations : 0;
-            if (s[k].n == 0) s[k].name = NULL; /* no line, no legend entry */
-        } else {
-            double *y = share + per * (size_t)k;
-            for (int e = 0; e < r->n_terms; e++) {
-                const double *g = r->terms[e].grad_norm;
-                y[e] = g[1] / (g[0] + g[1]); /* NaN at 0/0: not drawn */
-            }
-            s[k].y = y;
-            s[k].n = (size_t)r->n_terms;
-            if (s[k].n == 0) s[k].name = NULL;
-        }
+        s[k] = (wlr_plot_series){r->name, epoch, r->info.loss_per_epoch,
+                                 r->info.loss_per_epoch ? (size_t)r->info.iterations : 0,
+                                 0, k + 1, 0};
+        if (s[k].n == 0) s[k].name = NULL; /* no line, no legend entry */
         any |= s[k].n > 0;
     }
-    double half_x[2] = {1, most}, half_y[2] = {0.5, 0.5};
-    size_t n_series = (size_t)d->n_runs;
     wlr_plot_options o;
-    wlr_plot_defaults(&o);
-    o.x_label = strcmp(d->a->solver, "newton") == 0 ? "Newton step" : "epoch";
-    o.x_min = 1;
-    o.x_max = most > 1 ? most : 2;
-    if (which == 0) {
-        o.title = "Training loss per epoch";
-        o.subtitle = any ? "each run's own weighted loss: compare shapes, not "
-                           "levels" : "not recorded (the Newton solver keeps no "
-                                      "per-epoch loss)";
-        o.y_label = "weighted log-loss (log scale)";
-        o.log_y = 1;
-    } else {
-        s[n_series++] = (wlr_plot_series){"equal pull", half_x, half_y, 2, 1};
-        o.title = "Class 1's share of the gradient per epoch";
-        o.subtitle = any ? "|grad_1| / (|grad_0| + |grad_1|), class weights "
-                           "included: near the optimum the pulls cancel (0.5)"
-                         : "not recorded for these runs";
-        o.y_label = "share of the pull from class 1";
-        o.y_min = 0;
-        o.y_max = 1;
-    }
-    int rc = wlr_plot_lines(f, &o, s, n_series, err) != WLR_OK;
+    epoch_options(&o, d, most);
+    o.title = "Training loss per epoch";
+    o.subtitle = any ? "each run's own weighted loss: compare shapes, not levels"
+                     : "not recorded (the Newton solver keeps no per-epoch loss)";
+    o.y_label = "weighted log-loss (log scale)";
+    o.log_y = 1;
+    int rc;
+    if (!epoch || !s) rc = snprintf(err->message, sizeof err->message, "out of memory") > 0;
+    else rc = wlr_plot_lines(f, &o, s, (size_t)d->n_runs, err) != WLR_OK;
     free(epoch);
-    free(share);
     free(s);
     return rc;
 }
 
-static int draw_loss(FILE *f, const plot_data *d, wlr_error *err)
-{
-    return draw_epochs(f, d, 0, err);
-}
-
+/*
+ * Class 1's share of the pull, |grad_1| / (|grad_0| + |grad_1|), after each
+ * epoch: solid with the run's class weights, dashed without them (c = 1, 1)
+ * for the same model. Near the optimum the weighted pulls cancel (0.5 for
+ * every run); the dashed line shows how small class 1's own pull is and so
+ * how much the weights multiply it.
+ */
 static int draw_share(FILE *f, const plot_data *d, wlr_error *err)
 {
-    return draw_epochs(f, d, 1, err);
+    int most;
+    size_t n = (size_t)d->n_runs;
+    double *epoch = epoch_axis(d, 1, &most);
+    double *share = malloc((size_t)most * 2 * n * sizeof *share);
+    wlr_plot_series *s = calloc(2 * n + 2, sizeof *s);
+    int rc, any = 0;
+    if (!epoch || !share || !s) {
+        rc = snprintf(err->message, sizeof err->message, "out of memory") > 0;
+        goto done;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const cli_run *r = &d->runs[k];
+        double *w = share + (size_t)most * 2 * k, *u = w + most;
+        for (int e = 0; e < r->n_terms; e++) {
+            const double *g = r->terms[e].grad_norm;
+            const double *h = r->terms[e].grad_norm_unweighted;
+            w[e] = g[1] / (g[0] + g[1]); /* NaN at 0/0: not drawn */
+            u[e] = h[1] / (h[0] + h[1]);
+        }
+        size_t len = (size_t)r->n_terms;
+        s[2 * k] = (wlr_plot_series){len ? r->name : NULL, epoch, w, len, 0,
+                                     (int)k + 1, 0};
+        s[2 * k + 1] = (wlr_plot_series){NULL, epoch, u, len, 0, (int)k + 1, 1};
+        any |= len > 0;
+    }
+    double half_x[2] = {1, most}, half_y[2] = {0.5, 0.5};
+    s[2 * n] = (wlr_plot_series){"equal pull", half_x, half_y, 2, 1, 0, 0};
+    /* a legend entry only: what the dashed lines are */
+    s[2 * n + 1] = (wlr_plot_series){"dashed: no weights", NULL, NULL, 0, 0, 7, 1};
+    wlr_plot_options o;
+    epoch_options(&o, d, most);
+    o.title = "Class 1's share of the gradient's pull";
+    o.subtitle = any ? "|grad_1| / (|grad_0| + |grad_1|); with the weights the "
+                       "pulls cancel near the optimum"
+                     : "not recorded for these runs";
+    o.y_label = "share of the pull from class 1 (log scale)";
+    o.log_y = 1; /* the unweighted shares of weighted runs are ~1 / c1 */
+    o.y_max = 1;
+    rc = wlr_plot_lines(f, &o, s, any ? 2 * n + 2 : 2 * n + 1, err) != WLR_OK;
+done:
+    free(epoch);
+    free(share);
+    free(s);
+    return rc;
 }
 
 /* ------------------------------------------------------- index.html */

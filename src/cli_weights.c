@@ -163,9 +163,9 @@ static int write_plot(const cli_args *a, size_t rows)
     }
     double ends[2] = {r[0], r[rows - 1]}, ones[2] = {1, 1};
     wlr_plot_series s[3] = {
-        {"weight of class 0", r, w0, rows, 0},
-        {"weight of class 1", r, w1, rows, 0},
-        {"1 (no reweighting)", ends, ones, 2, 1}};
+        {"weight of class 0", r, w0, rows, 0, 0, 0},
+        {"weight of class 1", r, w1, rows, 0, 0, 0},
+        {"1 (no reweighting)", ends, ones, 2, 1, 0, 0}};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     o.title = "Balanced class weights against conversion rate";

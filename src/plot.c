@@ -523,13 +523,14 @@ static int clip_segment(const chart *c, const double p[2], const double q[2],
  * leaves the box); an isolated point gets a dot. */
 static void draw_series(chart *c, const wlr_plot_series *s, const char *colour)
 {
+    int dashed = s->reference || s->dashed;
     FILE *f = c->f;
     char style[128];
     /* round caps: a run of equal points still shows as a dot */
     snprintf(style, sizeof style, "fill=\"none\" stroke=\"%s\" stroke-width="
              "\"%s\" stroke-linejoin=\"round\" stroke-linecap=\"round\"%s",
              colour, s->reference ? "1.5" : "2.2",
-             s->reference ? " stroke-dasharray=\"6 4\"" : "");
+             dashed ? " stroke-dasharray=\"6 4\"" : "");
     int open = 0;          /* a <polyline> is being written */
     int have_prev = 0;     /* prev is a usable point */
     int prev_lonely = 0;   /* prev had no usable neighbour before it */
@@ -612,6 +613,15 @@ static void data_range(const axis *a, const wlr_plot_series *s, size_t n_series,
         }
 }
 
+/* A series' colour: grey for a guide, its own palette colour if it names
+ * one, else the next unnamed one (*next counts those). */
+static const char *series_colour(const wlr_plot_series *s, size_t *next)
+{
+    if (s->reference) return REFERENCE_COLOUR;
+    if (s->colour > 0) return palette[(size_t)(s->colour - 1) % N_PALETTE];
+    return palette[(*next)++ % N_PALETTE];
+}
+
 wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
                           const wlr_plot_series *s, size_t n_series,
                           wlr_error *err)
@@ -643,20 +653,17 @@ wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
     /* references first, underneath the data */
     fputs("<g clip-path=\"url(#box)\">\n", f);
     for (int pass = 0; pass < 2; pass++)
-        for (size_t k = 0, colour = 0; k < n_series; k++) {
-            if (!s[k].reference) colour++;
-            if ((pass == 0) != (s[k].reference != 0)) continue;
-            draw_series(&c, &s[k], s[k].reference ? REFERENCE_COLOUR
-                                                  : palette[(colour - 1) % N_PALETTE]);
+        for (size_t k = 0, next = 0; k < n_series; k++) {
+            const char *colour = series_colour(&s[k], &next);
+            if ((pass == 0) == (s[k].reference != 0)) draw_series(&c, &s[k], colour);
         }
     fputs("</g>\n", f);
-    for (size_t k = 0, colour = 0; k < n_series; k++) {
-        if (!s[k].reference) colour++;
-        if (!s[k].name) continue;
-        legend_entry(&c, s[k].reference ? SAMPLE_DASHED : SAMPLE_LINE,
-                     s[k].reference ? REFERENCE_COLOUR
-                                    : palette[(colour - 1) % N_PALETTE],
-                     s[k].name, NULL);
+    for (size_t k = 0, next = 0; k < n_series; k++) {
+        const char *colour = series_colour(&s[k], &next);
+        if (s[k].name)
+            legend_entry(&c, s[k].reference || s[k].dashed ? SAMPLE_DASHED
+                                                           : SAMPLE_LINE,
+                         colour, s[k].name, NULL);
     }
     chart_end(&c);
     return finish(f, err);
@@ -758,7 +765,7 @@ wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
     c.w = o->width;
     c.h = o->height;
     c.ay.log = o->log_y != 0;
-    wlr_plot_series all = {NULL, x, y, n, 0};
+    wlr_plot_series all = {NULL, x, y, n, 0, 0, 0};
     double lo, hi;
     data_range(&c.ax, &all, 1, 0, &lo, &hi);
     axis_range(&c.ax, lo, hi, fixed_limit(&c.ax, o->x_min), fixed_limit(&c.ax, o->x_max));

@@ -322,8 +322,8 @@ static void test_lines_ordinary(void)
         y1[i] = sqrt(x[i]);
         y2[i] = x[i] * x[i];
     }
-    wlr_plot_series s[3] = {{"sqrt", x, y1, 50, 0}, {"square", x, y2, 50, 0},
-                            {"no skill", gx, gy, 2, 1}};
+    wlr_plot_series s[3] = {{"sqrt", x, y1, 50, 0, 0, 0}, {"square", x, y2, 50, 0, 0, 0},
+                            {"no skill", gx, gy, 2, 1, 0, 0}};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     o.title = "Two curves";
@@ -363,17 +363,17 @@ static void test_lines_edge_cases(void)
         wlr_plot_series s;
         int log_y;
     } cases[] = {
-        {"empty series", {"empty", one_x, one_y, 0, 0}, 0},
-        {"one point", {"one", one_x, one_y, 1, 0}, 0},
-        {"all equal", {"equal", eq_x, eq_y, 4, 0}, 0},
-        {"all equal, log", {"equal", eq_x, eq_y, 4, 0}, 1},
-        {"NaN and inf", {"holes", bad_x, bad_y, 8, 0}, 0},
-        {"huge", {"huge", big_x, big_y, 5, 0}, 0},
-        {"huge, log", {"huge", big_x, big_y, 5, 0}, 1},
-        {"tiny spans", {"tiny", tiny_x, tiny_y, 3, 0}, 0},
-        {"tiny spans, log", {"tiny", tiny_x, tiny_y, 3, 0}, 1},
-        {"zero and negative on log", {"zero", eq_x, zero_y, 4, 0}, 1},
-        {"no name", {NULL, bad_x, bad_y, 8, 0}, 0},
+        {"empty series", {"empty", one_x, one_y, 0, 0, 0, 0}, 0},
+        {"one point", {"one", one_x, one_y, 1, 0, 0, 0}, 0},
+        {"all equal", {"equal", eq_x, eq_y, 4, 0, 0, 0}, 0},
+        {"all equal, log", {"equal", eq_x, eq_y, 4, 0, 0, 0}, 1},
+        {"NaN and inf", {"holes", bad_x, bad_y, 8, 0, 0, 0}, 0},
+        {"huge", {"huge", big_x, big_y, 5, 0, 0, 0}, 0},
+        {"huge, log", {"huge", big_x, big_y, 5, 0, 0, 0}, 1},
+        {"tiny spans", {"tiny", tiny_x, tiny_y, 3, 0, 0, 0}, 0},
+        {"tiny spans, log", {"tiny", tiny_x, tiny_y, 3, 0, 0, 0}, 1},
+        {"zero and negative on log", {"zero", eq_x, zero_y, 4, 0, 0, 0}, 1},
+        {"no name", {NULL, bad_x, bad_y, 8, 0, 0, 0}, 0},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         wlr_plot_options o;
@@ -390,7 +390,7 @@ static void test_lines_edge_cases(void)
     free(r.text);
     /* one point between missing ones is drawn as a dot */
     double dx[3] = {nan, 1, nan}, dy[3] = {0, 2, 0};
-    wlr_plot_series dot = {"dot", dx, dy, 3, 0};
+    wlr_plot_series dot = {"dot", dx, dy, 3, 0, 0, 0};
     r = plot_lines(&o, &dot, 1);
     CHECK_SVG(r, "lonely point");
     CHECK(r.text && count_of(r.text, "<circle") == 1, "no dot for a lone point");
@@ -401,7 +401,7 @@ static void test_lines_edge_cases(void)
 static void test_lines_clipped(void)
 {
     double x[4] = {-10, 0.5, 20, 0.25}, y[4] = {0.5, 0.5, 30, -1e10};
-    wlr_plot_series s = {"wild", x, y, 4, 0};
+    wlr_plot_series s = {"wild", x, y, 4, 0, 0, 0};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     o.x_min = o.y_min = 0;
@@ -421,7 +421,7 @@ static void test_text_escaped(void)
 {
     double x[2] = {0, 1}, y[2] = {0, 1};
     const char *nasty = "a<b & c>d \"q\" 'p' \x01\x1f tab\there";
-    wlr_plot_series s = {nasty, x, y, 2, 0};
+    wlr_plot_series s = {nasty, x, y, 2, 0, 0, 0};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     o.title = nasty;
@@ -450,7 +450,7 @@ static void test_legend_truncated(void)
     char name[200];
     memset(name, 0, sizeof name);
     for (int i = 0; i < 60; i++) memcpy(name + 2 * i, "\xc3\xa9", 2);
-    wlr_plot_series s = {name, x, y, 2, 0};
+    wlr_plot_series s = {name, x, y, 2, 0, 0, 0};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     svg_out r = plot_lines(&o, &s, 1);
@@ -467,7 +467,7 @@ static void test_many_series(void)
     for (int k = 0; k < 40; k++) {
         y[k][0] = k;
         y[k][1] = k + 1;
-        s[k] = (wlr_plot_series){"series", x, y[k], 2, 0};
+        s[k] = (wlr_plot_series){"series", x, y[k], 2, 0, 0, 0};
     }
     wlr_plot_options o;
     wlr_plot_defaults(&o);
@@ -547,7 +547,7 @@ static void test_refusals(void)
 {
     double x[2] = {0, 1};
     uint8_t bad_class[2] = {0, 2};
-    wlr_plot_series s = {"a", x, x, 2, 0}, no_data = {"b", NULL, x, 2, 0};
+    wlr_plot_series s = {"a", x, x, 2, 0, 0, 0}, no_data = {"b", NULL, x, 2, 0, 0, 0};
     wlr_plot_options o;
     struct {
         const char *what, *message;
@@ -599,7 +599,7 @@ static void test_write_error(void)
     close(fd);
     FILE *f = fopen(path, "r");
     double x[2] = {0, 1};
-    wlr_plot_series s = {"a", x, x, 2, 0};
+    wlr_plot_series s = {"a", x, x, 2, 0, 0, 0};
     wlr_plot_options o;
     wlr_plot_defaults(&o);
     wlr_error err;

@@ -215,7 +215,7 @@ packaging() {
     # A plain make, not with the flags of a `make test` this may run under;
     # -o: install the tool and static library already built and tested here,
     # never relink them (only the shared library's PIC objects are built).
-    if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS make -s -C "$ROOT" \
+    if ! env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u CFLAGS -u LDFLAGS make -s -j4 -C "$ROOT" \
         -o "$BUILD/wlr" -o "$BUILD/libwlr.a" install \
         BUILD="$BUILD" PREFIX="$P" >make.txt 2>&1; then
         bad "make install: $(tail -n 5 make.txt)"; return

@@ -110,6 +110,20 @@ if "$WLR" experiment --help 2>/dev/null | grep -q -- '--plots'; then
         --plots pics4 >out.txt 2>err.txt || bad "experiment --plots, 4 features: $(cat err.txt)"
     grep -q 'slice' pics4/boundary.svg && ok || bad "4 features: no slice note"
     expect_svg "experiment --plots, 4 features" pics4/*.svg
+    # gradient_share: each run's share with its weights and, dashed, without
+    grep -q 'stroke-dasharray' pics/gradient_share.svg && ok || bad "gradient_share: no dashed lines"
+    # one feature: class against x1, vertical boundaries
+    "$WLR" experiment --samples 5000 --features 1 --informative 1 --epochs 3 \
+        --plots pics1 >out.txt 2>err.txt || bad "experiment --plots, 1 feature: $(cat err.txt)"
+    grep -q '0 below, 1 above' pics1/boundary.svg && ok || bad "1 feature: no class axis"
+    expect_svg "experiment --plots, 1 feature" pics1/*.svg
+    # Newton keeps no loss per epoch; threshold 1 puts every boundary at infinity
+    "$WLR" experiment --samples 5000 --solver newton --threshold 1 --plots pn \
+        >out.txt 2>err.txt || bad "experiment --plots, newton: $(cat err.txt)"
+    grep -q 'not recorded' pn/loss.svg && ok || bad "newton: loss.svg does not say why it is empty"
+    grep -q 'Newton step' pn/gradient_share.svg && ok || bad "newton: x axis not Newton steps"
+    grep -q '(not in view)' pn/boundary.svg && ok || bad "threshold 1: boundaries not marked"
+    expect_svg "experiment --plots, newton" pn/*.svg
     touch notadir
     expect_fail "plots into a file" "notadir:0: exists and is not a directory" "" -- \
         experiment --samples 2000 --epochs 2 --plots notadir

@@ -503,6 +503,7 @@ typedef struct {
     const char *x_label, *y_label;   /* NULL = none */
     double x_min, x_max, y_min, y_max; /* axis ranges; NAN = from the data */
     int log_y;                /* logarithmic y axis (loss, weights) */
+    int x_whole;              /* x ticks at whole numbers only (epochs) */
     int width, height;        /* pixels, 200..4000 (720 x 480) */
     const char *class_name[2]; /* scatter legend ("class 0", "class 1") */
 } wlr_plot_options;

@@ -237,6 +237,7 @@ static void epoch_options(wlr_plot_options *o, const plot_data *d, int most)
     o->x_label = strcmp(d->a->solver, "newton") == 0 ? "Newton step" : "epoch";
     o->x_min = 1;
     o->x_max = most > 1 ? most : 2;
+    o->x_whole = 1;
 }
 
 /* The training loss after each epoch, one line per run (GD only). */

@@ -139,6 +139,7 @@ static void put_label(FILE *f, double x, double y, double w, double h,
 typedef struct {
     double lo, hi;
     int log;
+    int whole;      /* ticks at whole numbers only */
     double p0, p1;
 } axis;
 
@@ -192,6 +193,7 @@ static void axis_range(axis *a, double dmin, double dmax, double fix_lo,
         if (isnan(fix_hi)) hi += pad;
     } else {
         double step = nice_step(hi - lo, TICKS_WANTED);
+        if (a->whole && step < 1) step = 1;
         if (isnan(fix_lo)) lo = floor(lo / step) * step;
         if (isnan(fix_hi)) hi = ceil(hi / step) * step;
     }
@@ -223,6 +225,7 @@ static int axis_ticks(const axis *a, double *t, int cap)
         n = 0; /* under a factor of 2: fall through to linear ticks */
     }
     double step = nice_step(span, TICKS_WANTED);
+    if (a->whole && step < 1) step = 1;
     double first = ceil(a->lo / step - 1e-9);
     for (int i = 0; i < cap; i++) {
         double v = (first + i) * step;
@@ -637,6 +640,7 @@ wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
     c.w = o->width;
     c.h = o->height;
     c.ay.log = o->log_y != 0;
+    c.ax.whole = o->x_whole != 0;
     double lo, hi;
     data_range(&c.ax, s, n_series, 0, &lo, &hi);
     axis_range(&c.ax, lo, hi, fixed_limit(&c.ax, o->x_min), fixed_limit(&c.ax, o->x_max));
@@ -765,6 +769,7 @@ wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
     c.w = o->width;
     c.h = o->height;
     c.ay.log = o->log_y != 0;
+    c.ax.whole = o->x_whole != 0;
     wlr_plot_series all = {NULL, x, y, n, 0, 0, 0};
     double lo, hi;
     data_range(&c.ax, &all, 1, 0, &lo, &hi);

@@ -459,6 +459,25 @@ static void test_legend_truncated(void)
     free(r.text);
 }
 
+/* Epochs 1..5: ticks at whole numbers only when asked. */
+static void test_whole_ticks(void)
+{
+    double x[5] = {1, 2, 3, 4, 5}, y[5] = {50, 40, 30, 20, 10};
+    wlr_plot_series s = {"loss", x, y, 5, 0, 0, 0};
+    wlr_plot_options o;
+    wlr_plot_defaults(&o);
+    svg_out r = plot_lines(&o, &s, 1);
+    CHECK_SVG(r, "fractional ticks");
+    CHECK(r.text && strstr(r.text, ">1.5</text>"), "expected a 1.5 tick");
+    free(r.text);
+    o.x_whole = 1;
+    r = plot_lines(&o, &s, 1);
+    CHECK_SVG(r, "whole ticks");
+    CHECK(r.text && strstr(r.text, ">3</text>") && !strstr(r.text, ">1.5</text>") &&
+          !strstr(r.text, ">3.0</text>"), "x ticks not whole");
+    free(r.text);
+}
+
 /* Many series, more than the palette and the legend's room. */
 static void test_many_series(void)
 {
@@ -643,6 +662,7 @@ int main(int argc, char **argv)
     RUN(test_lines_clipped);
     RUN(test_text_escaped);
     RUN(test_legend_truncated);
+    RUN(test_whole_ticks);
     RUN(test_many_series);
     RUN(test_scatter_minority_visible);
     RUN(test_scatter_edge_cases);

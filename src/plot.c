@@ -222,7 +222,14 @@ static int axis_ticks(const axis *a, double *t, int cap)
                 if (v >= a->lo - 1e-12 && v <= a->hi + 1e-12) t[n++] = v;
             }
         if (n >= 2) return n;
-        n = 0; /* under a factor of 2: fall through to linear ticks */
+        /* under a factor of 2: round values, evenly spaced in value */
+        double vlo = pow(10, a->lo), vhi = pow(10, a->hi);
+        double step = nice_step(vhi - vlo, TICKS_WANTED);
+        n = 0;
+        for (double k = ceil(vlo / step - 1e-9); k * step <= vhi * (1 + 1e-12) &&
+             n < cap; k++)
+            if (k > 0) t[n++] = log10(k * step);
+        return n;
     }
     double step = nice_step(span, TICKS_WANTED);
     if (a->whole && step < 1) step = 1;

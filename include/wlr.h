@@ -226,6 +226,12 @@ typedef struct {
 wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err);
 wlr_status wlr_out_commit(wlr_out *o, wlr_error *err);
 void wlr_out_abort(wlr_out *o);
+/* For programs (the wlr tool calls it first thing): on SIGINT, SIGTERM or
+ * SIGHUP, remove the temporaries of every output still open, then die of
+ * the signal as before; and ignore SIGXFSZ, so that exceeding the file size
+ * limit is a write error (EFBIG) that wlr_out_commit reports. Signals the
+ * process already ignores stay ignored. */
+void wlr_out_remove_temps_on_signal(void);
 
 /* -------------------------------------------- class weights (weights.c) */
 

@@ -307,6 +307,8 @@ int main(int argc, char **argv)
         {"explain", cmd_explain},
         {"predict", cmd_predict},
     };
+    /* An output interrupted by ^C or kill leaves no temporary behind. */
+    wlr_out_remove_temps_on_signal();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -13,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -146,6 +147,15 @@ static const cli_opt generate_opts[] = {
      "csv (default), or npy: X to OUT.X.npy and y to OUT.y.npy (needs -o OUT)"},
     {NULL, 0, 0, NULL, NULL}};
 
+/* A writer's error names its FILE * argument ("f: write failed (File too
+ * large)"); the user needs the file's name: "PATH:0: write failed (...)". */
+static int write_error(const char *path, wlr_status s, const wlr_error *err)
+{
+    const char *what = strchr(err->message, ':');
+    if (s != WLR_ERR_IO || !what) return cli_error(err);
+    return cli_errorf("%s:0:%s", path, what + 1);
+}
+
 /* Writes d as two .npy files PREFIX.X.npy and PREFIX.y.npy, both or none. */
 static int write_npy_pair(const char *prefix, const wlr_dataset *d)
 {
@@ -160,9 +170,20 @@ static int write_npy_pair(const char *prefix, const wlr_dataset *d)
     }
     snprintf(xp, n, "%s.X.npy", prefix);
     snprintf(yp, n, "%s.y.npy", prefix);
-    if (wlr_out_open(&ox, xp, &err) || wlr_out_open(&oy, yp, &err) ||
-        wlr_write_npy(ox.f, oy.f, d, &err) || wlr_out_commit(&ox, &err) ||
-        wlr_out_commit(&oy, &err)) {
+    wlr_status s;
+    if (wlr_out_open(&ox, xp, &err) || wlr_out_open(&oy, yp, &err)) {
+        cli_error(&err);
+        goto done;
+    }
+    if ((s = wlr_write_npy(ox.f, NULL, d, &err)) != WLR_OK) {
+        write_error(xp, s, &err);
+        goto done;
+    }
+    if ((s = wlr_write_npy(NULL, oy.f, d, &err)) != WLR_OK) {
+        write_error(yp, s, &err);
+        goto done;
+    }
+    if (wlr_out_commit(&ox, &err) || wlr_out_commit(&oy, &err)) {
         cli_error(&err);
         goto done;
     }
@@ -207,7 +228,9 @@ int cmd_generate(int argc, char **argv)
         wlr_out o;
         wlr_error err;
         rc = cli_out_open(&a, &o);
-        if (rc == 0 && wlr_write_csv(o.f, &d, &err)) rc = cli_error(&err);
+        wlr_status s;
+        if (rc == 0 && (s = wlr_write_csv(o.f, &d, &err)) != WLR_OK)
+            rc = write_error(a.out ? a.out : "<stdout>", s, &err);
         if (o.f) rc = cli_out_close(&o, rc);
     }
     wlr_dataset_free(&d);
@@ -245,6 +268,15 @@ int cmd_split(int argc, char **argv)
     if (a.n_pos != 1) return cli_errorf("split needs a DATA file (see wlr split --help)");
     if (!a.train_out || !a.test_out)
         return cli_errorf("split needs --train-out FILE and --test-out FILE");
+    /* One file for both would keep only the test rows (a device such as
+     * /dev/null may take both). */
+    struct stat st1, st2;
+    int e1 = stat(a.train_out, &st1) == 0, e2 = stat(a.test_out, &st2) == 0;
+    if ((!e1 || S_ISREG(st1.st_mode)) &&
+        (strcmp(a.train_out, a.test_out) == 0 ||
+         (e1 && e2 && st1.st_dev == st2.st_dev && st1.st_ino == st2.st_ino)))
+        return cli_errorf("--test-out: %s is also --train-out; give two files",
+                          a.test_out);
     wlr_dataset train, test;
     char what[256];
     if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;
@@ -252,9 +284,14 @@ int cmd_split(int argc, char **argv)
     wlr_out ot = {0}, os = {0};
     rc = 0;
     /* both files or neither: write both temporaries, then rename both */
-    if (wlr_out_open(&ot, a.train_out, &err) || wlr_out_open(&os, a.test_out, &err) ||
-        wlr_write_csv(ot.f, &train, &err) || wlr_write_csv(os.f, &test, &err) ||
-        wlr_out_commit(&ot, &err) || wlr_out_commit(&os, &err))
+    wlr_status s;
+    if (wlr_out_open(&ot, a.train_out, &err) || wlr_out_open(&os, a.test_out, &err))
+        rc = cli_error(&err);
+    else if ((s = wlr_write_csv(ot.f, &train, &err)) != WLR_OK)
+        rc = write_error(a.train_out, s, &err);
+    else if ((s = wlr_write_csv(os.f, &test, &err)) != WLR_OK)
+        rc = write_error(a.test_out, s, &err);
+    else if (wlr_out_commit(&ot, &err) || wlr_out_commit(&os, &err))
         rc = cli_error(&err);
     wlr_out_abort(&ot);
     wlr_out_abort(&os);

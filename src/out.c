@@ -17,11 +17,21 @@
  *        0666 less the umask, as fopen would give it (mkstemp's 0600 would
  *        otherwise stick).
  *   A symbolic link at PATH is replaced by the new file, not followed.
+ *
+ * Signals: a process killed while writing would leave PATH.tmp.XXXXXX
+ * behind. Every open temporary is therefore listed in a small registry, and
+ * wlr_out_remove_temps_on_signal() installs handlers for SIGINT, SIGTERM,
+ * SIGHUP that unlink() the listed files (unlink is async-signal-safe; so is
+ * reading the list, whose slots are single pointer stores) and then die of
+ * the same signal. It also ignores SIGXFSZ, so that a write beyond the file
+ * size limit (ulimit -f) fails with EFBIG, reported like any other write
+ * error, instead of killing the process with the temporary in place.
  */
 #include "wlr.h"
 #include "internal.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +42,63 @@ static const char tmp_suffix[] = ".tmp.XXXXXX";
 /* Permissions for a new file before the umask, as fopen(path, "w") uses. */
 #define NEW_FILE_MODE 0666
 
+/* Temporaries open at once: generate --format npy opens two; more than this
+ * still work, they are just not removed on a signal. */
+#define MAX_TEMPS 16
+/* The registry the signal handler reads: a slot is set after mkstemp made
+ * the file and cleared before its name is freed. */
+static char *volatile open_temps[MAX_TEMPS];
+
+static void register_temp(char *tmp)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (!open_temps[i]) {
+            open_temps[i] = tmp;
+            return;
+        }
+}
+
+static void unregister_temp(const char *tmp)
+{
+    for (int i = 0; i < MAX_TEMPS; i++)
+        if (tmp && open_temps[i] == tmp) open_temps[i] = NULL;
+}
+
+/* Runs on SIGINT/SIGTERM/SIGHUP with the default action already restored
+ * (SA_RESETHAND): remove the temporaries, then die of the same signal when
+ * the handler returns (the raised signal is blocked until then). */
+static void remove_temps(int sig)
+{
+    int saved = errno;
+    for (int i = 0; i < MAX_TEMPS; i++) {
+        char *t = open_temps[i];
+        if (t) unlink(t);
+    }
+    raise(sig);
+    errno = saved;
+}
+
+void wlr_out_remove_temps_on_signal(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&sa.sa_mask, sigs[i]);
+    sa.sa_handler = remove_temps;
+    sa.sa_flags = SA_RESETHAND;
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* A signal the shell made us ignore (nohup, background jobs) stays
+         * ignored. */
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+    signal(SIGXFSZ, SIG_IGN);
+}
+
 static char *copy_string(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -41,6 +108,7 @@ static char *copy_string(const char *s)
 
 static void out_clear(wlr_out *o)
 {
+    unregister_temp(o->tmp);
     free(o->path);
     free(o->tmp);
     memset(o, 0, sizeof *o);
@@ -100,6 +168,7 @@ wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
         return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot create a temporary file "
                         "beside it (%s)", path, strerror(e));
     }
+    register_temp(o->tmp);
     /* Best effort: if this fails the file is merely private (0600). */
     (void)fchmod(fd, exists ? (st.st_mode & 07777) : new_file_mode());
     o->f = fdopen(fd, "wb");

@@ -8,6 +8,10 @@
 #include "check.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -183,6 +187,71 @@ static void test_errors(void)
     rmdir(q);
 }
 
+/* A child with two outputs open (one already committed) kills itself with
+ * sig: with wlr_out_remove_temps_on_signal the open temporary is removed, the
+ * committed file stays, and the child dies of sig, not of a handler's exit. */
+static void killed_with_open_output(int sig)
+{
+    const char *done_path = path_in_tmp("sig_done.txt");
+    const char *p = path_in_tmp("sig_open.txt");
+    pid_t pid = fork();
+    if (pid == 0) {
+        wlr_out o, d;
+        wlr_error err;
+        wlr_out_remove_temps_on_signal();
+        if (wlr_out_open(&d, done_path, &err) || fputs("done\n", d.f) < 0 ||
+            wlr_out_commit(&d, &err) || wlr_out_open(&o, p, &err))
+            _exit(3);
+        fputs("half", o.f);
+        fflush(o.f);
+        raise(sig);
+        _exit(4); /* not reached */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sig,
+          "signal %d: child status %#x, not killed by it", sig, status);
+    CHECK(stray_temps() == 0, "signal %d left a temporary file", sig);
+    CHECK(access(p, F_OK) != 0, "signal %d: the open output appeared", sig);
+    CHECK(strcmp(slurp(done_path), "done\n") == 0, "committed file lost");
+    remove(done_path);
+}
+
+static void test_signals_remove_temps(void)
+{
+    killed_with_open_output(SIGINT);
+    killed_with_open_output(SIGTERM);
+    killed_with_open_output(SIGHUP);
+}
+
+/* Past the file size limit (a full disk, in effect) the write fails with
+ * EFBIG instead of SIGXFSZ killing the process: the commit reports it and
+ * the old file stays. */
+static void test_file_size_limit(void)
+{
+    const char *p = path_in_tmp("limit.txt");
+    FILE *f = fopen(p, "w");
+    if (f) { fputs("old\n", f); fclose(f); }
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit rl = {1024, 1024};
+        wlr_out o;
+        wlr_error err;
+        wlr_out_remove_temps_on_signal();
+        if (setrlimit(RLIMIT_FSIZE, &rl) || wlr_out_open(&o, p, &err)) _exit(3);
+        for (int i = 0; i < 1000; i++) fputs("0123456789\n", o.f);
+        wlr_status s = wlr_out_commit(&o, &err);
+        _exit(s == WLR_ERR_IO && strstr(err.message, "limit.txt:0: cannot write (") ? 0 : 5);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "child status %#x (SIGXFSZ is %d)", status, SIGXFSZ);
+    CHECK(strcmp(slurp(p), "old\n") == 0, "the old file changed: %s", slurp(p));
+    CHECK(stray_temps() == 0, "a temporary file was left");
+    remove(p);
+}
+
 int main(void)
 {
     strcpy(tmpdir, "/tmp/wlr_test_out.XXXXXX");
@@ -192,6 +261,8 @@ int main(void)
     RUN(test_no_directory_part);
     RUN(test_special);
     RUN(test_errors);
+    RUN(test_signals_remove_temps);
+    RUN(test_file_size_limit);
     rmdir(tmpdir);
     return check_summary();
 }

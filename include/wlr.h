@@ -485,8 +485,15 @@ wlr_status wlr_class_terms_compute(const wlr_dataset *d, const double cw[2],
  * Charts as hand-written SVG (no dependency), for reports and teaching:
  * a line chart (ROC and PR curves, loss per epoch) and a two-class scatter
  * with straight decision boundaries. Each function writes one complete SVG
- * document to f and returns WLR_ERR_ARG for bad options, WLR_ERR_IO if f
- * reports a write error.
+ * document to f, or nothing and WLR_ERR_ARG for bad options or arrays;
+ * WLR_ERR_NOMEM if memory runs out, WLR_ERR_IO if f reports a write error.
+ *
+ *   wlr_plot_options o;  wlr_plot_defaults(&o);
+ *   o.title = "ROC";  o.x_min = o.y_min = 0;  o.x_max = o.y_max = 1;
+ *   double gx[2] = {0, 1};
+ *   wlr_plot_series s[2] = {{"model", c.fpr, c.tpr, c.n_points, 0, 0, 0},
+ *                           {"no skill", gx, gx, 2, 1, 0, 0}};
+ *   wlr_plot_lines(f, &o, s, 2, &err);
  *
  * Whatever the data, the file is well-formed XML whose coordinates are all
  * finite numbers inside the view box: non-finite points (and, with log_y,
@@ -500,7 +507,8 @@ wlr_status wlr_class_terms_compute(const wlr_dataset *d, const double cw[2],
 /* Larger values are not drawn: no axis can show them beside ordinary ones. */
 #define WLR_PLOT_MAX_ABS 1e200
 /* A scatter draws at most this many points of each class, taken evenly
- * spaced in row order (deterministic); more only blur into a blot. */
+ * spaced in row order (deterministic); more only blur into a blot. Legend
+ * names longer than 30 characters are cut with "...". */
 #define WLR_PLOT_MAX_POINTS 4000
 
 typedef struct {

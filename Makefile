@@ -8,7 +8,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WFLAGS  := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -ffp-contract=off
 CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L
-LDLIBS  := -lm
+LDLIBS  := -lm -lpthread
 BUILD   ?= build
 
 LIB_SRC  := $(filter-out src/cli%.c,$(wildcard src/*.c))
@@ -142,3 +142,18 @@ fuzz: fuzz-build
 	     corpus/$$f ../../tests/fuzz/corpus/$$f) || exit 1; \
 	done
 .PHONY: fuzz fuzz-build
+
+# ------------------------------------------------------------- valgrind
+# make valgrind: the command-line tests with every wlr run under valgrind
+# memcheck (leaks included); each process logs to $(BUILD)/valgrind/PID.log
+# and any non-empty log fails the target.
+VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
+  --log-file=$(abspath $(BUILD))/valgrind/%p.log
+valgrind: all
+	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
+	WLR=$(BUILD)/wlr WLR_RUNNER="$(VALGRIND)" sh tests/cli_test.sh >$(BUILD)/valgrind/tests.txt; \
+	  rc=$$?; tail -n 5 $(BUILD)/valgrind/tests.txt; exit $$rc
+	@bad=$$(find $(BUILD)/valgrind -name '*.log' -size +0 | head -n 20); \
+	if [ -n "$$bad" ]; then for f in $$bad; do echo "== $$f"; head -n 40 $$f; done; exit 1; fi; \
+	echo "valgrind: no errors, no leaks in $$(ls $(BUILD)/valgrind | wc -l) runs"
+.PHONY: valgrind

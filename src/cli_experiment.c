@@ -105,11 +105,17 @@ static void print_table(FILE *f, const cli_run *runs, int n)
             "logloss", "trainloss", "gap");
     for (int k = 0; k < n; k++) {
         const cli_run *r = &runs[k];
+        /* No relative gap to an optimum of loss 0 (separable data, l2 = 0):
+         * "-", as the JSON leaves it out. */
+        double gap = (r->info.loss - r->exact_loss) / r->exact_loss;
+        char gap_text[16] = "-";
+        if (r->exact_loss > 0 && isfinite(gap))
+            snprintf(gap_text, sizeof gap_text, "%.1e", gap);
         fprintf(f, "%-10s %8.4g %8.4g %7.3f %7.3f %7.3f %7.4f %7.4f %7.4f "
-                "%9.6f %8.1e\n", r->name, r->cw[0], r->cw[1], r->met.recall[1],
+                "%9.6f %8s\n", r->name, r->cw[0], r->cw[1], r->met.recall[1],
                 r->met.precision[1], r->met.f1[1], r->met.roc_auc,
                 r->met.average_precision, r->met.log_loss, r->info.loss,
-                (r->info.loss - r->exact_loss) / r->exact_loss);
+                gap_text);
     }
     fprintf(f, "\nrecall1, prec1, f1_1: of the minority class 1 on the test split; "
             "gap: (train loss -\nexact optimum) / exact optimum, the optimum "

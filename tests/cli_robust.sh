@@ -349,6 +349,43 @@ limited "weights" big.csv weights --step 0.0001 -o big.csv
 limited "experiment" big.csv experiment good.csv --epochs 2 -o big.csv
 rm -f big2.csv big.y.npy
 
+# ------------------------------------------------ 4. numerical edges
+
+# Separable data, features of scale 1e150, a constant column, one class-1
+# row in each split, class weights 1:1e6: every solver, with and without
+# l2, text and JSON: exit 0 and no NaN, Inf or null anywhere.
+awk 'BEGIN { print "x1,x2,y"; for (i = 0; i < 400; i++) { y = i % 4 == 0; j = (i * 37 % 101) / 101
+    printf "%.6f,%.6f,%d\n", (y ? 1 : -1) * (0.5 + j), j - 0.5, y } }' >sep.csv
+awk 'BEGIN { print "x1,x2,y"; for (i = 0; i < 400; i++) { y = i % 4 == 0; j = (i * 37 % 101) / 101
+    printf "%.6e,%.6e,%d\n", (j + y * 0.3) * 1e150, (i * 53 % 97) * 1e148, y } }' >huge.csv
+awk 'BEGIN { print "x1,c,y"; for (i = 0; i < 400; i++) { y = i % 4 == 0; j = (i * 37 % 101) / 101
+    printf "%.6f,3,%d\n", j + y * 0.3, y } }' >const.csv
+awk 'BEGIN { print "x1,x2,y"; for (i = 0; i < 400; i++) { y = i == 5 || i == 1; j = (i * 37 % 101) / 101
+    printf "%.6f,%.6f,%d\n", j + y * 0.3, (i * 53 % 97) / 97, y } }' >onerow.csv
+finite_out() { # NAME ARGS...: exit 0, and no nan/inf/null in stdout
+    name=$1
+    shift
+    wlr "$@" >../out.$$ 2>../err.$$
+    rc=$?
+    if [ $rc -ne 0 ]; then bad "edges $name: exit $rc: $(head -c 300 ../err.$$)"; return; fi
+    if grep -qiE 'nan|inf|null' ../out.$$; then
+        bad "edges $name: $(grep -oiE '.{40}(nan|inf|null).{0,20}' ../out.$$ | head -n 2)"; return
+    fi
+    ok
+}
+for f in sep huge const onerow; do
+    for l2 in 0 1e-4; do
+        for solver in gd newton; do
+            set -- $f.csv --solver $solver --l2 $l2 --test-size 0.5 --stratify
+            finite_out "train $*" train "$@" --class-weight 1:1e6 --standardize
+            finite_out "train --json $*" train "$@" --json
+            finite_out "experiment $*" experiment "$@" --class-weight none,balanced,1:1e6 --epochs 5
+            finite_out "experiment --json $*" experiment "$@" --class-weight none,1:1e6 --json --epochs 5
+        done
+    done
+    finite_out "explain $f" explain $f.csv --l2 0 --epochs 3 --test-size 0.5 --stratify
+done
+
 rm -f ../before.$$ ../after.$$ ../out.$$ ../err.$$
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

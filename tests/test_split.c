@@ -356,6 +356,80 @@ static void test_split_keeps_weights_and_names(void)
     wlr_dataset_free(&te);
 }
 
+/* wlr_split_inplace gives wlr_split's parts bit for bit (plain and
+ * stratified, with weights and names, on the tutorial's kind of data and on
+ * sizes that leave odd cycles), consumes its input, and on an error leaves
+ * the outputs empty and the input freed. */
+static int same_dataset(const wlr_dataset *a, const wlr_dataset *b)
+{
+    if (a->n_rows != b->n_rows || a->n_features != b->n_features) return 0;
+    if (memcmp(a->x, b->x, a->n_rows * a->n_features * sizeof *a->x) != 0 ||
+        memcmp(a->y, b->y, a->n_rows) != 0) return 0;
+    if ((a->weight == NULL) != (b->weight == NULL)) return 0;
+    if (a->weight && memcmp(a->weight, b->weight, a->n_rows * sizeof *a->weight))
+        return 0;
+    if ((a->names == NULL) != (b->names == NULL)) return 0;
+    for (size_t j = 0; a->names && j < a->n_features; j++)
+        if (strcmp(a->names[j], b->names[j]) != 0) return 0;
+    return 1;
+}
+
+static void test_split_inplace_matches_split(void)
+{
+    static const size_t sizes[] = {2, 3, 7, 20, 1000, 100000};
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        for (int strat = 0; strat < 2; strat++) {
+            for (int extras = 0; extras < 2; extras++) {
+                wlr_gen_params p;
+                wlr_gen_defaults(&p);
+                p.n_samples = sizes[k];
+                p.weights[0] = sizes[k] < 1000 ? 0.6 : 0.995;
+                p.weights[1] = 1 - p.weights[0];
+                wlr_dataset d, copy, tr, te, tr2, te2;
+                wlr_error err;
+                if (wlr_generate(&p, &d, &err)) {
+                    CHECK(0, "%s", err.message);
+                    continue;
+                }
+                if (extras) {
+                    d.weight = malloc(d.n_rows * sizeof *d.weight);
+                    for (size_t i = 0; i < d.n_rows; i++) d.weight[i] = (double)i;
+                    d.names = calloc(2, sizeof *d.names);
+                    d.names[0] = malloc(2);
+                    d.names[1] = malloc(2);
+                    memcpy(d.names[0], "a", 2);
+                    memcpy(d.names[1], "b", 2);
+                }
+                size_t *all_rows = malloc(d.n_rows * sizeof *all_rows);
+                for (size_t i = 0; i < d.n_rows; i++) all_rows[i] = i;
+                wlr_dataset_take(&d, all_rows, d.n_rows, &copy, &err);
+                free(all_rows);
+                wlr_status a = wlr_split(&d, 0.2, 42, strat, &tr, &te, &err);
+                wlr_status b = wlr_split_inplace(&copy, 0.2, 42, strat, &tr2,
+                                                 &te2, &err);
+                CHECK(a == b, "%zu rows: status %d vs %d", sizes[k], a, b);
+                CHECK(copy.x == NULL && copy.n_rows == 0, "input not consumed");
+                if (a == WLR_OK && b == WLR_OK)
+                    CHECK(same_dataset(&tr, &tr2) && same_dataset(&te, &te2),
+                          "%zu rows, stratify %d, extras %d: parts differ",
+                          sizes[k], strat, extras);
+                wlr_dataset_free(&d);
+                wlr_dataset_free(&tr);
+                wlr_dataset_free(&te);
+                wlr_dataset_free(&tr2);
+                wlr_dataset_free(&te2);
+            }
+        }
+    }
+    /* an error: outputs empty, input freed (ASan sees a leak otherwise) */
+    wlr_dataset d, tr, te;
+    wlr_error err;
+    traced_dataset(&d, 10, 5);
+    CHECK(wlr_split_inplace(&d, 1.5, 0, 0, &tr, &te, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "test_size"), "bad test_size: %s", err.message);
+    CHECK(d.x == NULL && tr.x == NULL && te.x == NULL, "not left empty");
+}
+
 /* ------------------------------------------------------------ errors */
 
 static void expect_split_error(size_t n, double t, int stratify,
@@ -405,5 +479,6 @@ int main(void)
     RUN(test_take_copies_rows_weights_names);
     RUN(test_split_keeps_weights_and_names);
     RUN(test_split_errors);
+    RUN(test_split_inplace_matches_split);
     return check_summary();
 }

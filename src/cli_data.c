@@ -94,8 +94,9 @@ int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
     wlr_dataset all;
     wlr_error err;
     if (cli_load_data(a, &all, what, cap)) return 1;
-    wlr_status st = wlr_split(&all, a->test_size, a->split_seed, a->stratify,
-                              train, test, &err);
+    /* in place: the data is never held twice (see wlr_split_inplace) */
+    wlr_status st = wlr_split_inplace(&all, a->test_size, a->split_seed,
+                                      a->stratify, train, test, &err);
     wlr_dataset_free(&all);
     if (st) return cli_error(&err);
     return 0;

@@ -24,6 +24,13 @@
  *     and this keeps the path (and the right lr) the same. "none" and
  *     "balanced" have cbar = 1; 1:200 on the tutorial data has cbar = 3.04.
  *
+ * Two paths compute each batch and each epoch's loss: the fast default
+ * (train_fast.c: vector loops, our own exp and log1p to ~3e-16, partial sums
+ * in a fixed order, the loss pass shared by the cores) and the reference
+ * (options.reference = 1: the per-row loops below with libm). They visit the
+ * same rows in the same order (see THE ORDER OF ROWS), so they differ only
+ * by rounding: final losses within 1e-6 relative is tested, ~1e-15 is seen.
+ *
  * Standardisation is folded into the arithmetic rather than into a copy of
  * the data: with x' = (x - mu) / sd, w' . x' + b' = a . x + c where
  * a_j = w'_j / sd_j and c = b' - sum_j a_j mu_j, so the hot loop always sees

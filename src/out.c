@@ -199,7 +199,17 @@ wlr_status wlr_out_commit(wlr_out *o, wlr_error *err)
      * disk, before the new file takes the old one's name. */
     int e = 0;
     errno = 0;
-    if (fflush(o->f) != 0 || ferror(o->f)) e = errno ? errno : EIO;
+    if (fflush(o->f) != 0 || ferror(o->f)) {
+        e = errno;
+        /* The write that failed was an earlier one and its errno is gone:
+         * one more byte into the temporary, which is removed anyway, fails
+         * the same way and says why (File too large, No space left). */
+        if (!e && o->tmp) {
+            clearerr(o->f);
+            if (fputc('\n', o->f) == EOF || fflush(o->f) != 0) e = errno;
+        }
+        if (!e) e = EIO;
+    }
     if (!e && o->tmp && fsync(fileno(o->f)) != 0) e = errno;
     if (fclose(o->f) != 0 && !e) e = errno;
     o->f = NULL;

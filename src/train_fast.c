@@ -311,9 +311,13 @@ static void loss_blocks(const wlr_dataset *d, const double cw[2],
  * the same bits with 1, 2 or 8 threads, and on any machine that picks the
  * same clone.
  */
-/* Fewer rows than this are done on the calling thread: starting and joining
- * a thread costs ~20-50 us, the loss of 64k rows ~150 us. */
-#define PARALLEL_MIN_ROWS 65536
+/* Fewer rows than this are done on the calling thread. Starting and joining
+ * a thread costs 20-50 us on an idle machine, the loss of 64k rows ~150 us;
+ * but on a busy machine the second thread may wait milliseconds for a core
+ * (measured: the tutorial's 80,000-row fit went from 19 to 27-42 ms under a
+ * load of 5 on 2 cores). From 1M rows (2.5 ms a pass) the gain is safe:
+ * 1e8 rows, 1.85 -> 1.02 s an epoch. */
+#define PARALLEL_MIN_ROWS (1u << 20)
 /* At most this many threads (the machine's online cores, if fewer). */
 #define MAX_THREADS 8
 

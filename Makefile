@@ -144,16 +144,21 @@ fuzz: fuzz-build
 .PHONY: fuzz fuzz-build
 
 # ------------------------------------------------------------- valgrind
-# make valgrind: the command-line tests with every wlr run under valgrind
-# memcheck (leaks included); each process logs to $(BUILD)/valgrind/PID.log
-# and any non-empty log fails the target.
+# make valgrind: the command-line tests (cli_test.sh, and cli_robust.sh for
+# the error paths) with every wlr run under valgrind memcheck, leaks
+# included; each process logs to $(BUILD)/valgrind/PID.log and any
+# non-empty log fails the target. About 4-5 minutes on 2 cores.
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
   --log-file=$(abspath $(BUILD))/valgrind/%p.log
+VALGRIND_TESTS := tests/cli_test.sh tests/cli_robust.sh
 valgrind: all
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
-	WLR=$(BUILD)/wlr WLR_RUNNER="$(VALGRIND)" sh tests/cli_test.sh >$(BUILD)/valgrind/tests.txt; \
-	  rc=$$?; tail -n 5 $(BUILD)/valgrind/tests.txt; exit $$rc
+	@for t in $(VALGRIND_TESTS); do \
+	  echo "valgrind: $$t"; \
+	  WLR=$(BUILD)/wlr WLR_RUNNER="$(VALGRIND)" sh $$t >$(BUILD)/valgrind/tests.txt 2>&1; \
+	  rc=$$?; tail -n 3 $(BUILD)/valgrind/tests.txt; [ $$rc -eq 0 ] || exit $$rc; \
+	done
 	@bad=$$(find $(BUILD)/valgrind -name '*.log' -size +0 | head -n 20); \
 	if [ -n "$$bad" ]; then for f in $$bad; do echo "== $$f"; head -n 40 $$f; done; exit 1; fi; \
-	echo "valgrind: no errors, no leaks in $$(ls $(BUILD)/valgrind | wc -l) runs"
+	echo "valgrind: no errors, no leaks in $$(find $(BUILD)/valgrind -name '*.log' | wc -l) runs"
 .PHONY: valgrind

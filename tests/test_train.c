@@ -438,6 +438,34 @@ static void test_gd_fast_matches_reference(void)
     wlr_dataset_free(&test);
 }
 
+/* From 1M rows the fast loss is shared out between threads: block sums
+ * added in block order, so the same bits every time, and as close to the
+ * per-row libm loss as on one thread. */
+static void test_fast_loss_threads(void)
+{
+    wlr_gen_params p;
+    wlr_gen_defaults(&p);
+    p.n_samples = 1500000;
+    wlr_dataset d;
+    wlr_error err;
+    if (wlr_generate(&p, &d, &err)) {
+        CHECK(0, "%s", err.message);
+        return;
+    }
+    double a[2] = {0.8, -0.3}, cw[2] = {1.0, 50.0};
+    wlr_model m = {2, a, -2.5};
+    double first = wlr_fast_loss(&d, cw, a, -2.5);
+    for (int k = 0; k < 3; k++) {
+        double again = wlr_fast_loss(&d, cw, a, -2.5);
+        CHECK(memcmp(&first, &again, sizeof first) == 0, "run %d: %.17g vs %.17g",
+              k, again, first);
+    }
+    double ref = wlr_loss(&d, cw, 0.0, &m, NULL);
+    CHECK(fabs(first - ref) < 1e-13 * ref, "fast %.17g vs wlr_loss %.17g",
+          first, ref);
+    wlr_dataset_free(&d);
+}
+
 /* The fast path's exp and log1p against libm's: documented bounds in
  * train_fast.c (exp: relative, log1p: absolute). */
 static void test_fast_exp_log1p_accuracy(void)
@@ -670,6 +698,7 @@ int main(void)
     RUN(test_gd_defaults_reach_optimum);
     RUN(test_gd_fast_matches_reference);
     RUN(test_fast_exp_log1p_accuracy);
+    RUN(test_fast_loss_threads);
     RUN(test_gd_variants);
     RUN(test_on_epoch_callback);
     RUN(test_train_option_errors);

@@ -249,6 +249,35 @@ static const cli_opt split_cmd_opts[] = {
      "where the test rows go (CSV)"},
     {NULL, 0, 0, NULL, NULL}};
 
+/* The directory part of path ("." if none) and where its file name starts. */
+static void dir_part(const char *path, char *dir, size_t cap, const char **base)
+{
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash) snprintf(dir, cap, ".");
+    else if (slash == path) snprintf(dir, cap, "/");
+    else snprintf(dir, cap, "%.*s", (int)(slash - path), path);
+}
+
+/* Would two output paths land in the same regular file? One file for both
+ * split outputs would keep only the test rows; a device such as /dev/null
+ * may take both. Compares the files if they exist, else the directories
+ * (a.csv and ./a.csv are one file). */
+static int same_output(const char *p1, const char *p2)
+{
+    struct stat s1, s2;
+    int e1 = stat(p1, &s1) == 0, e2 = stat(p2, &s2) == 0;
+    if (e1 && !S_ISREG(s1.st_mode)) return 0;
+    if (e1 && e2) return s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino;
+    if (e1 != e2) return 0;
+    char d1[4096], d2[4096];
+    const char *b1, *b2;
+    dir_part(p1, d1, sizeof d1, &b1);
+    dir_part(p2, d2, sizeof d2, &b2);
+    return strcmp(b1, b2) == 0 && stat(d1, &s1) == 0 && stat(d2, &s2) == 0 &&
+           s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino;
+}
+
 int cmd_split(int argc, char **argv)
 {
     static const cli_opt *const groups[] = {split_cmd_opts, cli_split_opts,
@@ -269,13 +298,7 @@ int cmd_split(int argc, char **argv)
     if (a.n_pos != 1) return cli_errorf("split needs a DATA file (see wlr split --help)");
     if (!a.train_out || !a.test_out)
         return cli_errorf("split needs --train-out FILE and --test-out FILE");
-    /* One file for both would keep only the test rows (a device such as
-     * /dev/null may take both). */
-    struct stat st1, st2;
-    int e1 = stat(a.train_out, &st1) == 0, e2 = stat(a.test_out, &st2) == 0;
-    if ((!e1 || S_ISREG(st1.st_mode)) &&
-        (strcmp(a.train_out, a.test_out) == 0 ||
-         (e1 && e2 && st1.st_dev == st2.st_dev && st1.st_ino == st2.st_ino)))
+    if (same_output(a.train_out, a.test_out))
         return cli_errorf("--test-out: %s is also --train-out; give two files",
                           a.test_out);
     wlr_dataset train, test;

@@ -189,6 +189,8 @@ generate: npy dir gone @ nodir/x\.X\.npy:0: @ generate --samples 10 --format npy
 split: no --test-out @ --test-out @ split good.csv --train-out a.csv
 split: test-size 1.5 @ test_size @ split good.csv --train-out a.csv --test-out b.csv --test-size 1.5
 split: same target twice @ (a\.csv|same) @ split good.csv --train-out a.csv --test-out a.csv
+split: a.csv and ./a.csv @ --test-out: \./a\.csv is also @ split good.csv --train-out a.csv --test-out ./a.csv
+split: same existing file @ --test-out: adir/\.\./keep\.txt is also @ split good.csv --train-out keep.txt --test-out adir/../keep.txt
 # --- train options
 train: epochs 0 @ epochs @ train good.csv --epochs 0 -o out.txt
 train: epochs text @ --epochs: 'ten' @ train good.csv --epochs ten -o out.txt

@@ -157,6 +157,16 @@ static int write_error(const char *path, wlr_status s, const wlr_error *err)
     return cli_errorf("%s:0:%s", path, what + 1);
 }
 
+/* Before the first of two outputs is renamed into place, every byte of
+ * both must have reached the kernel: else a disk that fills up on the
+ * second file's last block leaves a new first file beside an old second.
+ * Nonzero (the message in err) if o's bytes cannot be written; a write
+ * error sticks to the stream, so the commit reports it with its cause. */
+static int flush_failed(wlr_out *o, wlr_error *err)
+{
+    return (fflush(o->f) != 0 || ferror(o->f)) && wlr_out_commit(o, err) != WLR_OK;
+}
+
 /* Writes d as two .npy files PREFIX.X.npy and PREFIX.y.npy, both or none. */
 static int write_npy_pair(const char *prefix, const wlr_dataset *d)
 {
@@ -184,7 +194,8 @@ static int write_npy_pair(const char *prefix, const wlr_dataset *d)
         write_error(yp, s, &err);
         goto done;
     }
-    if (wlr_out_commit(&ox, &err) || wlr_out_commit(&oy, &err)) {
+    if (flush_failed(&ox, &err) || flush_failed(&oy, &err) ||
+        wlr_out_commit(&ox, &err) || wlr_out_commit(&oy, &err)) {
         cli_error(&err);
         goto done;
     }
@@ -315,7 +326,8 @@ int cmd_split(int argc, char **argv)
         rc = write_error(a.train_out, s, &err);
     else if ((s = wlr_write_csv(os.f, &test, &err)) != WLR_OK)
         rc = write_error(a.test_out, s, &err);
-    else if (wlr_out_commit(&ot, &err) || wlr_out_commit(&os, &err))
+    else if (flush_failed(&ot, &err) || flush_failed(&os, &err) ||
+             wlr_out_commit(&ot, &err) || wlr_out_commit(&os, &err))
         rc = cli_error(&err);
     wlr_out_abort(&ot);
     wlr_out_abort(&os);

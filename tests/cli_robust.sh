@@ -350,6 +350,17 @@ limited "predict" big.csv predict --model good.model good.csv -o big.csv
 limited "weights" big.csv weights --step 0.0001 -o big.csv
 limited "experiment" big.csv experiment good.csv --epochs 2 -o big.csv
 rm -f big2.csv big.y.npy
+# Two outputs, the second failing only on its last buffered block (the
+# train part, 2.5 KB, fits under 4 KB; the test part, 5.8 KB, does not):
+# both old files stay, not a new train part beside an old test part.
+wlr generate --samples 200 --weights 0.7 -o s200.csv 2>/dev/null
+echo "old train" >a.csv
+echo "old test" >b.csv
+(ulimit -f 8; wlr split s200.csv --train-out a.csv --test-out b.csv --test-size 0.7 2>../err.$$)
+if [ $? -ne 0 ] && [ "$(cat a.csv)" = "old train" ] && [ "$(cat b.csv)" = "old test" ] &&
+    grep -q '^wlr: b\.csv:0: .*(File too large)' ../err.$$ && ! ls ./*.tmp.* >/dev/null 2>&1; then ok
+else bad "split, test part too big: a.csv $(wc -c <a.csv) bytes, b.csv $(wc -c <b.csv), $(cat ../err.$$)"; fi
+rm -f s200.csv a.csv b.csv
 
 # ------------------------------------------------ 4. numerical edges
 

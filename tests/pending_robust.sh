@@ -1,0 +1,36 @@
+#!/bin/sh
+# pending_robust.sh - output atomicity checks that fail today because of
+# files others own. NOT run by tests/run.sh (its name does not start with
+# cli_); move a check into cli_robust.sh once it passes.
+#
+#   train --save MODEL -o REPORT: the model file is committed (renamed into
+#   place) before the report is written. When the report then fails (here:
+#   the file size limit, i.e. a full disk), train exits 1 but MODEL has
+#   already been replaced by the new model: a failed run changed a file.
+#   Expected: both written to temporaries and flushed, then both renamed
+#   (as split does: src/cli_data.c flush_failed), or the model saved last.
+#   Owner: src/cli_train.c.
+#
+# Usage: WLR=build/wlr sh tests/pending_robust.sh   Last line: "N passed, N failed".
+
+WLR=${WLR:-build/wlr}
+case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac
+T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-pending.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+"$WLR" generate --samples 200 --weights 0.7 -o s200.csv
+echo "old model" >m.model
+echo "old report" >r.txt
+# the model (567 bytes) fits under 1 KB, the tuned report (about 1.3 KB) does not
+(ulimit -f 2; "$WLR" train s200.csv --save m.model --tune-threshold f1 -o r.txt 2>err.txt)
+rc=$?
+if [ $rc -ne 0 ] && [ "$(cat m.model)" = "old model" ] && [ "$(cat r.txt)" = "old report" ]; then ok
+else bad "train --save -o, report too big: exit $rc, m.model now $(head -n 1 m.model), r.txt $(head -n 1 r.txt); $(grep -v took err.txt)"; fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -107,6 +107,22 @@ int cli_score_model(const wlr_model *m, const wlr_dataset *test,
     return 0;
 }
 
+/* Does the model put every class-1 row above every class-0 row (z = w.x +
+ * b)? Then the data are separable and, without l2, L has no minimum: it
+ * keeps falling as the coefficients grow. */
+static int separates(const wlr_dataset *d, const wlr_model *m)
+{
+    double lo1 = INFINITY, hi0 = -INFINITY;
+    for (size_t i = 0; i < d->n_rows; i++) {
+        double z = m->intercept;
+        for (size_t j = 0; j < d->n_features; j++)
+            z += m->coef[j] * d->x[j * d->n_rows + i];
+        if (d->y[i]) lo1 = fmin(lo1, z);
+        else hi0 = fmax(hi0, z);
+    }
+    return isfinite(lo1) && isfinite(hi0) && lo1 > hi0;
+}
+
 /* Fits one weighting with options o and scores it on the test rows. */
 int cli_fit_run(const cli_args *a, const wlr_train_options *base,
                    const char *spec, const wlr_dataset *train,
@@ -133,6 +149,10 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
     if (w.shown) fprintf(stderr, "\r%*s\r", PROGRESS_WIDTH + 60, "");
     if (st) return cli_error(&err);
     if (w.failed) return cli_errorf("out of memory");
+    if (o.l2 == 0 && separates(train, &r->model))
+        fprintf(stderr, "wlr: warning: %s: the model separates the training "
+                "classes perfectly, so without l2 its coefficients grow without "
+                "bound (coefficients diverge; use --l2 > 0)\n", spec);
     return cli_score_model(&r->model, test, a->threshold, &r->met);
 }
 

@@ -1,18 +1,12 @@
 #!/bin/sh
-# pending_edges.sh - numerical edge cases wlr does not handle yet. NOT run by
-# tests/run.sh (its name does not start with cli_): each check here fails
-# today, because of train.c / newton.c / cli_train.c / cli_run.c, which
-# others own. Move a check into cli_robust.sh once it passes.
+# cli_edges.sh - separable data: without an L2 penalty it has no finite
+# optimum (the coefficients grow as long as the solver runs), so wlr warns
+# on stderr, "wlr: warning: ... separates the training classes ...
+# (coefficients diverge; use --l2 > 0)", for train, experiment and explain,
+# gd and newton, and says nothing of the kind with the default l2 or on
+# overlapping data.
 #
-#   Separable data without an L2 penalty has no finite optimum: the
-#   coefficients grow as long as the solver runs (Newton stops only because
-#   the gradient underflows below --tol, reporting "converged" with the loss
-#   at 1e-10). wlr prints no warning. Expected: one stderr line
-#   "wlr: warning: ... separable ... (coefficients diverge; use --l2 > 0)"
-#   for train, experiment and explain, gd and newton, and nothing of the kind
-#   with the default l2 or on overlapping data.
-#
-# Usage: WLR=build/wlr sh tests/pending_edges.sh   Last line: "N passed, N failed".
+# Usage: WLR=build/wlr sh tests/cli_edges.sh   Last line: "N passed, N failed".
 
 WLR=${WLR:-build/wlr}
 case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac

@@ -306,9 +306,11 @@ static int json_train(FILE *f, const cli_args *a, const wlr_train_options *o,
 }
 
 /* --save: the model with its threshold, how it was chosen, and how it was
- * trained. */
+ * trained, written to mo's temporary file; the caller commits it once the
+ * report is complete too, so a failed run changes neither file. */
 static int save_model(const cli_args *a, const wlr_train_options *o,
-                      const wlr_dataset *fit, const cli_run *r, double threshold)
+                      const wlr_dataset *fit, const cli_run *r, double threshold,
+                      wlr_out *mo)
 {
     char rule[128];
     if (a->tune)
@@ -326,7 +328,8 @@ static int save_model(const cli_args *a, const wlr_train_options *o,
     if (wlr_model_file_make(&mf, fit, &used, &r->model, &r->info, threshold, rule,
                             &err))
         return cli_error(&err);
-    wlr_status st = wlr_model_save(&mf, a->save, &err);
+    wlr_status st = wlr_out_open(mo, a->save, &err);
+    if (st == WLR_OK) st = wlr_model_write(mo->f, &mf, &err);
     wlr_model_file_free(&mf);
     return st ? cli_error(&err) : 0;
 }
@@ -395,7 +398,9 @@ int cmd_train(int argc, char **argv)
     if (rc == 0) rc = cli_fit_run(&a, &o, a.class_weight, fit_rows, &test, &r);
     if (rc == 0 && a.tune) rc = tune_threshold(&val, &test, &r, &t);
     double threshold = a.tune ? t.val.threshold : a.threshold;
-    if (rc == 0 && a.save) rc = save_model(&a, &o, fit_rows, &r, threshold);
+    wlr_out model_out = {0};
+    if (rc == 0 && a.save)
+        rc = save_model(&a, &o, fit_rows, &r, threshold, &model_out);
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0) {
         FILE *f = out.f;
@@ -415,8 +420,14 @@ int cmd_train(int argc, char **argv)
              * stdout is byte-identical for the same arguments */
             fprintf(stderr, "wlr: fit took %.3f s\n", r.info.seconds);
         }
-        rc = cli_out_close(&out, rc);
+        /* the report complete on disk before the model replaces anything */
+        if (rc == 0 && a.save && (fflush(out.f) != 0 || ferror(out.f)))
+            rc = cli_out_close(&out, 0) ? 1 : cli_errorf("%s: write failed", a.out ? a.out : "stdout");
+        if (rc == 0 && a.save && wlr_out_commit(&model_out, &err))
+            rc = cli_error(&err);
+        if (out.f) rc = cli_out_close(&out, rc);
     }
+    wlr_out_abort(&model_out);
     cli_run_free(&r);
     cv_free(&cv);
     wlr_dataset_free(&train);

@@ -1,17 +1,10 @@
 #!/bin/sh
-# pending_robust.sh - output atomicity checks that fail today because of
-# files others own. NOT run by tests/run.sh (its name does not start with
-# cli_); move a check into cli_robust.sh once it passes.
+# cli_save_atomic.sh - train --save MODEL -o REPORT writes both to
+# temporaries and renames neither until both are complete: when the report
+# fails (here: the file size limit, i.e. a full disk), MODEL keeps its old
+# contents.
 #
-#   train --save MODEL -o REPORT: the model file is committed (renamed into
-#   place) before the report is written. When the report then fails (here:
-#   the file size limit, i.e. a full disk), train exits 1 but MODEL has
-#   already been replaced by the new model: a failed run changed a file.
-#   Expected: both written to temporaries and flushed, then both renamed
-#   (as split does: src/cli_data.c flush_failed), or the model saved last.
-#   Owner: src/cli_train.c.
-#
-# Usage: WLR=build/wlr sh tests/pending_robust.sh   Last line: "N passed, N failed".
+# Usage: WLR=build/wlr sh tests/cli_save_atomic.sh   Last line: "N passed, N failed".
 
 WLR=${WLR:-build/wlr}
 case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac

@@ -9,46 +9,9 @@
 # Usage: WLR=build/wlr sh tests/cli_model.sh   (make test runs it)
 # Last line: "N passed, N failed".
 
-WLR=${WLR:-build/wlr}
-case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+. "$(dirname "$0")/lib.sh"
 BUILD="$(dirname "$WLR")"
-T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-model.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
-
-# expect_fail NAME PATTERN [FILE-THAT-MUST-NOT-EXIST] -- ARGS... (as in
-# cli_test.sh): non-zero exit, nothing on stdout, one "wlr: " line matching
-# PATTERN, and no FILE* left behind.
-expect_fail() {
-    name=$1 pattern=$2 mustnot=$3
-    shift 3
-    [ "$1" = "--" ] && shift
-    "$WLR" "$@" >out.txt 2>err.txt
-    rc=$?
-    if [ $rc -eq 0 ]; then bad "$name: exit 0 (stderr: $(cat err.txt))"; return; fi
-    if [ $rc -ge 128 ]; then bad "$name: killed by signal $((rc - 128))"; return; fi
-    if [ -s out.txt ]; then bad "$name: wrote to stdout: $(head -c 200 out.txt)"; return; fi
-    if ! head -n 1 err.txt | grep -q '^wlr: '; then
-        bad "$name: stderr does not start with 'wlr: ': $(cat err.txt)"; return
-    fi
-    if ! grep -Eq -- "$pattern" err.txt; then
-        bad "$name: stderr '$(cat err.txt)' does not match '$pattern'"; return
-    fi
-    if [ -n "$mustnot" ] && ls "$mustnot"* >/dev/null 2>&1; then
-        bad "$name: left $(ls "$mustnot"*) behind"; return
-    fi
-    ok
-}
-
-expect_grep() {
-    if grep -Eq -- "$2" "$3"; then ok; else bad "$1: no '$2' in $3: $(head -c 300 "$3")"; fi
-}
 
 # json_number KEY FILE: the first number after "KEY": in FILE.
 json_number() {

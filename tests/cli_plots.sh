@@ -7,42 +7,8 @@
 # Usage: WLR=build/wlr sh tests/cli_plots.sh   (make test runs it)
 # Last line: "N passed, N failed".
 
-WLR=${WLR:-build/wlr}
-case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac
+. "$(dirname "$0")/lib.sh"
 CHECKER="$(dirname "$WLR")/tests/test_plot"
-DATA="$(cd "$(dirname "$0")" && pwd)/data"
-T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-plots.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
-
-# expect_fail NAME PATTERN [FILE-THAT-MUST-NOT-EXIST] -- ARGS...
-# The command must exit non-zero, print nothing on stdout, and print one
-# stderr line starting "wlr: " that matches PATTERN (grep -E).
-expect_fail() {
-    name=$1 pattern=$2 mustnot=$3
-    shift 3
-    [ "$1" = "--" ] && shift
-    "$WLR" "$@" >out.txt 2>err.txt
-    rc=$?
-    if [ $rc -eq 0 ]; then bad "$name: exit 0 (stderr: $(cat err.txt))"; return; fi
-    if [ $rc -ge 128 ]; then bad "$name: killed by signal $((rc - 128))"; return; fi
-    if [ -s out.txt ]; then bad "$name: wrote to stdout: $(head -c 200 out.txt)"; return; fi
-    if ! head -n 1 err.txt | grep -q '^wlr: '; then
-        bad "$name: stderr does not start with 'wlr: ': $(cat err.txt)"; return
-    fi
-    if ! grep -Eq -- "$pattern" err.txt; then
-        bad "$name: stderr '$(cat err.txt)' does not match '$pattern'"; return
-    fi
-    if [ -n "$mustnot" ] && ls "$mustnot"* >/dev/null 2>&1; then
-        bad "$name: left $(ls "$mustnot"*) behind"; return
-    fi
-    ok
-}
 
 # expect_svg NAME FILE...: every file passes the SVG checker.
 expect_svg() {

@@ -288,12 +288,19 @@ typedef struct {
                                 and log1p (the reference the fast vectorised
                                 default is tested against); 0 = fast */
     int standardize;         /* train on (x - mean) / sd, report original scale */
+    int epoch_loss;          /* GD: 1 = compute the training loss after every
+                                epoch (info->loss_per_epoch, on_epoch's loss),
+                                a pass over all rows each time; 0 = only after
+                                the last epoch, which costs half the time of a
+                                default fit (on_epoch then gets NaN before the
+                                last epoch, and loss_per_epoch is NULL) */
     /* Newton */
     double tol;              /* stop when the gradient's max-norm is below */
     int max_iter;
     /* Called after every epoch (GD) or step (Newton), 1-based, with the
-     * current model on the original scale and the training loss there: for
-     * progress bars and for watching the weights act. NULL = not called. */
+     * current model on the original scale and the training loss there (NaN
+     * if GD does not compute it that epoch: see epoch_loss): for progress
+     * bars and for watching the weights act. NULL = not called. */
     void (*on_epoch)(void *ctx, int epoch, const wlr_model *m, double loss);
     void *on_epoch_ctx;
 } wlr_train_options;
@@ -303,7 +310,8 @@ typedef struct {
     double loss;         /* L at the returned parameters, on the training rows */
     double grad_norm;    /* max-norm of the gradient there */
     double seconds;      /* wall time of the fit alone */
-    double *loss_per_epoch; /* iterations values (GD only, else NULL); owned */
+    double *loss_per_epoch; /* iterations values (GD with epoch_loss, else
+                               NULL); owned */
     int converged;       /* Newton: tolerance reached */
 } wlr_train_info;
 

@@ -46,9 +46,10 @@ static void show_progress(epoch_watch *w, int epoch, double loss)
     if (!w->tty || seconds_now() - w->t0 < PROGRESS_AFTER) return;
     int filled = (int)((double)PROGRESS_WIDTH * epoch / w->total);
     if (filled > PROGRESS_WIDTH) filled = PROGRESS_WIDTH;
-    fprintf(stderr, "\rwlr: %s [%.*s%*s] epoch %d/%d, loss %.6f", w->run->name,
-            filled, "##############################", PROGRESS_WIDTH - filled, "",
-            epoch, w->total, loss);
+    fprintf(stderr, "\rwlr: %s [%.*s%*s] epoch %d/%d", w->run->name, filled,
+            "##############################", PROGRESS_WIDTH - filled, "", epoch,
+            w->total);
+    if (!isnan(loss)) fprintf(stderr, ", loss %.6f", loss);
     fflush(stderr);
     w->shown = 1;
 }
@@ -139,6 +140,7 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
     epoch_watch w = {r, train, 0, 0, 0, isatty(STDERR_FILENO), 0, seconds_now()};
     w.total = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : o.epochs;
     if (a->track_classes) {
+        o.epoch_loss = 1; /* the loss curve too (plots) */
         w.capacity = w.total;
         r->terms = calloc((size_t)w.capacity, sizeof *r->terms);
         if (!r->terms) return cli_errorf("out of memory");

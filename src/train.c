@@ -437,8 +437,9 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
     bp.order = malloc(bp.n_blocks * sizeof *bp.order);
     /* G, a, m, v and the fast path's 8 (D + 1) partial sums */
     double *work = calloc(12 * (D + 1), sizeof *work);
-    info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
-    if (!bp.order || !work || !info->loss_per_epoch) {
+    if (o->epoch_loss)
+        info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
+    if (!bp.order || !work || (o->epoch_loss && !info->loss_per_epoch)) {
         free(bp.order);
         free(work);
         return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory for %zu rows", N);
@@ -483,16 +484,28 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
             t++;
             optimizer_step(o->optimizer, D + 1, lr, t, G, theta, m, v);
         }
-        double loss = o->reference
-            ? wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a)
-            : fast_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
-        info->loss_per_epoch[e] = loss;
+        /* the loss over all rows: every epoch if asked, else the last's */
+        double loss = NAN;
+        if (o->epoch_loss || e + 1 == o->epochs) {
+            loss = o->reference
+                ? wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a)
+                : fast_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
+            if (o->epoch_loss) info->loss_per_epoch[e] = loss;
+            info->loss = loss;
+        }
         info->iterations = e + 1;
         if (o->on_epoch) wlr_report_epoch(o, s, theta, a, e + 1, loss);
-        if (!isfinite(loss)) {
-            st = wlr_fail(err, WLR_ERR_NUMERIC, "train: the loss diverged to %g "
-                          "at epoch %d; lower the learning rate (lr = %g)",
-                          loss, e + 1, o->lr);
+        /* divergence shows in the parameters even when the loss is not
+         * computed: an overflow makes them infinite, then NaN */
+        int computed = o->epoch_loss || e + 1 == o->epochs;
+        int finite = !computed || isfinite(loss);
+        for (size_t j = 0; j <= D; j++) finite &= isfinite(theta[j]) != 0;
+        if (!finite) {
+            st = wlr_fail(err, WLR_ERR_NUMERIC, "train: the training diverged "
+                          "at epoch %d (%s is not finite); lower the learning "
+                          "rate (lr = %g)", e + 1,
+                          computed && !isfinite(loss) ? "the loss" : "a coefficient",
+                          o->lr);
             break;
         }
     }
@@ -547,9 +560,8 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
             wlr_scaling_unscale(&s, theta, model->coef, &model->intercept);
             /* gradient descent reports the loss of its last epoch, computed
              * the way its path computes it (fast or reference) */
-            info->loss = o->solver == WLR_SOLVER_GD
-                ? info->loss_per_epoch[info->iterations - 1]
-                : wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
+            if (o->solver != WLR_SOLVER_GD)
+                info->loss = wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
             /* the gradient on the scaled parameters, for the report: the
              * fast path's batch sums over all rows as one batch, or the
              * reference's per-row loop */

@@ -358,8 +358,8 @@ static void test_gd_defaults_reach_optimum(void)
         double gap = (igd.loss - iex.loss) / iex.loss;
         CHECK(gap >= 0 && gap < 1e-3, "%s: gd loss %.10f vs optimum %.10f: gap "
               "%.2e", specs[s], igd.loss, iex.loss, gap);
-        CHECK(igd.iterations == 50 && igd.loss_per_epoch != NULL &&
-              igd.loss_per_epoch[49] == igd.loss, "%s: 50 epochs recorded", specs[s]);
+        CHECK(igd.iterations == 50 && igd.loss_per_epoch == NULL,
+              "%s: 50 epochs, no per-epoch losses unless asked", specs[s]);
         wlr_model_free(&gd);
         wlr_model_free(&ex);
         wlr_train_info_free(&igd);
@@ -392,6 +392,7 @@ static void test_gd_fast_matches_reference(void)
             wlr_model fast, ref;
             wlr_train_info ifast, iref;
             CHECK(o.reference == 0, "the fast path is not the default");
+            o.epoch_loss = 1;
             CHECK(wlr_train(&train, &o, &fast, &ifast, &err) == 0, "%s", err.message);
             o.reference = 1;
             CHECK(wlr_train(&train, &o, &ref, &iref, &err) == 0, "%s", err.message);
@@ -585,6 +586,7 @@ static void test_on_epoch_callback(void)
     wlr_train_defaults(&o);
     o.epochs = 7;
     o.class_weight[1] = 5;
+    o.epoch_loss = 1;
     epoch_log log = {0, 0, 1, {0}, &train, {1, 5}, o.l2, 0};
     o.on_epoch = log_epoch;
     o.on_epoch_ctx = &log;
@@ -682,7 +684,67 @@ static void test_gd_divergence_is_an_error(void)
     CHECK(st == WLR_ERR_NUMERIC && strstr(err.message, "lr"), "status %d: %s",
           (int)st, err.message);
     CHECK(m.coef == NULL, "model left behind after divergence");
+    /* caught in the epoch it happens (the coefficients overflow), not only
+     * by the final loss; with per-epoch losses, no later */
+    const char *at = strstr(err.message, "at epoch ");
+    int e_coef = at ? atoi(at + 9) : 0;
+    CHECK(e_coef >= 1 && e_coef < o.epochs, "not caught before the end: %s",
+          err.message);
+    o.epoch_loss = 1;
+    st = wlr_train(&d, &o, &m, &info, &err);
+    at = strstr(err.message, "at epoch ");
+    int e_loss = at ? atoi(at + 9) : 0;
+    CHECK(st == WLR_ERR_NUMERIC && e_loss >= 1 && e_loss <= e_coef,
+          "status %d: %s", (int)st, err.message);
     wlr_dataset_free(&d);
+}
+
+/* epoch_loss only adds the per-epoch loss passes: the same model and final
+ * loss, bit for bit, on both paths; without it on_epoch sees NaN until the
+ * last epoch, whose loss is the final one. */
+static void test_epoch_loss_changes_nothing(void)
+{
+    wlr_dataset train, test;
+    reference_split("noisy_seven", &train, &test);
+    for (int ref = 0; ref < 2; ref++) {
+        wlr_train_options o;
+        wlr_train_defaults(&o);
+        o.epochs = 7;
+        o.reference = ref;
+        o.class_weight[1] = 5;
+        CHECK(o.epoch_loss == 0, "per-epoch losses are the default");
+        epoch_log log = {0, 0, 1, {0}, &train, {1, 5}, o.l2, 0};
+        o.on_epoch = log_epoch;
+        o.on_epoch_ctx = &log;
+        wlr_model m0, m1;
+        wlr_train_info i0, i1;
+        wlr_error err;
+        CHECK(wlr_train(&train, &o, &m0, &i0, &err) == 0, "%s", err.message);
+        o.epoch_loss = 1;
+        o.on_epoch = NULL;
+        CHECK(wlr_train(&train, &o, &m1, &i1, &err) == 0, "%s", err.message);
+        CHECK(i0.loss_per_epoch == NULL && i1.loss_per_epoch != NULL,
+              "loss_per_epoch: %p without, %p with", (void *)i0.loss_per_epoch,
+              (void *)i1.loss_per_epoch);
+        CHECK(m0.intercept == m1.intercept && m0.coef[0] == m1.coef[0] &&
+              m0.coef[1] == m1.coef[1] && i0.loss == i1.loss &&
+              i0.grad_norm == i1.grad_norm, "ref %d: models differ: b %.17g vs "
+              "%.17g, loss %.17g vs %.17g", ref, m0.intercept, m1.intercept,
+              i0.loss, i1.loss);
+        CHECK(i1.loss_per_epoch && i1.loss_per_epoch[6] == i1.loss, "last epoch's "
+              "loss is the final loss");
+        int nan_before = log.calls == 7;
+        for (int e = 0; e < 6 && e < log.calls; e++) nan_before &= isnan(log.losses[e]);
+        CHECK(nan_before && log.losses[6] == i0.loss, "on_epoch: %d calls, "
+              "epoch 1 loss %g, epoch 7 loss %g", log.calls, log.losses[0],
+              log.losses[6]);
+        wlr_model_free(&m0);
+        wlr_model_free(&m1);
+        wlr_train_info_free(&i0);
+        wlr_train_info_free(&i1);
+    }
+    wlr_dataset_free(&train);
+    wlr_dataset_free(&test);
 }
 
 int main(void)
@@ -701,6 +763,7 @@ int main(void)
     RUN(test_fast_loss_threads);
     RUN(test_gd_variants);
     RUN(test_on_epoch_callback);
+    RUN(test_epoch_loss_changes_nothing);
     RUN(test_train_option_errors);
     RUN(test_gd_divergence_is_an_error);
     return check_summary();

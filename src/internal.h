@@ -49,12 +49,20 @@ void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
                          const size_t *count, int n_runs, double *G,
                          double *scratch);
 /* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
+/* The same sums with every row's c s (p - y) in double precision (the
+ * batch sums use single precision for it; see train_fast.c): for the final
+ * gradient a fit reports. */
+void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
+                        const double *a, double c, const size_t *first,
+                        const size_t *count, int n_runs, double *G,
+                        double *scratch);
 double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c);
 /* The polynomial e^x (x <= 0) and log(1 + e) (0 <= e <= 1) behind them,
  * exposed for their accuracy tests. */
 double wlr_fast_exp(double x);
 double wlr_fast_log1p(double e);
+float wlr_fast_expf(float x);
 
 /* Monotonic wall clock, in seconds. */
 double wlr_now(void);

@@ -569,9 +569,9 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
                 wlr_loss(d, o->class_weight, 0.0, model, g);
             } else {
                 size_t first = 0, count = d->n_rows;
-                wlr_fast_batch_sums(d, o->class_weight, model->coef,
-                                    model->intercept, &first, &count, 1, g,
-                                    scratch);
+                wlr_fast_grad_sums(d, o->class_weight, model->coef,
+                                   model->intercept, &first, &count, 1, g,
+                                   scratch);
                 for (size_t j = 0; j <= D; j++) g[j] /= (double)d->n_rows;
             }
             wlr_scaling_grad(&s, g);

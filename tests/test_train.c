@@ -497,6 +497,57 @@ static void test_fast_exp_log1p_accuracy(void)
            "error %.2e\n", worst_exp, worst_log);
 }
 
+/* The single-precision exp of the training steps against libm's, and each
+ * row's gradient weight c s (p - y) from the training kernel (float) and
+ * the precise one (double) against the formula in long double: relative
+ * error at most (|z| + 5) 6e-8 and ~1e-15, for both labels and both signs
+ * of z, including p near y where a subtraction p - y would lose it all. */
+static void test_fast_row_gradients(void)
+{
+    double worst = 0;
+    for (int k = 0; k <= 1000000; k++) {
+        float x = -87.0f * (float)k / 1000000.0f;
+        double rel = fabs((double)wlr_fast_expf(x) - exp((double)x)) / exp((double)x);
+        if (rel > worst) worst = rel;
+    }
+    CHECK(worst < 1.5e-7, "fast expf: worst relative error %.2e", worst);
+    CHECK(wlr_fast_expf(0.0f) == 1.0f && wlr_fast_expf(-1e30f) > 0 &&
+          isnan(wlr_fast_expf(NAN)), "expf at 0, -1e30, NaN");
+    printf("  fast expf: worst relative error %.2e\n", worst);
+
+    /* one feature x = z, a = 1, b = 0: each row's sums are g (x, 1) */
+    enum { ROWS = 4001 };
+    wlr_dataset d;
+    CHECK(wlr_dataset_alloc(&d, ROWS, 1, NULL) == 0, "alloc");
+    for (size_t i = 0; i < ROWS; i++) {
+        d.x[i] = -40.0 + 80.0 * (double)(i / 2) / (ROWS / 2);
+        d.y[i] = i % 2;
+    }
+    double cw[2] = {0.5, 7.0}, a = 1.0, G[2], scratch[16];
+    double worst_f = 0, worst_d = 0;
+    for (size_t i = 0; i < ROWS; i++) {
+        size_t first = i, count = 1;
+        long double z = d.x[i], e = expl(-fabsl(z));
+        long double p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
+        long double q = d.y[i] ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : p;
+        long double want = cw[d.y[i]] * q;   /* c (p - y), no cancellation */
+        wlr_fast_batch_sums(&d, cw, &a, 0.0, &first, &count, 1, G, scratch);
+        double rel = (double)(fabsl(G[1] - want) / fabsl(want));
+        double bound = (fabs(d.x[i]) + 5) * 6e-8;
+        if (rel / bound > worst_f) worst_f = rel / bound;
+        CHECK(G[0] == G[1] * d.x[i] || d.x[i] == 0, "row %zu: G = g x", i);
+        wlr_fast_grad_sums(&d, cw, &a, 0.0, &first, &count, 1, G, scratch);
+        rel = (double)(fabsl(G[1] - want) / fabsl(want));
+        if (rel > worst_d) worst_d = rel;
+    }
+    CHECK(worst_f <= 1, "training rows: error %.2f x the bound (|z| + 5) 6e-8",
+          worst_f);
+    CHECK(worst_d < 2e-15, "precise rows: worst relative error %.2e", worst_d);
+    printf("  row gradients: float path %.2f x its bound, double path %.2e\n",
+           worst_f, worst_d);
+    wlr_dataset_free(&d);
+}
+
 /* Every optimiser, full batch and standardisation converge near the optimum
  * on a smaller problem; the same options give the same bits. */
 static void test_gd_variants(void)
@@ -760,6 +811,7 @@ int main(void)
     RUN(test_gd_defaults_reach_optimum);
     RUN(test_gd_fast_matches_reference);
     RUN(test_fast_exp_log1p_accuracy);
+    RUN(test_fast_row_gradients);
     RUN(test_fast_loss_threads);
     RUN(test_gd_variants);
     RUN(test_on_epoch_callback);

@@ -43,7 +43,11 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
 
 /* The fast inner loops of gradient descent (train_fast.c). Batch sums
  * G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs runs of
- * consecutive rows (first[r], count[r]); scratch holds 8 (D + 1) doubles. */
+ * consecutive rows (first[r], count[r]); scratch holds WLR_FAST_SCRATCH(D)
+ * doubles. */
+#define WLR_FAST_SCRATCH(D) (9 * ((D) + 1))
+/* Batches of more rows are summed in blocks of this many (see there). */
+#define WLR_FAST_GRAD_BLOCK 65536
 void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
                          const double *a, double c, const size_t *first,
                          const size_t *count, int n_runs, double *G,

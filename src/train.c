@@ -435,8 +435,8 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
     size_t B = o->batch_size == 0 || o->batch_size > N ? N : o->batch_size;
     batch_plan bp = {N, B, (N + B - 1) / B, 0, NULL};
     bp.order = malloc(bp.n_blocks * sizeof *bp.order);
-    /* G, a, m, v and the fast path's 8 (D + 1) partial sums */
-    double *work = calloc(12 * (D + 1), sizeof *work);
+    /* G, a, m, v and the fast path's scratch */
+    double *work = calloc(4 * (D + 1) + WLR_FAST_SCRATCH(D), sizeof *work);
     if (o->epoch_loss)
         info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
     if (!bp.order || !work || (o->epoch_loss && !info->loss_per_epoch)) {
@@ -552,8 +552,9 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
     info->seconds = wlr_now() - t0;
 
     if (st == WLR_OK) {
-        /* g, and the fast batch sums' 8 (D + 1) partial sums */
-        double *g = calloc(9 * (D + 1), sizeof *g), *scratch = g + (D + 1);
+        /* g, and the fast batch sums' scratch */
+        double *g = calloc((D + 1) + WLR_FAST_SCRATCH(D), sizeof *g),
+               *scratch = g + (D + 1);
         if (!g) {
             st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {

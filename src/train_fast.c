@@ -387,24 +387,6 @@ batch_sums(const wlr_dataset *d, const double cw[2], const double *a, double c,
     for (size_t j = 0; j <= D; j++) G[j] = lanes_total(scratch + j * LANES);
 }
 
-VECTOR_CLONES
-void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
-                         const double *a, double c, const size_t *first,
-                         const size_t *count, int n_runs, double *G,
-                         double *scratch)
-{
-    batch_sums(d, cw, a, c, first, count, n_runs, G, scratch, 0);
-}
-
-VECTOR_CLONES
-void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
-                        const double *a, double c, const size_t *first,
-                        const size_t *count, int n_runs, double *G,
-                        double *scratch)
-{
-    batch_sums(d, cw, a, c, first, count, n_runs, G, scratch, 1);
-}
-
 /* sums[k] = the loss terms of LOSS_BLOCK-row block k, for blocks b0 .. b1 - 1,
  * each summed in its own LANES partial sums combined in lane order. */
 VECTOR_CLONES
@@ -445,6 +427,31 @@ static void loss_blocks(const wlr_dataset *d, const double cw[2],
 /* At most this many threads (the machine's online cores, if fewer). */
 #define MAX_THREADS 8
 
+/* Threads for n rows: 1 below PARALLEL_MIN_ROWS, else the online cores
+ * (at most MAX_THREADS). */
+static size_t threads_for(size_t n)
+{
+    long cores = n >= PARALLEL_MIN_ROWS ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+    return cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
+}
+
+/* work(jobs[t]) for t < n: job 0 on the calling thread, the others on
+ * threads of their own; a thread that fails to start is run here. Each job
+ * writes only its own results, so the outcome is the same either way. */
+static void run_jobs(void *(*work)(void *), void *jobs, size_t size, size_t n)
+{
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    char *job = jobs;
+    for (size_t t = 1; t < n; t++)
+        started[t] = pthread_create(&tid[t], NULL, work, job + t * size) == 0;
+    work(job);
+    for (size_t t = 1; t < n; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else work(job + t * size);
+    }
+}
+
 typedef struct {
     const wlr_dataset *d;
     const double *cw, *a;
@@ -468,8 +475,7 @@ double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c)
 {
     size_t n_blocks = (d->n_rows + LOSS_BLOCK - 1) / LOSS_BLOCK;
-    long cores = d->n_rows >= PARALLEL_MIN_ROWS ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
-    size_t threads = cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
+    size_t threads = threads_for(d->n_rows);
     double *sums = threads > 1 ? malloc(n_blocks * sizeof *sums) : NULL;
     double total = 0;
     if (!sums) {
@@ -482,20 +488,137 @@ double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
         return total / (double)d->n_rows;
     }
     loss_job jobs[MAX_THREADS];
-    pthread_t tid[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
-    for (size_t t = 0; t < threads; t++) {
+    for (size_t t = 0; t < threads; t++)
         jobs[t] = (loss_job){d, cw, a, c, n_blocks * t / threads,
                              n_blocks * (t + 1) / threads, sums};
-        /* thread 0 is this one; a thread that fails to start is done here */
-        if (t > 0) started[t] = pthread_create(&tid[t], NULL, loss_worker, &jobs[t]) == 0;
-    }
-    loss_worker(&jobs[0]);
-    for (size_t t = 1; t < threads; t++) {
-        if (started[t]) pthread_join(tid[t], NULL);
-        else loss_worker(&jobs[t]);
-    }
+    run_jobs(loss_worker, jobs, sizeof *jobs, threads);
     for (size_t b = 0; b < n_blocks; b++) total += sums[b];
     free(sums);
     return total / (double)d->n_rows;
+}
+
+/* ------------------------------------------------------ batch sums */
+
+/*
+ * A batch's rows, in order, are those of its first run then its second; a
+ * batch of more than GRAD_BLOCK rows (full-batch descent, the final
+ * gradient) is summed block by block, GRAD_BLOCK rows a block, each block
+ * in its own lanes (batch_sums), and the block sums are added in block
+ * order. The blocks are the same whatever the number of threads, so the
+ * sums are the same bits on 1, 2 or 8 of them; a batch of at most
+ * GRAD_BLOCK rows is one block, summed as before.
+ */
+#define GRAD_BLOCK WLR_FAST_GRAD_BLOCK
+
+/* The rows lo .. hi - 1 of a batch (in the order above) as runs. */
+static int block_runs(const size_t *first, const size_t *count, int n_runs,
+                      size_t lo, size_t hi, size_t f[2], size_t n[2])
+{
+    int k = 0;
+    size_t start = 0;   /* the batch position of run r's first row */
+    for (int r = 0; r < n_runs; start += count[r], r++) {
+        size_t a = lo > start ? lo : start;
+        size_t b = hi < start + count[r] ? hi : start + count[r];
+        if (a < b) {
+            f[k] = first[r] + (a - start);
+            n[k++] = b - a;
+        }
+    }
+    return k;
+}
+
+typedef struct {
+    const wlr_dataset *d;
+    const double *cw, *a;
+    double c;
+    const size_t *first, *count;
+    int n_runs, precise;
+    size_t b0, b1;      /* blocks b0 .. b1 - 1 */
+    double *sums;       /* (D + 1) per block, from block b0's */
+    double *scratch;    /* (D + 1) * LANES, this job's own */
+} grad_job;
+
+VECTOR_CLONES
+static void grad_blocks(const grad_job *j)
+{
+    size_t P = j->d->n_features + 1, total = 0;
+    for (int r = 0; r < j->n_runs; r++) total += j->count[r];
+    for (size_t blk = j->b0; blk < j->b1; blk++) {
+        size_t lo = blk * GRAD_BLOCK, f[2], n[2];
+        size_t hi = total - lo < GRAD_BLOCK ? total : lo + GRAD_BLOCK;
+        int runs = block_runs(j->first, j->count, j->n_runs, lo, hi, f, n);
+        double *out = j->sums + (blk - j->b0) * P;
+        if (j->precise)
+            batch_sums(j->d, j->cw, j->a, j->c, f, n, runs, out, j->scratch, 1);
+        else
+            batch_sums(j->d, j->cw, j->a, j->c, f, n, runs, out, j->scratch, 0);
+    }
+}
+
+static void *grad_worker(void *arg)
+{
+    grad_job *j = arg;
+    grad_blocks(j);
+    return NULL;
+}
+
+/* G = the batch sums: one block directly; more blocks on threads from
+ * PARALLEL_MIN_ROWS rows, their sums added in block order, or, on one
+ * thread or if memory is short, one block at a time here, added in the
+ * same order (the same result). */
+static void sums_by_blocks(const wlr_dataset *d, const double cw[2],
+                           const double *a, double c, const size_t *first,
+                           const size_t *count, int n_runs, double *G,
+                           double *scratch, int precise)
+{
+    size_t P = d->n_features + 1, total = 0;
+    for (int r = 0; r < n_runs; r++) total += count[r];
+    size_t n_blocks = (total + GRAD_BLOCK - 1) / GRAD_BLOCK;
+    grad_job job = {d, cw, a, c, first, count, n_runs, precise, 0, 1, G, scratch};
+    if (n_blocks <= 1) {
+        grad_blocks(&job);
+        return;
+    }
+    size_t threads = threads_for(total);
+    double *mem = threads > 1
+        ? malloc((n_blocks * P + threads * P * LANES) * sizeof *mem) : NULL;
+    memset(G, 0, P * sizeof *G);
+    if (!mem) {
+        double *block = scratch + P * LANES;
+        job.sums = block;
+        for (job.b0 = 0; job.b0 < n_blocks; job.b0++) {
+            job.b1 = job.b0 + 1;
+            grad_blocks(&job);
+            for (size_t k = 0; k < P; k++) G[k] += block[k];
+        }
+        return;
+    }
+    grad_job jobs[MAX_THREADS];
+    for (size_t t = 0; t < threads; t++) {
+        jobs[t] = job;
+        jobs[t].b0 = n_blocks * t / threads;
+        jobs[t].b1 = n_blocks * (t + 1) / threads;
+        jobs[t].sums = mem + jobs[t].b0 * P;
+        jobs[t].scratch = mem + n_blocks * P + t * P * LANES;
+    }
+    run_jobs(grad_worker, jobs, sizeof *jobs, threads);
+    for (size_t b = 0; b < n_blocks; b++)
+        for (size_t k = 0; k < P; k++) G[k] += mem[b * P + k];
+    free(mem);
+}
+
+void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
+                         const double *a, double c, const size_t *first,
+                         const size_t *count, int n_runs, double *G,
+                         double *scratch)
+{
+    sums_by_blocks(d, cw, a, c, first, count, n_runs, G, scratch, 0);
+}
+
+void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
+                        const double *a, double c, const size_t *first,
+                        const size_t *count, int n_runs, double *G,
+                        double *scratch)
+{
+    sums_by_blocks(d, cw, a, c, first, count, n_runs, G, scratch, 1);
 }

@@ -467,6 +467,52 @@ static void test_fast_loss_threads(void)
     wlr_dataset_free(&d);
 }
 
+/* A batch of more than one block (full-batch descent on 1.5M rows, on every
+ * core) is the sum of its blocks' sums in block order: the same bits as the
+ * blocks computed one by one here, for a batch that wraps past the last
+ * row (two runs) and in both precisions. */
+static void test_fast_batch_sums_blocks(void)
+{
+    wlr_gen_params p;
+    wlr_gen_defaults(&p);
+    p.n_samples = 1500000;
+    wlr_dataset d;
+    wlr_error err;
+    if (wlr_generate(&p, &d, &err)) {
+        CHECK(0, "%s", err.message);
+        return;
+    }
+    const size_t B = WLR_FAST_GRAD_BLOCK, N = d.n_rows, start = 1234567;
+    double a[2] = {0.8, -0.3}, cw[2] = {1.0, 50.0}, c = -2.5;
+    double G[3], want[3], one[3], scratch[WLR_FAST_SCRATCH(2)];
+    size_t first[2] = {start, 0}, count[2] = {N - start, start};
+    for (int precise = 0; precise < 2; precise++) {
+        void (*sums)(const wlr_dataset *, const double *, const double *, double,
+                     const size_t *, const size_t *, int, double *, double *) =
+            precise ? wlr_fast_grad_sums : wlr_fast_batch_sums;
+        sums(&d, cw, a, c, first, count, 2, G, scratch);
+        memset(want, 0, sizeof want);
+        for (size_t lo = 0; lo < N; lo += B) {
+            /* batch positions lo .. lo + B - 1 as runs of the data */
+            size_t f[2], n[2], len = N - lo < B ? N - lo : B;
+            int runs = 0;
+            size_t row = (start + lo) % N;
+            f[runs] = row;
+            n[runs++] = row + len <= N ? len : N - row;
+            if (row + len > N) {
+                f[runs] = 0;
+                n[runs++] = len - (N - row);
+            }
+            sums(&d, cw, a, c, f, n, runs, one, scratch);
+            for (int k = 0; k < 3; k++) want[k] += one[k];
+        }
+        CHECK(memcmp(G, want, sizeof G) == 0, "precise %d: %.17g %.17g %.17g vs "
+              "%.17g %.17g %.17g", precise, G[0], G[1], G[2], want[0], want[1],
+              want[2]);
+    }
+    wlr_dataset_free(&d);
+}
+
 /* The fast path's exp and log1p against libm's: documented bounds in
  * train_fast.c (exp: relative, log1p: absolute). */
 static void test_fast_exp_log1p_accuracy(void)
@@ -523,7 +569,7 @@ static void test_fast_row_gradients(void)
         d.x[i] = -40.0 + 80.0 * (double)(i / 2) / (ROWS / 2);
         d.y[i] = i % 2;
     }
-    double cw[2] = {0.5, 7.0}, a = 1.0, G[2], scratch[16];
+    double cw[2] = {0.5, 7.0}, a = 1.0, G[2], scratch[WLR_FAST_SCRATCH(1)];
     double worst_f = 0, worst_d = 0;
     for (size_t i = 0; i < ROWS; i++) {
         size_t first = i, count = 1;
@@ -813,6 +859,7 @@ int main(void)
     RUN(test_fast_exp_log1p_accuracy);
     RUN(test_fast_row_gradients);
     RUN(test_fast_loss_threads);
+    RUN(test_fast_batch_sums_blocks);
     RUN(test_gd_variants);
     RUN(test_on_epoch_callback);
     RUN(test_epoch_loss_changes_nothing);

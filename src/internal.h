@@ -31,6 +31,10 @@ void wlr_scaling_grad(const wlr_scaling *s, double *g);
 double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
                        const double cw[2], double l2, const double *theta,
                        double *a);
+/* The same with the fast (vectorised) loss. */
+double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
+                            const double cw[2], double l2, const double *theta,
+                            double *a);
 
 /* Calls o->on_epoch with theta unscaled into a. */
 void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
@@ -52,6 +56,13 @@ void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
                          const double *a, double c, const size_t *first,
                          const size_t *count, int n_runs, double *G,
                          double *scratch);
+/* Newton's sums over all rows at (a, c), original scale, x~ = (x, 1):
+ * g = sum c s (p - y) x~ and H = sum c s p (1 - p) x~ x~^T (P = D + 1,
+ * H[j * P + k]); scratch holds WLR_NEWTON_SCRATCH(D) doubles. */
+#define WLR_NEWTON_SCRATCH(D) (8 * (((D) + 1) + ((D) + 1) * ((D) + 2) / 2))
+void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
+                           const double *a, double c, double *g, double *H,
+                           double *scratch);
 /* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
 /* The same sums with every row's c s (p - y) in double precision (the
  * batch sums use single precision for it; see train_fast.c): for the final

@@ -71,6 +71,38 @@ static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
     }
 }
 
+/* The same g and H from the fast path's sums (train_fast.c: vector loops,
+ * exp to ~3e-16), taken on the original scale, x~ = (x, 1), and carried to
+ * the scaled one: x'_j = (x_j - mu_j) / sd_j is x' = T x~ with
+ *   T_jj = 1 / sd_j,  T_jD = -mu_j / sd_j,  T_DD = 1,
+ * so g' = T g and H' = T H T^T. */
+static void fast_grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
+                              const double cw[2], double l2, const double *theta,
+                              const double *a, double c, double *g, double *H,
+                              double *scratch)
+{
+    size_t D = d->n_features, P = D + 1;
+    double N = (double)d->n_rows;
+    wlr_fast_grad_hessian(d, cw, a, c, g, H, scratch);
+    for (size_t j = 0; j < P; j++) {
+        g[j] /= N;
+        for (size_t k = 0; k < P; k++) H[j * P + k] /= N;
+    }
+    /* rows, then columns: H <- T H, then H <- H T^T; g <- T g */
+    for (size_t j = 0; j < D; j++) {
+        for (size_t k = 0; k < P; k++)
+            H[j * P + k] = (H[j * P + k] - s->mu[j] * H[D * P + k]) / s->sd[j];
+        g[j] = (g[j] - s->mu[j] * g[D]) / s->sd[j];
+    }
+    for (size_t k = 0; k < D; k++)
+        for (size_t j = 0; j < P; j++)
+            H[j * P + k] = (H[j * P + k] - s->mu[k] * H[j * P + D]) / s->sd[k];
+    for (size_t j = 0; j < D; j++) {
+        g[j] += l2 * theta[j];
+        H[j * P + j] += l2;
+    }
+}
+
 /* Symmetric eigendecomposition H = V diag(lambda) V^T by cyclic Jacobi
  * rotations: each rotation zeroes one off-diagonal pair; sweeps repeat until
  * the off-diagonal mass is negligible. On return A's diagonal holds lambda
@@ -151,18 +183,25 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       wlr_error *err)
 {
     size_t D = d->n_features, P = D + 1;
-    double *mem = calloc(P * P * 3 + P * 6, sizeof *mem);
+    double *mem = calloc(P * P * 3 + P * 6 + WLR_NEWTON_SCRATCH(D), sizeof *mem);
     if (!mem) return wlr_fail(err, WLR_ERR_NOMEM, "newton: out of memory");
     double *H = mem, *A = H + P * P, *V = A + P * P, *g = V + P * P,
            *delta = g + P, *trial = delta + P, *a = trial + P, *xt = a + P,
-           *tmp = xt + P;
+           *tmp = xt + P, *scratch = tmp + P;
     const double *cw = o->class_weight;
+    /* the reference path's loops, or the fast path's (the default) */
+    double (*scaled_loss)(const wlr_dataset *, const wlr_scaling *,
+                          const double *, double, const double *, double *) =
+        o->reference ? wlr_scaled_loss : wlr_fast_scaled_loss;
 
-    double c, loss = wlr_scaled_loss(d, s, cw, o->l2, theta, a);
+    double c, loss = scaled_loss(d, s, cw, o->l2, theta, a);
     info->converged = 0;
     for (int it = 0; it < o->max_iter; it++) {
         wlr_scaling_unscale(s, theta, a, &c);
-        grad_hessian(d, s, cw, o->l2, theta, a, c, g, H, xt);
+        if (o->reference)
+            grad_hessian(d, s, cw, o->l2, theta, a, c, g, H, xt);
+        else
+            fast_grad_hessian(d, s, cw, o->l2, theta, a, c, g, H, scratch);
         if (max_abs(g, P) < o->tol) {
             info->converged = 1;
             break;
@@ -176,7 +215,7 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
         int accepted = 0, trust = slope < TRUST_NEWTON * fabs(loss);
         for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
             for (size_t j = 0; j < P; j++) trial[j] = theta[j] - t * delta[j];
-            trial_loss = wlr_scaled_loss(d, s, cw, o->l2, trial, a);
+            trial_loss = scaled_loss(d, s, cw, o->l2, trial, a);
             if (trust || trial_loss <= loss - ARMIJO * t * slope) {
                 accepted = 1;
                 break;

@@ -416,9 +416,9 @@ static void optimizer_step(wlr_optimizer opt, size_t n, double lr, long t,
 
 /* L at theta on the fast path: the vectorised loss plus the penalty on
  * the scaled coefficients. */
-static double fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
-                               const double cw[2], double l2,
-                               const double *theta, double *a)
+double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
+                            const double cw[2], double l2, const double *theta,
+                            double *a)
 {
     double c, pen = 0;
     wlr_scaling_unscale(s, theta, a, &c);
@@ -489,7 +489,7 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
         if (o->epoch_loss || e + 1 == o->epochs) {
             loss = o->reference
                 ? wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a)
-                : fast_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
+                : wlr_fast_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
             if (o->epoch_loss) info->loss_per_epoch[e] = loss;
             info->loss = loss;
         }
@@ -559,14 +559,16 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
             st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {
             wlr_scaling_unscale(&s, theta, model->coef, &model->intercept);
-            /* gradient descent reports the loss of its last epoch, computed
-             * the way its path computes it (fast or reference) */
+            /* gradient descent reports the loss of its last epoch; both
+             * solvers compute it, and the gradient on the scaled parameters
+             * for the report, the way their path does: the fast path's
+             * vector loops in double precision, or the reference's
+             * per-row loops */
             if (o->solver != WLR_SOLVER_GD)
-                info->loss = wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
-            /* the gradient on the scaled parameters, for the report: the
-             * fast path's batch sums over all rows as one batch, or the
-             * reference's per-row loop */
-            if (o->reference || o->solver != WLR_SOLVER_GD) {
+                info->loss = o->reference
+                    ? wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g)
+                    : wlr_fast_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
+            if (o->reference) {
                 wlr_loss(d, o->class_weight, 0.0, model, g);
             } else {
                 size_t first = 0, count = d->n_rows;

@@ -622,3 +622,55 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
 {
     sums_by_blocks(d, cw, a, c, first, count, n_runs, G, scratch, 1);
 }
+
+/* ------------------------------------------------------ Newton's sums */
+
+/*
+ * Newton's gradient and Hessian sums at (a, c) over all rows, on the
+ * original scale, x~ = (x, 1):
+ *   g = sum_i r_i x~_i,            r = c s (p - y)            (row_grads)
+ *   H = sum_i h_i x~_i x~_i^T,     h = c s p (1 - p) = c s e / (1 + e)^2
+ * with e = e^-|z| (p (1 - p) is the same expression for either sign of z),
+ * all in double precision. H[j * P + k] for every j, k (symmetric).
+ * Each sum in LANES lanes as the batch sums; scratch holds
+ * WLR_NEWTON_SCRATCH(D) doubles.
+ */
+VECTOR_CLONES
+void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
+                           const double *a, double c, double *g, double *H,
+                           double *scratch)
+{
+    size_t D = d->n_features, P = D + 1, N = d->n_rows;
+    /* lanes: g_j at j, then H_jk (k <= j) at P + j (j + 1) / 2 + k */
+    size_t n_sums = P + P * (P + 1) / 2;
+    double z[CHUNK], w[CHUNK], r[CHUNK], h[CHUNK], t[CHUNK];
+    memset(scratch, 0, n_sums * LANES * sizeof *scratch);
+    double *acc_g = scratch, *acc_h = scratch + P * LANES;
+#define HLANES(j, k) (acc_h + ((j) * ((j) + 1) / 2 + (k)) * LANES)
+    for (size_t i = 0; i < N; i += CHUNK) {
+        size_t n = N - i < CHUNK ? N - i : CHUNK;
+        chunk_logits(d, a, c, i, n, z);
+        row_grads(d, cw, i, n, z, w, r, 1);
+        for (size_t k = 0; k < n; k++) {
+            double e = exp_nonpos(-fabs(z[k]));
+            double q = 1.0 / (1.0 + e);
+            h[k] = fabs(w[k]) * (e * q * q);
+        }
+        for (size_t j = 0; j < D; j++) {
+            const double *xj = d->x + j * N + i;
+            lane_sums(r, xj, n, acc_g + j * LANES);
+            for (size_t k = 0; k < n; k++) t[k] = h[k] * xj[k];
+            for (size_t k = 0; k <= j; k++)
+                lane_sums(t, d->x + k * N + i, n, HLANES(j, k));
+            lane_sums(t, NULL, n, HLANES(D, j));
+        }
+        lane_sums(r, NULL, n, acc_g + D * LANES);
+        lane_sums(h, NULL, n, HLANES(D, D));
+    }
+    for (size_t j = 0; j < P; j++) {
+        g[j] = lanes_total(acc_g + j * LANES);
+        for (size_t k = 0; k <= j; k++)
+            H[j * P + k] = H[k * P + j] = lanes_total(HLANES(j, k));
+    }
+#undef HLANES
+}

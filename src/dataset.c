@@ -87,3 +87,71 @@ uint64_t wlr_hash_y(const wlr_dataset *d)
 {
     return wlr_fnv1a64(WLR_FNV_OFFSET, d->y, d->n_rows);
 }
+
+/* ------------------------------------------------------ shuffling rows */
+
+/* Row swaps of the shuffle drawn (and their rows prefetched) ahead of
+ * doing them: enough to keep a few dozen cache misses in flight; measured
+ * best among 16, 64 and 256 on 1e8 rows. */
+#define SHUFFLE_BATCH 64
+
+/* A hint that the cache line at p will soon be written (GCC, Clang); only
+ * speed depends on it. */
+#if defined(__GNUC__)
+#define PREFETCH_FOR_WRITE(p) __builtin_prefetch((p), 1, 3)
+#else
+#define PREFETCH_FOR_WRITE(p) ((void)(p))
+#endif
+
+/* Swaps rows i and j: every feature column, the label and the weight. */
+static void swap_rows(wlr_dataset *d, size_t i, size_t j)
+{
+    size_t n = d->n_rows;
+    for (size_t c = 0; c < d->n_features; c++) {
+        double *col = d->x + c * n;
+        double t = col[i];
+        col[i] = col[j];
+        col[j] = t;
+    }
+    uint8_t t = d->y[i];
+    d->y[i] = d->y[j];
+    d->y[j] = t;
+    if (d->weight) {
+        double w = d->weight[i];
+        d->weight[i] = d->weight[j];
+        d->weight[j] = w;
+    }
+}
+
+/*
+ * numpy's X[permutation(n)], in place: new row r = old row perm[r], where
+ * numpy builds perm by Fisher-Yates swaps on 0..n-1 (for i = n-1 down to 1:
+ * swap positions i and interval(i)). Doing the very same swaps on the rows
+ * keeps "row at position r = old row perm[r]" true throughout, so it ends
+ * with exactly the gathered result, with no index array.
+ *
+ * Speed: row j is a random row, a cache (and TLB) miss in every column once
+ * the data outgrows the caches. The j of the next SHUFFLE_BATCH steps depend
+ * only on the random stream, not on the data, so they are drawn first and
+ * their rows prefetched, then the swaps are done in order; the misses then
+ * overlap instead of queueing (about 2x faster on 1e8 rows).
+ */
+void wlr_shuffle_rows(wlr_rng *rng, wlr_dataset *d)
+{
+    size_t n = d->n_rows, cols = d->n_features;
+    size_t js[SHUFFLE_BATCH];
+    size_t i = n > 0 ? n - 1 : 0;
+    while (i >= 1) {
+        size_t batch = i < SHUFFLE_BATCH ? i : SHUFFLE_BATCH;
+        for (size_t k = 0; k < batch; k++) {
+            size_t j = (size_t)wlr_rng_interval(rng, i - k);
+            js[k] = j;
+            for (size_t c = 0; c < cols; c++)
+                PREFETCH_FOR_WRITE(d->x + c * n + j);
+            PREFETCH_FOR_WRITE(d->y + j);
+            if (d->weight) PREFETCH_FOR_WRITE(d->weight + j);
+        }
+        for (size_t k = 0; k < batch; k++) swap_rows(d, i - k, js[k]);
+        i -= batch;
+    }
+}

@@ -52,19 +52,6 @@
 #define SWR_PERMUTE_HIGH 0.99
 #define SWR_TRACKING_LIMIT 0.2
 
-/* Row swaps of the shuffle drawn (and their rows prefetched) ahead of
- * doing them: enough to keep a few dozen cache misses in flight; measured
- * best among 16, 64 and 256 on 1e8 rows. */
-#define SHUFFLE_BATCH 64
-
-/* A hint that the cache line at p will soon be written (GCC, Clang); only
- * speed depends on it. */
-#if defined(__GNUC__)
-#define PREFETCH_FOR_WRITE(p) __builtin_prefetch((p), 1, 3)
-#else
-#define PREFETCH_FOR_WRITE(p) ((void)(p))
-#endif
-
 /* Bit 1 of y marks a row chosen for a label flip until its new label is
  * drawn (labels themselves are 0 or 1). */
 #define FLIP_MARK 2
@@ -431,53 +418,6 @@ static void flip_labels(wlr_rng *rng, double flip_y, wlr_dataset *d)
 
 /* ------------------------------------------------------------- shuffles */
 
-/* Swaps rows i and j: every feature column and the label. */
-static void swap_rows(wlr_dataset *d, size_t i, size_t j)
-{
-    size_t n = d->n_rows;
-    for (size_t c = 0; c < d->n_features; c++) {
-        double *col = d->x + c * n;
-        double t = col[i];
-        col[i] = col[j];
-        col[j] = t;
-    }
-    uint8_t t = d->y[i];
-    d->y[i] = d->y[j];
-    d->y[j] = t;
-}
-
-/*
- * scikit-learn reorders the rows by perm = permutation(n): new row r = old
- * row perm[r]. numpy builds perm by Fisher-Yates swaps on 0..n-1 (for
- * i = n-1 down to 1: swap positions i and interval(i)). Doing the very same
- * swaps on the rows keeps "row at position r = old row a[r]" true throughout,
- * so it ends with exactly the gathered result, in place, with no index array.
- *
- * Speed: row j is a random row, a cache (and TLB) miss in every column once
- * the data outgrows the caches. The j of the next SHUFFLE_BATCH steps depend
- * only on the random stream, not on the data, so they are drawn first and
- * their rows prefetched, then the swaps are done in order; the misses then
- * overlap instead of queueing (about 2x faster on 1e8 rows).
- */
-static void shuffle_rows(wlr_rng *rng, wlr_dataset *d)
-{
-    size_t n = d->n_rows, cols = d->n_features;
-    size_t js[SHUFFLE_BATCH];
-    size_t i = n > 0 ? n - 1 : 0;
-    while (i >= 1) {
-        size_t batch = i < SHUFFLE_BATCH ? i : SHUFFLE_BATCH;
-        for (size_t k = 0; k < batch; k++) {
-            size_t j = (size_t)wlr_rng_interval(rng, i - k);
-            js[k] = j;
-            for (size_t c = 0; c < cols; c++)
-                PREFETCH_FOR_WRITE(d->x + c * n + j);
-            PREFETCH_FOR_WRITE(d->y + j);
-        }
-        for (size_t k = 0; k < batch; k++) swap_rows(d, i - k, js[k]);
-        i -= batch;
-    }
-}
-
 /* The feature columns the same way: permutation(n_features), new column c =
  * old column perm[c], done as the Fisher-Yates swaps on whole columns. */
 static void shuffle_columns(wlr_rng *rng, wlr_dataset *d)
@@ -518,7 +458,7 @@ wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
     size_t used = p->n_informative + p->n_redundant + p->n_repeated;
     fill_normals(&rng, out, used, p->n_features);   /* useless features */
     flip_labels(&rng, p->flip_y, out);
-    shuffle_rows(&rng, out);
+    wlr_shuffle_rows(&rng, out);  /* dataset.c */
     shuffle_columns(&rng, out);
     return WLR_OK;
 }

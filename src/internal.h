@@ -79,6 +79,10 @@ double wlr_fast_exp(double x);
 double wlr_fast_log1p(double e);
 float wlr_fast_expf(float x);
 
+/* d's rows reordered as numpy's X[permutation(n)] with r's next draws, in
+ * place, by the permutation's own Fisher-Yates swaps (dataset.c). */
+void wlr_shuffle_rows(wlr_rng *rng, wlr_dataset *d);
+
 /* Monotonic wall clock, in seconds. */
 double wlr_now(void);
 

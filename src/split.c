@@ -209,17 +209,21 @@ wlr_status wlr_split(const wlr_dataset *all, double test_size, uint32_t seed,
  * memory, for data too big to hold twice. The steps and their memory, in
  * bytes a row of data with D features (raw: 8 D + 1, and 8 more for a
  * per-row weight):
- *   1. the permutation (and for a stratified split the order), 8 (16);
- *   2. the rows put in that order where they stand: new row k <- old row
- *      rows[k], following each cycle of the permutation once (the top bit of
- *      rows[k] marks the rows done); nothing more;
- *   3. the permutation freed; the first n_test rows copied out into the test
- *      part (its share of the raw data, plus 8 a test row for the indices
- *      0..n_test-1 that wlr_dataset_take is given);
- *   4. the train rows moved down to close the gap, column by column, and the
+ *   1. the rows put in the permutation's order where they stand (new row k
+ *      = old row perm[k]):
+ *      - a plain split replays the permutation's Fisher-Yates swaps on the
+ *        rows themselves (wlr_shuffle_rows, as the generator does): no
+ *        index array at all;
+ *      - a stratified split needs the permutation and its order, 16, and
+ *        follows each cycle of the order once (the top bit of rows[k] marks
+ *        the rows done);
+ *   2. the first n_test rows copied out into the test part (its share of
+ *      the raw data, plus 8 a test row for the indices 0..n_test-1 that
+ *      wlr_dataset_take is given);
+ *   3. the train rows moved down to close the gap, column by column, and the
  *      buffers shrunk: the train part owns all's memory.
- * Peak for a plain split: raw + 8 a row (step 1-2), which is 1.47x the raw
- * data for 2 features; a copying split holds raw + 8 + raw.
+ * Peak for a plain split: raw + the test part (1.2x the raw data at the
+ * default test_size); a copying split holds raw + 8 a row + raw.
  */
 #define DONE_MARK ((size_t)1 << (sizeof(size_t) * 8 - 1))
 
@@ -293,30 +297,29 @@ wlr_status wlr_split_inplace(wlr_dataset *all, double test_size, uint32_t seed,
         wlr_dataset_free(all);
         return st;
     }
-    size_t *perm = malloc(n * sizeof *perm);
-    size_t *order = stratify ? malloc(n * sizeof *order) : NULL;
-    double *tmp = malloc((all->n_features + 1) * sizeof *tmp);
-    if (!perm || (stratify && !order) || !tmp) {
-        free(perm);
-        free(order);
-        free(tmp);
-        wlr_dataset_free(all);
-        return wlr_fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
-                        "permutation of %zu rows", n);
-    }
     wlr_rng rng;
     wlr_rng_seed(&rng, seed);
-    wlr_rng_permutation(&rng, perm, n);
-    size_t *rows = perm;
-    if (stratify) {
+    if (!stratify) {
+        wlr_shuffle_rows(&rng, all);
+    } else {
+        size_t *perm = malloc(n * sizeof *perm);
+        size_t *order = malloc(n * sizeof *order);
+        double *tmp = malloc((all->n_features + 1) * sizeof *tmp);
+        if (!perm || !order || !tmp) {
+            free(perm);
+            free(order);
+            free(tmp);
+            wlr_dataset_free(all);
+            return wlr_fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
+                            "permutation of %zu rows", n);
+        }
+        wlr_rng_permutation(&rng, perm, n);
         stratify_order(all, perm, n_test, order);
         free(perm);
-        perm = NULL;
-        rows = order;
+        permute_rows(all, order, tmp);
+        free(order);
+        free(tmp);
     }
-    permute_rows(all, rows, tmp);
-    free(rows);
-    free(tmp);
 
     /* the test part: rows 0 .. n_test - 1, copied out */
     size_t *idx = malloc((n_test + 1) * sizeof *idx);

@@ -199,11 +199,12 @@ typedef struct {
                               1 = it has none (new rows to score): every
                               column but the weight is a feature, y is all 0
                               and the dataset is marked unlabelled.
-                              -1 = decide from the first line: no label
-                              column iff it has exactly expect_features
-                              columns besides the weight, else a label
-                              column as with 0 (wlr predict passes its
-                              model's feature count).
+                              -1 = decide from the first line (wlr predict
+                              passes its model's feature count): besides
+                              the weight it must have expect_features
+                              columns, all features, or one more, a label
+                              column as with 0; any other count is an
+                              error.
                               With 1 or -1, label and positive must be
                               NULL. */
     size_t expect_features; /* for no_label = -1 (at least 1) */

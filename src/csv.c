@@ -1351,6 +1351,13 @@ static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
         s->has_weight = 1;
     }
     size_t others = s->n_cols - (size_t)s->has_weight;
+    if (o->no_label == -1 && others != o->expect_features &&
+        others != o->expect_features + 1)
+        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: %zu column%s%s; expected "
+                        "%zu feature columns, or %zu with a label column",
+                        s->name, line, others, others == 1 ? "" : "s",
+                        s->has_weight ? " besides the weight" : "",
+                        o->expect_features, o->expect_features + 1);
     s->no_label = o->no_label == 1 ||
                   (o->no_label == -1 && others == o->expect_features);
     if (s->no_label) label = s->n_cols;

@@ -669,8 +669,14 @@ static void test_read_no_label(void)
           d.n_features == 2 && d.weight[0] == 7, "auto with weight: %s", err.message);
     wlr_dataset_free(&d);
     o.weight = NULL;
-    /* any other count is read with a label column, and judged as such */
-    expect_error("a,b,c,d\n1,2,3,4\n", &o, "t.csv:2: label \"4\" in cell 4", NULL);
+    /* any other count is an error, whatever the last column holds */
+    expect_error("a,b,c,d\n1,2,3,0.5\n", &o, "t.csv:1: 4 columns; expected 2 "
+                 "feature columns, or 3 with a label column", NULL);
+    expect_error("7\n", &o, "t.csv:1: 1 column; expected 2", NULL);
+    o.weight = "w";
+    expect_error("a,w,b,c,d\n1,1,2,3,4\n", &o, "t.csv:1: 4 columns besides the "
+                 "weight; expected 2", NULL);
+    o.weight = NULL;
 
     /* what the no-label reader refuses */
     wlr_csv_defaults(&o);

@@ -208,6 +208,11 @@ typedef struct {
                               With 1 or -1, label and positive must be
                               NULL. */
     size_t expect_features; /* for no_label = -1 (at least 1) */
+    char *const *expect_names; /* for no_label = -1: the expected_features
+                              feature names, or NULL. With a header of one
+                              column more, the one column whose name is not
+                              among them is the label (if exactly one is
+                              not; else the last column is). */
 } wlr_csv_options;
 
 void wlr_csv_defaults(wlr_csv_options *o);

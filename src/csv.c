@@ -1330,6 +1330,26 @@ static wlr_status resolve_column(const csv_state *s, const char *what,
                     "the file has no header", s->name, line, what, q);
 }
 
+/* no_label = -1 on a header with one column more than expect_features: the
+ * label is the one column (besides the weight) whose name is not among
+ * expect_names, if exactly one is not; else `label`, the last column. */
+static size_t label_by_name(const csv_state *s, const wlr_csv_options *o,
+                            const cell_list *cells, size_t weight, size_t label)
+{
+    size_t unknown = 0, col = label;
+    for (size_t c = 0; c < cells->n; c++) {
+        if (s->has_weight && c == weight) continue;
+        int known = 0;
+        for (size_t j = 0; j < o->expect_features && !known; j++)
+            known = strcmp(cells->cell[c], o->expect_names[j]) == 0;
+        if (!known) {
+            unknown++;
+            col = c;
+        }
+    }
+    return unknown == 1 ? col : label;
+}
+
 /* From the first line: which column is what, and the feature names. Without
  * a label column (no_label = 1, or -1 and exactly expect_features columns
  * besides the weight) `label` points past the last column, so that no
@@ -1361,6 +1381,8 @@ static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
     s->no_label = o->no_label == 1 ||
                   (o->no_label == -1 && others == o->expect_features);
     if (s->no_label) label = s->n_cols;
+    else if (o->no_label == -1 && header && o->expect_names)
+        label = label_by_name(s, o, cells, weight, label);
     if (s->has_weight && weight == label)
         return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: the weight column is the "
                         "label column (column %zu)", s->name, line, label + 1);
@@ -1443,6 +1465,7 @@ void wlr_csv_defaults(wlr_csv_options *o)
     o->header = -1;
     o->no_label = 0;
     o->expect_features = 0;
+    o->expect_names = NULL;
 }
 
 static wlr_status read_error(const line_reader *r, const char *name,

@@ -669,6 +669,24 @@ static void test_read_no_label(void)
           d.n_features == 2 && d.weight[0] == 7, "auto with weight: %s", err.message);
     wlr_dataset_free(&d);
     o.weight = NULL;
+    /* with the names expected, one column more: the unknown name is the label */
+    char *want[] = {"a", "b"};
+    o.expect_names = want;
+    CHECK(read_text("y,a,b\n1,2,3\n0,4,5\n", &o, &d, &err) == WLR_OK &&
+          !d.unlabelled && d.n_features == 2 && d.y[0] == 1 && d.y[1] == 0 &&
+          d.x[0] == 2 && d.x[3] == 5 && strcmp(d.names[0], "a") == 0,
+          "label by name: %s", err.message);
+    wlr_dataset_free(&d);
+    /* two unknown names: the last column, as usual */
+    CHECK(read_text("y,c,a\n1,2,0\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 2 && d.y[0] == 0 && strcmp(d.names[0], "y") == 0,
+          "two unknown names: %s", err.message);
+    wlr_dataset_free(&d);
+    /* no header: no names to go by */
+    CHECK(read_text("1,2,0\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
+          d.x[0] == 1 && d.y[0] == 0, "headerless: %s", err.message);
+    wlr_dataset_free(&d);
+    o.expect_names = NULL;
     /* any other count is an error, whatever the last column holds */
     expect_error("a,b,c,d\n1,2,3,0.5\n", &o, "t.csv:1: 4 columns; expected 2 "
                  "feature columns, or 3 with a label column", NULL);

@@ -5,16 +5,18 @@
  * New rows need no label column. Whether DATA has one is decided before it
  * is read: --no-label says it has none; --label, --positive or --labels say
  * it has one; otherwise the model's feature count D decides (the reader's
- * no_label = -1): D columns besides the weight are all features, D + 1 hold
- * a label, last unless --label names it, and any other count is an error.
+ * no_label = -1): D columns besides the weight are all features; D + 1 hold
+ * a label: the one whose header name is not among the model's, else the
+ * last. Any other count is an error.
  * An X .npy without --labels has no labels.
  *
  * The output is the input's columns (features, the per-row weight if one was
- * read, the label as y if there was one) plus `probability`, p = sigma(w . x + b), printed as
- * the shortest decimal that reads back as the same double, and `predicted`,
- * 1 iff p > the model's threshold. The model and the data are checked before
- * anything is written: a bad model file, or data whose feature columns are
- * not the model's, is an error and leaves no output file.
+ * read, the label as y if there was one) plus `probability`,
+ * p = sigma(w . x + b), printed as the shortest decimal that reads back as
+ * the same double, and `predicted`, 1 iff p > the model's threshold. The
+ * model and the data are checked before anything is written: a bad model
+ * file, or data whose feature columns are not the model's, is an error and
+ * leaves no output file.
  */
 #include "cli.h"
 
@@ -94,10 +96,11 @@ int cmd_predict(int argc, char **argv)
                  "(p of class 1, to the last bit) and predicted (1 iff\np > the "
                  "model's threshold) as CSV. DATA needs no label column: with "
                  "the model's D\nfeatures, D columns (besides the weight) are "
-                 "all features, D + 1 hold a label (the\nlast, or --label), "
-                 "copied as y. Its feature columns must be the model's, in "
-                 "number\nand, when it has a header, in name. An X .npy is "
-                 "scored alone or with --labels.",
+                 "all features; D + 1 hold a label,\ncopied as y: the one "
+                 "whose header name is not the model's, else the last, or\n"
+                 "--label's. Its feature columns must be the model's, in "
+                 "number and, with a header,\nin name. An X .npy is scored "
+                 "alone or with --labels.",
                  groups);
         return 0;
     }
@@ -132,8 +135,8 @@ int cmd_predict(int argc, char **argv)
         const char *how = !guessed ? ""
                         : d.unlabelled ? "; DATA was read as features only, "
                                          "without a label column"
-                        : "; DATA's last column was taken as its label (name "
-                          "another with --label)";
+                        : "; DATA was read with a label column (name it with "
+                          "--label)";
         rc = cli_errorf("%s (model %s)%s", err.message, a.model, how);
     } else if (!(p = malloc((d.n_rows + 1) * sizeof *p))) {
         rc = cli_errorf("out of memory for %zu rows", d.n_rows);

@@ -161,7 +161,7 @@ expect_fail "predict unlabelled: feature names" \
 # two names that are not the model's: the last column is taken as the label
 sed '1s/x1/age/' d.csv >agey.csv
 expect_fail "predict: label column not found by name" \
-    "agey.csv:1: feature column 1 is 'age'; the model's is 'x1' .*last column was taken as its label" \
+    "agey.csv:1: feature column 1 is 'age'; the model's is 'x1' .*read with a label column .*--label" \
     pred.csv -- predict --model m.txt agey.csv -o pred.csv
 expect_fail "predict --no-label on labelled data" \
     "d.csv:1: 4 feature columns; the model has 3" pred.csv -- \

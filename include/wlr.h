@@ -86,6 +86,10 @@ typedef struct {
     uint8_t *y;      /* n_rows labels, 0 or 1 */
     double *weight;  /* n_rows per-row weights s_i, or NULL for all 1 */
     char **names;    /* n_features feature names, or NULL for x1..xD */
+    int unlabelled;  /* 1 = read without labels (new rows to score, see
+                        wlr_csv_options.no_label): y is all 0 and means
+                        nothing. wlr_train refuses such data, wlr_write_csv
+                        writes no y column, wlr_write_npy no y file. */
 } wlr_dataset;
 
 /* Allocates an n_rows x n_features dataset (x and y zeroed, no weights, no
@@ -191,6 +195,24 @@ typedef struct {
                               (a header iff the first line has a non-number;
                               empty cells, and the label cell when positive
                               is given, do not count) */
+    int no_label;          /* 0 = the file has a label column (the default).
+                              1 = it has none (new rows to score): every
+                              column but the weight is a feature, y is all 0
+                              and the dataset is marked unlabelled.
+                              -1 = decide from the first line (wlr predict
+                              passes its model's feature count): besides
+                              the weight it must have expect_features
+                              columns, all features, or one more, a label
+                              column as with 0; any other count is an
+                              error.
+                              With 1 or -1, label and positive must be
+                              NULL. */
+    size_t expect_features; /* for no_label = -1 (at least 1) */
+    char *const *expect_names; /* for no_label = -1: the expected_features
+                              feature names, or NULL. With a header of one
+                              column more, the one column whose name is not
+                              among them is the label (if exactly one is
+                              not; else the last column is). */
 } wlr_csv_options;
 
 void wlr_csv_defaults(wlr_csv_options *o);
@@ -200,18 +222,22 @@ void wlr_csv_defaults(wlr_csv_options *o);
 wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
                         wlr_dataset *out, wlr_error *err);
 /* X from a 2-D C-order float64/float32 .npy; y from a 1-D .npy of integers,
- * bools or 0/1 floats. Messages name X's entries as X[i, j], 0-based. */
+ * bools or 0/1 floats. y_path NULL = no labels (rows to score): y is all 0
+ * and the dataset is marked unlabelled. Messages name X's entries as
+ * X[i, j], 0-based. */
 wlr_status wlr_read_npy(const char *x_path, const char *y_path,
                         wlr_dataset *out, wlr_error *err);
 
 /* Writes "x1,...,xD,y" and one line a row; every double is printed with the
  * fewest digits that strtod reads back as the same double. With per-row
  * weights the header is "x1,...,xD,weight,y" (read it back with
- * weight = "weight"). Refuses non-finite values. */
+ * weight = "weight"). Refuses non-finite values. Unlabelled data has no y
+ * column ("x1,...,xD[,weight]"; read it back with no_label = 1). */
 wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err);
 /* X as '<f8' (rows, features), y as '<i8' (numpy's default integer, as
  * scikit-learn returns it). Either FILE may be NULL to skip that file.
- * Weights and names are not written. */
+ * Weights and names are not written. Unlabelled data has no y to write:
+ * fy must then be NULL. */
 wlr_status wlr_write_npy(FILE *fx, FILE *fy, const wlr_dataset *d,
                          wlr_error *err);
 /* Shortest decimal that round-trips through strtod, as "%.{p}g" writes it

@@ -89,9 +89,10 @@ __attribute__((format(printf, 1, 2)))
 #endif
 int cli_errorf(const char *fmt, ...);
 
-/* The data a command works on: the file in a->pos[0] (CSV, or .npy with
- * --labels), or the generator's output when no file is given. Describes its
- * source in `what` for the report. */
+/* The data a command works on: the file in a->pos[0] (CSV, read with a->csv,
+ * or .npy with --labels, or without them when a->csv.no_label is set, as
+ * predict sets it), or the generator's output when no file is given.
+ * Describes its source in `what` for the report. */
 int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap);
 /* Load, then split into train and test by --test-size/--split-seed. */
 int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,

@@ -69,10 +69,12 @@ int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap)
     }
     const char *path = a->pos[0];
     if (ends_with(path, ".npy")) {
-        if (!a->labels)
+        /* rows to score (predict) may come without labels */
+        if (!a->labels && !a->csv.no_label)
             return cli_errorf("%s:0: an X .npy file needs --labels Y.npy", path);
         if (wlr_read_npy(path, a->labels, d, &err)) return cli_error(&err);
-        snprintf(what, cap, "%s with labels %s", path, a->labels);
+        if (a->labels) snprintf(what, cap, "%s with labels %s", path, a->labels);
+        else snprintf(what, cap, "%s (no labels)", path);
         return 0;
     }
     if (a->labels)

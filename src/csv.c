@@ -1072,6 +1072,7 @@ typedef struct {
     size_t n_cols, n_features;
     int *role;               /* per column: feature index, or ROLE_* */
     int has_weight;
+    int no_label;            /* no label column: every y stays 0 */
     /* Rows so far. Feature j of row i is x[j * cap + i]: columns sit `cap`
      * apart while reading and are packed to n apart at the end. */
     double *x;
@@ -1329,7 +1330,30 @@ static wlr_status resolve_column(const csv_state *s, const char *what,
                     "the file has no header", s->name, line, what, q);
 }
 
-/* From the first line: which column is what, and the feature names. */
+/* no_label = -1 on a header with one column more than expect_features: the
+ * label is the one column (besides the weight) whose name is not among
+ * expect_names, if exactly one is not; else `label`, the last column. */
+static size_t label_by_name(const csv_state *s, const wlr_csv_options *o,
+                            const cell_list *cells, size_t weight, size_t label)
+{
+    size_t unknown = 0, col = label;
+    for (size_t c = 0; c < cells->n; c++) {
+        if (s->has_weight && c == weight) continue;
+        int known = 0;
+        for (size_t j = 0; j < o->expect_features && !known; j++)
+            known = strcmp(cells->cell[c], o->expect_names[j]) == 0;
+        if (!known) {
+            unknown++;
+            col = c;
+        }
+    }
+    return unknown == 1 ? col : label;
+}
+
+/* From the first line: which column is what, and the feature names. Without
+ * a label column (no_label = 1, or -1 and exactly expect_features columns
+ * besides the weight) `label` points past the last column, so that no
+ * column is it, and every row's y stays 0. */
 static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
                                 const cell_list *cells, int header,
                                 size_t line, char ***names, wlr_error *err)
@@ -1344,16 +1368,30 @@ static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
         if ((st = resolve_column(s, "weight", o->weight, cells, header, line,
                                  &weight, err)))
             return st;
-        if (weight == label)
-            return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: the weight column is the "
-                            "label column (column %zu)", s->name, line, label + 1);
         s->has_weight = 1;
     }
-    s->n_features = s->n_cols - 1 - (size_t)s->has_weight;
+    size_t others = s->n_cols - (size_t)s->has_weight;
+    if (o->no_label == -1 && others != o->expect_features &&
+        others != o->expect_features + 1)
+        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: %zu column%s%s; expected "
+                        "%zu feature columns, or %zu with a label column",
+                        s->name, line, others, others == 1 ? "" : "s",
+                        s->has_weight ? " besides the weight" : "",
+                        o->expect_features, o->expect_features + 1);
+    s->no_label = o->no_label == 1 ||
+                  (o->no_label == -1 && others == o->expect_features);
+    if (s->no_label) label = s->n_cols;
+    else if (o->no_label == -1 && header && o->expect_names)
+        label = label_by_name(s, o, cells, weight, label);
+    if (s->has_weight && weight == label)
+        return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: the weight column is the "
+                        "label column (column %zu)", s->name, line, label + 1);
+    s->n_features = others - (size_t)!s->no_label;
     if (s->n_features == 0)
         return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: no feature columns (%zu "
-                        "column%s, all label or weight)", s->name, line,
-                        s->n_cols, s->n_cols == 1 ? "" : "s");
+                        "column%s, all %s)", s->name, line, s->n_cols,
+                        s->n_cols == 1 ? "" : "s",
+                        s->no_label ? "weight" : "label or weight");
     s->role = malloc(s->n_cols * sizeof *s->role);
     if (!s->role) goto nomem;
     int j = 0;
@@ -1404,6 +1442,10 @@ static void finish_dataset(csv_state *s, char **names, wlr_dataset *out)
         double *w = realloc(s->w, (n + 1) * sizeof *w);
         out->weight = w ? w : s->w;
     }
+    if (s->no_label) {
+        memset(out->y, 0, n);
+        out->unlabelled = 1;
+    }
     out->n_rows = n;
     out->n_features = d;
     out->names = names;
@@ -1421,6 +1463,9 @@ void wlr_csv_defaults(wlr_csv_options *o)
     o->positive = NULL;
     o->weight = NULL;
     o->header = -1;
+    o->no_label = 0;
+    o->expect_features = 0;
+    o->expect_names = NULL;
 }
 
 static wlr_status read_error(const line_reader *r, const char *name,
@@ -1515,6 +1560,15 @@ wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
     const char *name = use_stdin ? "<stdin>" : path;
     if (o->positive && !o->positive[0])
         return wlr_fail(err, WLR_ERR_ARG, "positive: empty");
+    if (o->no_label < -1 || o->no_label > 1)
+        return wlr_fail(err, WLR_ERR_ARG, "no_label: %d is not 0, 1 or -1",
+                        o->no_label);
+    if (o->no_label && (o->label || o->positive))
+        return wlr_fail(err, WLR_ERR_ARG, "no_label: the file has no label "
+                        "column, yet %s is given", o->label ? "label" : "positive");
+    if (o->no_label == -1 && o->expect_features == 0)
+        return wlr_fail(err, WLR_ERR_ARG, "expect_features: 0 (no_label = -1 "
+                        "needs the feature count to look for)");
 
     line_reader r = {0};
     r.f = use_stdin ? stdin : fopen(path, "rb");
@@ -1592,6 +1646,13 @@ static void out_name(text_out *t, const char *s)
     out_bytes(t, "\"", 1);
 }
 
+/* The header's cells, comma-separated. */
+static void out_header_cell(text_out *t, const char *name, int first)
+{
+    if (!first) out_bytes(t, ",", 1);
+    out_name(t, name);
+}
+
 static void out_number(text_out *t, double v, char sep)
 {
     if (t->len + NUMBER_ROOM > sizeof t->buf) out_flush(t);
@@ -1619,16 +1680,20 @@ wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
     t->len = 0;
     t->failed = 0;
     char nb[32];
-    for (size_t j = 0; j < dim; j++) {
-        out_name(t, wlr_feature_name(d, j, nb, sizeof nb));
-        out_bytes(t, ",", 1);
-    }
-    if (d->weight) out_bytes(t, "weight,", 7);
-    out_bytes(t, "y\n", 2);
+    /* Unlabelled rows get no y column (read them back with no_label = 1):
+     * a row then ends with its weight, or its last feature. */
+    int labelled = !d->unlabelled;
+    for (size_t j = 0; j < dim; j++)
+        out_header_cell(t, wlr_feature_name(d, j, nb, sizeof nb), j == 0);
+    if (d->weight) out_header_cell(t, "weight", dim == 0);
+    if (labelled) out_header_cell(t, "y", dim == 0 && !d->weight);
+    out_bytes(t, "\n", 1);
+    char after_x = d->weight || labelled ? ',' : '\n';
     for (size_t i = 0; i < n && !t->failed; i++) {
-        for (size_t j = 0; j < dim; j++) out_number(t, d->x[j * n + i], ',');
-        if (d->weight) out_number(t, d->weight[i], ',');
-        out_bytes(t, d->y[i] ? "1\n" : "0\n", 2);
+        for (size_t j = 0; j < dim; j++)
+            out_number(t, d->x[j * n + i], j + 1 < dim ? ',' : after_x);
+        if (d->weight) out_number(t, d->weight[i], labelled ? ',' : '\n');
+        if (labelled) out_bytes(t, d->y[i] ? "1\n" : "0\n", 2);
     }
     out_flush(t);
     int failed = t->failed || ferror(f);

@@ -479,18 +479,17 @@ wlr_status wlr_read_npy(const char *x_path, const char *y_path,
                         wlr_dataset *out, wlr_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!x_path || !y_path) return wlr_fail(err, WLR_ERR_ARG, "%s: missing",
-                                            x_path ? "y_path" : "x_path");
+    if (!x_path) return wlr_fail(err, WLR_ERR_ARG, "x_path: missing");
     FILE *fx = NULL, *fy = NULL;
     npy_header hx, hy;
     wlr_status st;
     /* Both headers first, so that a mismatch fails before any big read. */
     if ((st = open_npy(x_path, &fx, &hx, err))) return st;
     if ((st = check_x_header(x_path, &hx, err))) goto done;
-    if ((st = open_npy(y_path, &fy, &hy, err))) goto done;
-    if ((st = check_y_header(y_path, &hy, err))) goto done;
+    if (y_path && (st = open_npy(y_path, &fy, &hy, err))) goto done;
+    if (y_path && (st = check_y_header(y_path, &hy, err))) goto done;
     size_t n = hx.shape[0], dim = hx.shape[1];
-    if (hy.shape[0] != n) {
+    if (y_path && hy.shape[0] != n) {
         st = wlr_fail(err, WLR_ERR_DATA, "%s:0: y has %zu labels but X (%s) has "
                       "%zu rows", y_path, hy.shape[0], x_path, n);
         goto done;
@@ -500,10 +499,12 @@ wlr_status wlr_read_npy(const char *x_path, const char *y_path,
         goto done;
     }
     if ((st = check_size(fx, x_path, &hx, n * dim, err))) goto done;
-    if ((st = check_size(fy, y_path, &hy, n, err))) goto done;
+    if (y_path && (st = check_size(fy, y_path, &hy, n, err))) goto done;
     if ((st = wlr_dataset_alloc(out, n, dim, err))) goto done;
     if ((st = read_x_data(fx, x_path, &hx, out, err))) goto done;
-    st = read_y_data(fy, y_path, &hy, out, err);
+    /* no labels: y stays all 0 (wlr_dataset_alloc zeroed it) */
+    if (y_path) st = read_y_data(fy, y_path, &hy, out, err);
+    else out->unlabelled = 1;
 done:
     if (fx) fclose(fx);
     if (fy) fclose(fy);
@@ -593,6 +594,8 @@ static wlr_status write_result(int rc, FILE *f, const char *which,
 wlr_status wlr_write_npy(FILE *fx, FILE *fy, const wlr_dataset *d,
                          wlr_error *err)
 {
+    if (fy && d->unlabelled)
+        return wlr_fail(err, WLR_ERR_ARG, "fy: the data has no labels to write");
     size_t n = d->n_rows, dim = d->n_features;
     for (size_t k = 0; k < n * dim; k++)
         if (!isfinite(d->x[k]))

@@ -46,10 +46,12 @@ static char *copy_string(const char *s, int *ok)
     return c;
 }
 
-/* The per-row weights and feature names that go with the chosen rows. */
+/* The per-row weights, feature names and unlabelled mark that go with the
+ * chosen rows. */
 static wlr_status take_extras(const wlr_dataset *src, const size_t *idx,
                               size_t n, wlr_dataset *out, wlr_error *err)
 {
+    out->unlabelled = src->unlabelled;
     if (src->weight) {
         out->weight = malloc((n + 1) * sizeof *out->weight);
         if (!out->weight) goto nomem;

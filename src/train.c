@@ -527,6 +527,10 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
         return wlr_fail(err, WLR_ERR_ARG, "train: the training data has %zu rows "
                         "and %zu features; it needs at least one of each",
                         d->n_rows, d->n_features);
+    if (d->unlabelled)
+        return wlr_fail(err, WLR_ERR_ARG, "train: the data has no labels (it "
+                        "was read without a label column); it can be scored, "
+                        "not trained on");
     size_t D = d->n_features;
     wlr_scaling s;
     st = wlr_scaling_init(&s, d, o->standardize, err);

@@ -84,8 +84,11 @@ expect_fail "predict: newer version" "newer.txt:1: model format version 2" pred.
 expect_fail "predict: not a model" "d.csv:1: not a wlr model file" pred.csv -- \
     predict --model d.csv d.csv -o pred.csv
 "$WLR" generate --samples 200 --features 2 --weights 0.9 >two.csv 2>/dev/null
-expect_fail "predict: feature count" "two.csv:1: 2 feature columns; the model has 3" pred.csv -- \
-    predict --model m.txt two.csv -o pred.csv
+# three columns, the third named y: read as features only, and refused by name
+expect_fail "predict: feature count" "two.csv:1: feature column 3 is 'y'; the model's is 'x3'" \
+    pred.csv -- predict --model m.txt two.csv -o pred.csv
+expect_fail "predict: feature count, label named" "two.csv:1: 2 feature columns; the model has 3" \
+    pred.csv -- predict --model m.txt two.csv --label y -o pred.csv
 sed '1s/x2/age/' d.csv >renamed.csv
 expect_fail "predict: feature names" "renamed.csv:1: feature column 2 is 'age'; the model's is 'x2'" \
     pred.csv -- predict --model m.txt renamed.csv -o pred.csv
@@ -95,6 +98,87 @@ expect_fail "predict: missing data" "nodata.csv" pred.csv -- \
 cp p.csv keep.csv
 "$WLR" predict --model newer.txt d.csv -o keep.csv 2>/dev/null
 cmp -s keep.csv p.csv && ok || bad "predict: a refusal changed the existing output"
+
+# ------------------------------------------- predict on unlabelled rows
+
+# new rows have no label: the same features without y score the same bits,
+# and the output has no y column
+cut -d, -f1-3 d.csv >u.csv
+cut -d, -f1-3,5,6 p.csv >p.nolabel
+"$WLR" predict --model m.txt u.csv -o pu.csv 2>err.txt || bad "predict unlabelled: $(cat err.txt)"
+[ "$(head -n 1 pu.csv)" = "x1,x2,x3,probability,predicted" ] && ok ||
+    bad "predict unlabelled: header $(head -n 1 pu.csv)"
+expect_same "predict unlabelled: same probabilities" pu.csv p.nolabel
+# said explicitly, from standard input, header-less (guessed or said)
+"$WLR" predict --model m.txt --no-label u.csv >pu2.csv 2>err.txt
+expect_same "predict --no-label" pu2.csv p.nolabel
+"$WLR" predict --model m.txt - <u.csv >pu3.csv 2>err.txt
+expect_same "predict unlabelled from stdin" pu3.csv p.nolabel
+tail -n +2 u.csv >unohead.csv
+"$WLR" predict --model m.txt unohead.csv >pu4.csv 2>err.txt
+expect_same "predict unlabelled, no header" pu4.csv p.nolabel
+"$WLR" predict --model m.txt unohead.csv --header no --no-label >pu5.csv 2>err.txt
+expect_same "predict unlabelled, --header no --no-label" pu5.csv p.nolabel
+# a per-row weight column is copied through, and does not count as a feature
+awk -F, -v OFS=, '{ print $1, $2, (NR == 1 ? "w" : NR % 3 + 1), $3 }' u.csv >uw.csv
+"$WLR" predict --model m.txt uw.csv --sample-weight-col w >puw.csv 2>err.txt ||
+    bad "predict unlabelled with weights: $(cat err.txt)"
+[ "$(head -n 1 puw.csv)" = "x1,x2,x3,weight,probability,predicted" ] && ok ||
+    bad "predict unlabelled with weights: header $(head -n 1 puw.csv)"
+cut -d, -f1-3,5,6 puw.csv | cmp -s - p.nolabel && ok ||
+    bad "predict unlabelled with weights: probabilities differ"
+# a label column elsewhere than last: the one name that is not a feature's,
+# or named by --label
+awk -F, -v OFS=, '{ print $4, $1, $2, $3 }' d.csv >yfirst.csv
+"$WLR" predict --model m.txt yfirst.csv >py.csv 2>err.txt
+expect_same "predict: label found by name (first column)" py.csv p.csv
+"$WLR" predict --model m.txt yfirst.csv --label y >py2.csv 2>err.txt
+expect_same "predict --label y (first column)" py2.csv p.csv
+# an X .npy without --labels is scored alone; with them y is copied
+"$WLR" generate --samples 4000 --features 3 --informative 2 --weights 0.9 \
+    --seed 3 --format npy -o g 2>/dev/null
+"$WLR" predict --model m.txt g.X.npy -o pn.csv 2>err.txt || bad "predict npy: $(cat err.txt)"
+expect_same "predict X .npy alone" pn.csv p.nolabel
+"$WLR" predict --model m.txt g.X.npy --labels g.y.npy -o pn2.csv 2>/dev/null
+expect_same "predict X .npy with labels" pn2.csv p.csv
+
+# refusals: a clear message and no output file
+cut -d, -f1,2 d.csv >u2.csv
+expect_fail "predict unlabelled: too few columns" \
+    "u2.csv:1: 2 columns; expected 3 feature columns, or 4 with a label column" \
+    pred.csv -- predict --model m.txt u2.csv -o pred.csv
+tail -n +2 u2.csv >u2nohead.csv
+expect_fail "predict unlabelled: too few columns, no header" \
+    "u2nohead.csv:1: 2 columns; expected 3" pred.csv -- \
+    predict --model m.txt u2nohead.csv -o pred.csv
+paste -d, d.csv u2.csv >wide.csv
+expect_fail "predict: too many columns" "wide.csv:1: 6 columns; expected 3" \
+    pred.csv -- predict --model m.txt wide.csv -o pred.csv
+sed '1s/x3/age/' u.csv >urenamed.csv
+expect_fail "predict unlabelled: feature names" \
+    "urenamed.csv:1: feature column 3 is 'age'; the model's is 'x3' .*read as features only" \
+    pred.csv -- predict --model m.txt urenamed.csv -o pred.csv
+# two names that are not the model's: the last column is taken as the label
+sed '1s/x1/age/' d.csv >agey.csv
+expect_fail "predict: label column not found by name" \
+    "agey.csv:1: feature column 1 is 'age'; the model's is 'x1' .*read with a label column .*--label" \
+    pred.csv -- predict --model m.txt agey.csv -o pred.csv
+expect_fail "predict --no-label on labelled data" \
+    "d.csv:1: 4 feature columns; the model has 3" pred.csv -- \
+    predict --model m.txt --no-label d.csv -o pred.csv
+expect_fail "predict --no-label --label" "--no-label: .*yet --label is given" \
+    pred.csv -- predict --model m.txt --no-label --label y u.csv -o pred.csv
+expect_fail "predict --no-label --labels" "--no-label: .*yet --labels is given" \
+    pred.csv -- predict --model m.txt --no-label g.X.npy --labels g.y.npy -o pred.csv
+sed '3s/^[^,]*,/1,oops,/' u.csv | cut -d, -f1-3 >uword.csv
+expect_fail "predict unlabelled: a word" 'uword.csv:3: cell 2 "oops" is not a number' \
+    pred.csv -- predict --model m.txt uword.csv -o pred.csv
+"$WLR" generate --samples 50 --features 2 --format npy -o g2 2>/dev/null
+expect_fail "predict X .npy alone: feature count" "g2.X.npy:1: 2 feature columns; the model has 3" \
+    pred.csv -- predict --model m.txt g2.X.npy -o pred.csv
+# train still needs labels
+expect_fail "train X .npy without labels" "g.X.npy:0: an X .npy file needs --labels" \
+    t.txt -- train g.X.npy -o t.txt
 
 # --------------------------------------------------------------- tuning
 

@@ -91,6 +91,16 @@ sed '/^feature /d' good.model >nofeat.model
 sed 's/^intercept \(.*\)/intercept \1\nintercept \1/' good.model >dupkey.model
 wlr generate --samples 50 --features 3 --informative 2 --seed 1 -o three.csv 2>/dev/null
 sed '1s/.*/a,b,y/' good.csv >renamed.csv
+# rows to score, without a label column (good.model has features x1, x2)
+printf 'x1,x2\n1,2\n3\n' >nl_ragged.csv
+printf 'x1,x2\n1,2\n3,nan\n' >nl_nan.csv
+printf 'x1,x2\n1,2\n3,yes\n' >nl_word.csv
+printf 'x1,x2\n' >nl_header_only.csv
+printf 'a,b\n1,2\n' >nl_renamed.csv
+printf '1\n2\n' >nl_one.csv
+printf '1,2,3,4\n' >nl_four.csv
+printf 'x1,x2,w\n1,2,0\n' >nl_zeroweight.csv
+wlr generate --samples 50 --features 3 --format npy -o three 2>/dev/null
 
 # ----------------------------------------------- 1. the bad-input table
 
@@ -262,6 +272,22 @@ predict: repeated key @ dupkey\.model:[0-9]+: .*(intercept|repeat|twice) @ predi
 predict: wrong width @ three\.csv:1: .*(3|features) @ predict --model good.model three.csv -o out.txt
 predict: wrong names @ renamed\.csv:1: .*(a|name) @ predict --model good.model renamed.csv -o out.txt
 predict: no data @ (DATA|data) @ predict --model good.model -o out.txt
+# --- predict on rows without a label column
+predict unlabelled: ragged @ nl_ragged\.csv:3: expected 2 cells, found 1 @ predict --model good.model nl_ragged.csv -o out.txt
+predict unlabelled: NaN @ nl_nan\.csv:3: .*finite @ predict --model good.model nl_nan.csv -o out.txt
+predict unlabelled: a word @ nl_word\.csv:3: cell 2 .*yes.* not a number @ predict --model good.model nl_word.csv -o out.txt
+predict unlabelled: header only @ nl_header_only\.csv:1: header but no rows @ predict --model good.model nl_header_only.csv -o out.txt
+predict unlabelled: wrong names @ nl_renamed\.csv:1: feature column 1 is .a.* features only @ predict --model good.model nl_renamed.csv -o out.txt
+predict unlabelled: one column @ nl_one\.csv:1: 1 column; expected 2 feature columns, or 3 @ predict --model good.model nl_one.csv -o out.txt
+predict unlabelled: four columns @ nl_four\.csv:1: 4 columns; expected 2 @ predict --model good.model nl_four.csv -o out.txt
+predict unlabelled: zero weight @ nl_zeroweight\.csv:2: .*weight 0 is not positive @ predict --model good.model nl_zeroweight.csv --sample-weight-col w -o out.txt
+predict --no-label, labelled data @ good\.csv:1: 3 feature columns; the model has 2 @ predict --model good.model --no-label good.csv -o out.txt
+predict --no-label --label @ --no-label: .*--label @ predict --model good.model --no-label --label y good.csv -o out.txt
+predict --no-label --positive @ --no-label: .*--positive @ predict --model good.model --no-label --positive 1 good.csv -o out.txt
+predict X .npy alone: width @ three\.X\.npy:1: 3 feature columns; the model has 2 @ predict --model good.model three.X.npy -o out.txt
+predict X .npy alone: NaN @ xnan\.X\.npy.*(finite|nan|NaN) @ predict --model good.model xnan.X.npy -o out.txt
+predict X .npy alone: truncated @ trunc\.X\.npy:0: @ predict --model good.model trunc.X.npy -o out.txt
+predict --no-label --labels @ --no-label: .*--labels @ predict --model good.model --no-label good.X.npy --labels good.y.npy -o out.txt
 # --- the command line itself
 unknown command @ unknown command 'trian' @ trian good.csv
 generate: value missing @ --seed needs a value @ generate --seed
@@ -298,6 +324,7 @@ same_twice "explain" explain "$G" --epochs 3
 same_twice "report" report "$T/scores.csv" --json
 same_twice "weights" weights --plot w.svg -o w.csv
 same_twice "predict" predict --model "$T/good.model" "$G" -o p.csv
+same_twice "predict unlabelled" predict --model "$T/good.model" "$T/good.X.npy" -o p.csv
 
 # ------------------------------------------------- 3. no partial files
 

@@ -356,6 +356,7 @@ static void roundtrip(wlr_dataset *d, const wlr_csv_options *o)
         CHECK(same_bits(back.x, d->x, d->n_rows * d->n_features), "x differs");
         CHECK(memcmp(back.y, d->y, d->n_rows) == 0, "y differs");
         CHECK((back.weight == NULL) == (d->weight == NULL), "weights lost");
+        CHECK(back.unlabelled == d->unlabelled, "unlabelled mark lost");
         if (back.weight && d->weight)
             CHECK(same_bits(back.weight, d->weight, d->n_rows), "weights differ");
         for (size_t j = 0; j < d->n_features; j++) {
@@ -626,6 +627,140 @@ static void test_read_big(void)
     free(text);
 }
 
+/* no_label = 1: rows to score, every column but the weight a feature, y all
+ * 0 and the dataset marked unlabelled; -1 decides by the column count. */
+static void test_read_no_label(void)
+{
+    wlr_csv_options o;
+    wlr_dataset d;
+    wlr_error err;
+    wlr_csv_defaults(&o);
+    o.no_label = 1;
+    CHECK(read_text("a,b\n1.5,2\n3,1\n", &o, &d, &err) == WLR_OK &&
+          d.n_rows == 2 && d.n_features == 2 && d.unlabelled && d.names &&
+          strcmp(d.names[1], "b") == 0 && d.x[1] == 3 && d.x[3] == 1 &&
+          d.y[0] == 0 && d.y[1] == 0 && d.weight == NULL,
+          "header, no label: %s", err.message);
+    wlr_dataset_free(&d);
+    /* headerless: the last column (the label's usual place) is a feature */
+    CHECK(read_text("1,2,1\n4,5,0\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 3 && d.names == NULL && d.unlabelled &&
+          d.x[4] == 1 && d.y[0] == 0, "headerless, no label: %s", err.message);
+    wlr_dataset_free(&d);
+    o.weight = "w";
+    CHECK(read_text("a,w,b\n1,2,3\n4,0.5,6\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 2 && d.weight && d.weight[1] == 0.5 &&
+          d.x[2] == 3 && strcmp(d.names[1], "b") == 0, "weight, no label: %s",
+          err.message);
+    wlr_dataset_free(&d);
+
+    /* -1: no label column iff expect_features columns besides the weight */
+    wlr_csv_defaults(&o);
+    o.no_label = -1;
+    o.expect_features = 2;
+    CHECK(read_text("a,b\n1,2\n", &o, &d, &err) == WLR_OK && d.unlabelled &&
+          d.n_features == 2, "auto, 2 columns: %s", err.message);
+    wlr_dataset_free(&d);
+    CHECK(read_text("a,b,y\n1,2,1\n", &o, &d, &err) == WLR_OK && !d.unlabelled &&
+          d.n_features == 2 && d.y[0] == 1, "auto, 3 columns: %s", err.message);
+    wlr_dataset_free(&d);
+    o.weight = "3";
+    CHECK(read_text("1,2,7\n", &o, &d, &err) == WLR_OK && d.unlabelled &&
+          d.n_features == 2 && d.weight[0] == 7, "auto with weight: %s", err.message);
+    wlr_dataset_free(&d);
+    o.weight = NULL;
+    /* with the names expected, one column more: the unknown name is the label */
+    char *want[] = {"a", "b"};
+    o.expect_names = want;
+    CHECK(read_text("y,a,b\n1,2,3\n0,4,5\n", &o, &d, &err) == WLR_OK &&
+          !d.unlabelled && d.n_features == 2 && d.y[0] == 1 && d.y[1] == 0 &&
+          d.x[0] == 2 && d.x[3] == 5 && strcmp(d.names[0], "a") == 0,
+          "label by name: %s", err.message);
+    wlr_dataset_free(&d);
+    /* two unknown names: the last column, as usual */
+    CHECK(read_text("y,c,a\n1,2,0\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 2 && d.y[0] == 0 && strcmp(d.names[0], "y") == 0,
+          "two unknown names: %s", err.message);
+    wlr_dataset_free(&d);
+    /* no header: no names to go by */
+    CHECK(read_text("1,2,0\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
+          d.x[0] == 1 && d.y[0] == 0, "headerless: %s", err.message);
+    wlr_dataset_free(&d);
+    o.expect_names = NULL;
+    /* any other count is an error, whatever the last column holds */
+    expect_error("a,b,c,d\n1,2,3,0.5\n", &o, "t.csv:1: 4 columns; expected 2 "
+                 "feature columns, or 3 with a label column", NULL);
+    expect_error("7\n", &o, "t.csv:1: 1 column; expected 2", NULL);
+    o.weight = "w";
+    expect_error("a,w,b,c,d\n1,1,2,3,4\n", &o, "t.csv:1: 4 columns besides the "
+                 "weight; expected 2", NULL);
+    o.weight = NULL;
+
+    /* what the no-label reader refuses */
+    wlr_csv_defaults(&o);
+    o.no_label = 1;
+    expect_error("a,b\n1,2\n1,2,3\n", &o, "t.csv:3: expected 2 cells, found 3", NULL);
+    expect_error("a,b\n1,2\n1\n", &o, "t.csv:3: expected 2 cells, found 1", NULL);
+    expect_error("1,2\n1,yes\n", &o, "t.csv:2: cell 2 \"yes\" is not a number", NULL);
+    expect_error("1,2\n1,\n", &o, "t.csv:2: cell 2 is empty", NULL);
+    expect_error("a,b\n", &o, "t.csv:1: header but no rows", NULL);
+    expect_error("", &o, "t.csv:0: empty file", NULL);
+    o.weight = "w";
+    expect_error("w\n1\n", &o, "t.csv:1: no feature columns (1 column, all weight)", NULL);
+    expect_error("a,w\n1,0\n", &o, "t.csv:2: cell 2: weight 0 is not positive", NULL);
+    o.weight = NULL;
+    o.label = "y";
+    expect_error("a,y\n1,0\n", &o, "no_label: the file has no label column, yet "
+                 "label is given", NULL);
+    o.label = NULL;
+    o.positive = "yes";
+    expect_error("a,y\n1,yes\n", &o, "yet positive is given", NULL);
+    o.positive = NULL;
+    o.no_label = 2;
+    expect_error("a\n1\n", &o, "no_label: 2 is not 0, 1 or -1", NULL);
+    o.no_label = -1;
+    expect_error("a\n1\n", &o, "expect_features: 0", NULL);
+}
+
+/* Unlabelled data is written without a y column and reads back the same
+ * with no_label = 1. */
+static void test_write_unlabelled(void)
+{
+    wlr_dataset d;
+    wlr_error err;
+    wlr_dataset_alloc(&d, 2, 2, &err);
+    double x[] = {0.1, -0.0, 1e300, 2.5};
+    memcpy(d.x, x, sizeof x);
+    d.unlabelled = 1;
+    const char *path = path_in_tmp("w.csv");
+    FILE *f = fopen(path, "wb");
+    CHECK(wlr_write_csv(f, &d, &err) == WLR_OK, "write: %s", err.message);
+    fclose(f);
+    char text[256] = {0};
+    f = fopen(path, "rb");
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    CHECK(strcmp(text, "x1,x2\n0.1,1e+300\n-0,2.5\n") == 0, "wrote \"%s\"", text);
+    wlr_dataset_free(&d);
+
+    wlr_csv_options o;
+    wlr_csv_defaults(&o);
+    o.no_label = 1;
+    rng_state = 9;
+    make_dataset(&d, 300, 3, 0);
+    memset(d.y, 0, d.n_rows);
+    d.unlabelled = 1;
+    roundtrip(&d, &o);
+    wlr_dataset_free(&d);
+    make_dataset(&d, 200, 2, 1);
+    memset(d.y, 0, d.n_rows);
+    d.unlabelled = 1;
+    o.weight = "weight";
+    roundtrip(&d, &o);
+    wlr_dataset_free(&d);
+}
+
 /* "-" reads standard input; messages call it <stdin>. */
 static void test_read_stdin(void)
 {
@@ -655,6 +790,8 @@ int main(void)
     RUN(test_read_forms);
     RUN(test_read_options);
     RUN(test_read_errors);
+    RUN(test_read_no_label);
+    RUN(test_write_unlabelled);
     RUN(test_read_big);
     RUN(test_read_stdin);
     const char *names[] = {"t.csv", "rt.csv", "w.csv", "big.csv", "rows.csv", "in.csv"};

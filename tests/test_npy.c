@@ -313,6 +313,27 @@ static void test_errors(void)
                  "by.npy:0: big-endian data ('>i8')", NULL);
 }
 
+/* Without a y file the rows are read to be scored: y all 0, marked
+ * unlabelled; such data has no y to write. */
+static void test_no_labels(void)
+{
+    wlr_dataset d;
+    wlr_error err;
+    CHECK(wlr_read_npy(good_x(), NULL, &d, &err) == WLR_OK && d.n_rows == 3 &&
+          d.n_features == 2 && d.unlabelled && d.x[1] == 3 && d.x[3] == 2 &&
+          d.y[0] == 0 && d.y[2] == 0, "X alone: %s", err.message);
+    FILE *f = fopen(path_in_tmp("out.npy"), "wb");
+    CHECK(wlr_write_npy(NULL, f, &d, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "fy: the data has no labels"), "y of unlabelled "
+          "data written: %s", err.message);
+    CHECK(ftell(f) == 0, "bytes written before the refusal");
+    fclose(f);
+    remove(path_in_tmp("out.npy"));
+    wlr_dataset_free(&d);
+    expect_error(NULL, NULL, "x_path: missing", NULL);
+    expect_error(make_raw("bad.npy", "not npy", 7), NULL, "not a .npy file", NULL);
+}
+
 int main(void)
 {
     strcpy(tmpdir, "/tmp/wlr_test_npy.XXXXXX");
@@ -321,6 +342,7 @@ int main(void)
     RUN(test_written_header);
     RUN(test_types);
     RUN(test_errors);
+    RUN(test_no_labels);
     const char *names[] = {"x.npy", "y.npy", "x4.npy", "rx.npy", "ry.npy", "hx.npy",
                            "hy.npy", "bad.npy", "bx.npy", "by.npy"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) remove(path_in_tmp(names[i]));

@@ -311,6 +311,12 @@ static void test_take_copies_rows_weights_names(void)
     CHECK(strcmp(wlr_feature_name(&out, 1, buf, sizeof buf), "x2") == 0,
           "missing name 2 should stay missing");
     wlr_dataset_free(&out);
+    /* rows without labels stay without labels */
+    d.unlabelled = 1;
+    CHECK(wlr_dataset_take(&d, idx, 2, &out, &err) == WLR_OK && out.unlabelled,
+          "unlabelled mark lost: %s", err.message);
+    wlr_dataset_free(&out);
+    d.unlabelled = 0;
 
     /* No rows at all is a valid (empty) result. */
     CHECK(wlr_dataset_take(&d, idx, 0, &out, &err) == WLR_OK, "%s",

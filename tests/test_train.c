@@ -804,6 +804,11 @@ static void test_train_option_errors(void)
     wlr_error err;
     CHECK(wlr_train(&empty, &o, &m, &info, &err) == WLR_ERR_ARG &&
           strstr(err.message, "0 rows"), "empty data: %s", err.message);
+    /* rows read without labels (y all 0) can be scored, not trained on */
+    d.unlabelled = 1;
+    CHECK(wlr_train(&d, &o, &m, &info, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "train: the data has no labels") &&
+          m.coef == NULL, "unlabelled data: %s", err.message);
     wlr_dataset_free(&d);
 }
 

@@ -2,7 +2,9 @@
  * fuzz_csv.c - libFuzzer harness for the CSV reader (src/csv.c).
  *
  * The first byte picks the options (header yes/no/auto, a --positive value,
- * a label column by name or index, a weight column); the rest is the file.
+ * a label column by name or index, a weight column, or no label column:
+ * no_label 1, or -1 for two features, by count or by the names x1, x2); the
+ * rest is the file.
  * Whatever the bytes, wlr_read_csv must return a status, leave a failed
  * dataset empty, and a loaded one consistent (finite x, labels 0/1).
  */
@@ -28,6 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.label = labels[(sel >> 2) & 7];
     o.positive = positives[(sel >> 5) & 3];
     o.weight = weights[(sel >> 7) & 1 ? 1 + ((sel >> 2) & 1) : 0];
+    static char *const names[] = {"x1", "x2"};
+    if (((sel >> 2) & 7) == 7) {            /* the second NULL label: none */
+        o.no_label = (sel >> 5) & 1 ? -1 : 1;
+        o.expect_features = 2;
+        o.expect_names = (sel >> 6) & 1 ? names : NULL;
+        o.positive = NULL;
+    }
 
     wlr_dataset d;
     wlr_error err;
@@ -39,6 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!isfinite(d.x[i])) abort();
         for (size_t i = 0; i < d.n_rows; i++)
             if (d.y[i] > 1) abort();
+        if (d.unlabelled)
+            for (size_t i = 0; i < d.n_rows; i++)
+                if (d.y[i] != 0) abort();
         if (d.weight)
             for (size_t i = 0; i < d.n_rows; i++)
                 if (!isfinite(d.weight[i])) abort();

@@ -198,6 +198,10 @@ static void killed_with_open_output(int sig)
     if (pid == 0) {
         wlr_out o, d;
         wlr_error err;
+        /* the default action, whatever this test inherited (a shell's
+         * background job starts with SIGINT ignored, and ignored signals
+         * stay ignored) */
+        signal(sig, SIG_DFL);
         wlr_out_remove_temps_on_signal();
         if (wlr_out_open(&d, done_path, &err) || fputs("done\n", d.f) < 0 ||
             wlr_out_commit(&d, &err) || wlr_out_open(&o, p, &err))

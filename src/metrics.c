@@ -21,9 +21,11 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* log_loss clips scores to [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS] so that a score
  * of exactly 0 or 1 costs a large finite amount instead of log(0) = -inf;
@@ -42,6 +44,7 @@
 #define RADIX_BITS 8
 #define RADIX_SIZE ((size_t)1 << RADIX_BITS)
 #define RADIX_PASSES ((KEY_BITS + RADIX_BITS - 1) / RADIX_BITS)
+#define DIGIT_MASK ((uint64_t)RADIX_SIZE - 1)
 
 /* classification_report's layout: each number column is NUMBER_WIDTH wide
  * (the width of "precision"); the first column is as wide as the longest
@@ -259,66 +262,204 @@ static double key_score(uint64_t key)
 }
 
 /*
+ * BOTH CORES for the sort (issue #6). The keys are cut into contiguous
+ * ranges, one a thread, and each pass of the radix sort is done in two
+ * phases, each range by its own thread:
+ *   1. count: h_t[d] = the keys of range t whose digit is d;
+ *   2. move:  range t's keys, in order, to the places
+ *             start_t[d] = sum_{d' < d} sum_u h_u[d'] + sum_{u < t} h_t'[d],
+ *             i.e. digit by digit, and within a digit range 0's keys first,
+ *             then range 1's, ...
+ * That is exactly where one thread's stable counting sort puts every key,
+ * so each pass, and the sorted keys, are the same bits with any number of
+ * threads; only who moves which key changes. The ranges write disjoint
+ * places, and the threads are joined between phases, so no key is read and
+ * written at once. With one thread the counts of the first read serve every
+ * pass (a pass only permutes the keys); with more, a range's keys change
+ * from pass to pass and are counted again.
+ */
+/* Fewer keys than this are sorted on the calling thread: see bench/README.md
+ * ("Both cores") for the measurement behind it. */
+#define PARALLEL_MIN_KEYS (1u << 20)
+/* At most this many threads (the machine's online cores, if fewer). */
+#define MAX_THREADS 8
+
+/* How many threads to sort n keys with: 1 below PARALLEL_MIN_KEYS, else the
+ * online cores, at most MAX_THREADS. */
+static size_t auto_threads(size_t n)
+{
+    long cores = n >= PARALLEL_MIN_KEYS ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+    return cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
+}
+
+/* One thread's share of the work: rows or keys lo .. hi - 1. */
+typedef struct {
+    const uint8_t *y;
+    const double *score;
+    const uint64_t *src;
+    uint64_t *dst;
+    size_t lo, hi;
+    int shift;                                /* the digit of this pass */
+    size_t count[RADIX_PASSES][RADIX_SIZE];   /* h_t of each digit */
+} sort_job;
+
+/* Runs worker on jobs[0 .. n_jobs-1], job 0 on this thread and the others
+ * each on a thread of its own; a job whose thread fails to start is done
+ * here once the rest are joined (the same work, so the same result). */
+static void run_jobs(void *(*worker)(void *), sort_job *jobs, size_t n_jobs)
+{
+    pthread_t tid[MAX_THREADS];
+    int started[MAX_THREADS] = {0};
+    for (size_t t = 1; t < n_jobs; t++)
+        started[t] = pthread_create(&tid[t], NULL, worker, &jobs[t]) == 0;
+    worker(&jobs[0]);
+    for (size_t t = 1; t < n_jobs; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else worker(&jobs[t]);
+    }
+}
+
+/* Keys of rows lo .. hi - 1 into dst[lo .. hi - 1]. */
+static void *pack_range(void *arg)
+{
+    sort_job *j = arg;
+    for (size_t i = j->lo; i < j->hi; i++)
+        j->dst[i] = score_key(j->score[i], j->y[i]);
+    return NULL;
+}
+
+/* count[p][d] = the keys of the range whose digit p is d, for every p. */
+static void *count_all_digits(void *arg)
+{
+    sort_job *j = arg;
+    memset(j->count, 0, sizeof j->count);
+    for (size_t i = j->lo; i < j->hi; i++)
+        for (int p = 0; p < RADIX_PASSES; p++)
+            j->count[p][(j->src[i] >> (p * RADIX_BITS)) & DIGIT_MASK]++;
+    return NULL;
+}
+
+/* count[0][d] = the keys of the range whose digit at shift is d. */
+static void *count_digit(void *arg)
+{
+    sort_job *j = arg;
+    memset(j->count[0], 0, sizeof j->count[0]);
+    for (size_t i = j->lo; i < j->hi; i++)
+        j->count[0][(j->src[i] >> j->shift) & DIGIT_MASK]++;
+    return NULL;
+}
+
+/* The range's keys to dst, in order, each to the next place of its digit
+ * (count[0][d] holds where the range's keys of digit d start). */
+static void *move_digit(void *arg)
+{
+    sort_job *j = arg;
+    size_t *next = j->count[0];
+    for (size_t i = j->lo; i < j->hi; i++)
+        j->dst[next[(j->src[i] >> j->shift) & DIGIT_MASK]++] = j->src[i];
+    return NULL;
+}
+
+/*
  * Sorts a[0 .. n-1] into ascending order, with tmp (room for n keys) as
  * scratch, and returns the buffer that holds the result (a or tmp).
  * LSD radix sort: for each RADIX_BITS-bit digit, least significant first, a
  * stable counting sort by that digit; after the last pass the keys are in
  * order because each pass keeps the order of the previous ones among keys
  * with equal digits. All digits are counted in one read; a pass whose digit
- * is the same in every key would move nothing and is skipped.
+ * is the same in every key would move nothing and is skipped. The work of
+ * each pass is shared by n_jobs threads as described above; jobs has room
+ * for n_jobs (1 <= n_jobs <= MAX_THREADS, n_jobs <= n).
  */
-static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n,
+                            sort_job *jobs, size_t n_jobs)
 {
-    static const uint64_t digit_mask = RADIX_SIZE - 1;
-    size_t count[RADIX_PASSES][RADIX_SIZE];
+    size_t total[RADIX_PASSES][RADIX_SIZE];
+    int moved = 0;
     if (n == 0) return a;
-    memset(count, 0, sizeof count);
-    for (size_t i = 0; i < n; i++)
+    for (size_t t = 0; t < n_jobs; t++) {
+        jobs[t].src = a;
+        jobs[t].lo = n * t / n_jobs;
+        jobs[t].hi = n * (t + 1) / n_jobs;
+    }
+    run_jobs(count_all_digits, jobs, n_jobs);
+    memset(total, 0, sizeof total);
+    for (size_t t = 0; t < n_jobs; t++)
         for (int p = 0; p < RADIX_PASSES; p++)
-            count[p][(a[i] >> (p * RADIX_BITS)) & digit_mask]++;
+            for (size_t d = 0; d < RADIX_SIZE; d++)
+                total[p][d] += jobs[t].count[p][d];
 
     for (int p = 0; p < RADIX_PASSES; p++) {
         int shift = p * RADIX_BITS;
-        if (count[p][(a[0] >> shift) & digit_mask] == n) continue;
-        /* count -> where each digit's keys start */
-        size_t start = 0;
-        for (size_t d = 0; d < RADIX_SIZE; d++) {
-            size_t c = count[p][d];
-            count[p][d] = start;
-            start += c;
+        if (total[p][(a[0] >> shift) & DIGIT_MASK] == n) continue;
+        for (size_t t = 0; t < n_jobs; t++) {
+            jobs[t].src = a;
+            jobs[t].dst = tmp;
+            jobs[t].shift = shift;
+            if (!moved || n_jobs == 1)   /* h_t of digit p still holds */
+                memmove(jobs[t].count[0], jobs[t].count[p],
+                        sizeof jobs[t].count[0]);
         }
-        for (size_t i = 0; i < n; i++)
-            tmp[count[p][(a[i] >> shift) & digit_mask]++] = a[i];
-        uint64_t *t = a;
+        if (moved && n_jobs > 1) run_jobs(count_digit, jobs, n_jobs);
+        /* h_t -> start_t: digit by digit, range by range */
+        size_t start = 0;
+        for (size_t d = 0; d < RADIX_SIZE; d++)
+            for (size_t t = 0; t < n_jobs; t++) {
+                size_t c = jobs[t].count[0][d];
+                jobs[t].count[0][d] = start;
+                start += c;
+            }
+        run_jobs(move_digit, jobs, n_jobs);
+        moved = 1;
+        uint64_t *swap = a;
         a = tmp;
-        tmp = t;
+        tmp = swap;
     }
     return a;
 }
 
 /* The keys of the rows (all of them, or with only_class1 those of class 1,
- * m of them either way) in ascending order, in *out; the caller frees it. */
+ * m of them either way) in ascending order, in *out, sorted by n_threads
+ * threads (0: auto_threads(m)); the caller frees it. */
 static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
-                              int only_class1, size_t m, uint64_t **out,
-                              wlr_error *err)
+                              int only_class1, size_t m, size_t n_threads,
+                              uint64_t **out, wlr_error *err)
 {
     *out = NULL;
+    if (n_threads == 0) n_threads = auto_threads(m);
+    if (n_threads > MAX_THREADS) n_threads = MAX_THREADS;
+    if (n_threads > m) n_threads = m > 0 ? m : 1;
     if (m >= SIZE_MAX / sizeof(uint64_t))
         return wlr_fail(err, WLR_ERR_NOMEM, "score: %zu rows are too many to "
                         "sort", m);
     uint64_t *a = malloc((m + 1) * sizeof *a);
     uint64_t *tmp = malloc((m + 1) * sizeof *tmp);
-    if (!a || !tmp) {
+    sort_job *jobs = calloc(n_threads, sizeof *jobs);
+    if (!a || !tmp || !jobs) {
         free(a);
         free(tmp);
+        free(jobs);
         return wlr_fail(err, WLR_ERR_NOMEM, "score: out of memory sorting "
                         "%zu rows", m);
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!only_class1 || y[i]) a[k++] = score_key(score[i], y[i]);
-    uint64_t *sorted = radix_sort(a, tmp, m);
+    if (only_class1) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (y[i]) a[k++] = score_key(score[i], 1);
+    } else {
+        /* every row's key at its own index: the rows split like the keys */
+        for (size_t t = 0; t < n_threads; t++) {
+            jobs[t].y = y;
+            jobs[t].score = score;
+            jobs[t].dst = a;
+            jobs[t].lo = n * t / n_threads;
+            jobs[t].hi = n * (t + 1) / n_threads;
+        }
+        run_jobs(pack_range, jobs, n_threads);
+    }
+    uint64_t *sorted = radix_sort(a, tmp, m, jobs, n_threads);
     free(sorted == a ? tmp : a);
+    free(jobs);
     *out = sorted;
     return WLR_OK;
 }
@@ -523,8 +664,9 @@ static double average_precision_sorted(const uint64_t *key, size_t n,
 
 /* --------------------------------------------------------- evaluation */
 
-wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
-                        double threshold, wlr_metrics *m, wlr_error *err)
+wlr_status wlr_evaluate_threads(const uint8_t *y, const double *score,
+                                size_t n, double threshold, wlr_metrics *m,
+                                size_t n_threads, wlr_error *err)
 {
     size_t count[2];
     memset(m, 0, sizeof *m);
@@ -535,7 +677,7 @@ wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
 
     uint64_t *key;
     size_t n_distinct, n_kept;
-    st = sorted_keys(y, score, n, 0, n, &key, err);
+    st = sorted_keys(y, score, n, 0, n, n_threads, &key, err);
     if (st) return st;
     count_points(key, n, &n_distinct, &n_kept);
     m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
@@ -547,6 +689,12 @@ wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
     count_confusion(y, score, n, threshold, m->confusion);
     rates_from_confusion(m);
     return WLR_OK;
+}
+
+wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
+                        double threshold, wlr_metrics *m, wlr_error *err)
+{
+    return wlr_evaluate_threads(y, score, n, threshold, m, 0, err);
 }
 
 /* --------------------------------------------------------------- curves */
@@ -588,8 +736,9 @@ static void curve_set(wlr_curve *c, size_t k, double threshold, size_t fp,
     c->precision[k] = fp + tp == 0 ? 1.0 : (double)tp / ((double)tp + (double)fp);
 }
 
-wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
-                             wlr_curve *c, wlr_error *err)
+wlr_status wlr_curve_compute_threads(const uint8_t *y, const double *score,
+                                     size_t n, wlr_curve *c, size_t n_threads,
+                                     wlr_error *err)
 {
     size_t count[2];
     memset(c, 0, sizeof *c);
@@ -599,7 +748,7 @@ wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
 
     uint64_t *key;
     size_t n_distinct = 0, run_count[2];
-    st = sorted_keys(y, score, n, 0, n, &key, err);
+    st = sorted_keys(y, score, n, 0, n, n_threads, &key, err);
     if (st) return st;
     run_walk w = run_walk_start(key, n, 1);
     while (next_run(&w, run_count, NULL)) n_distinct++;
@@ -622,6 +771,12 @@ wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
     }
     free(key);
     return WLR_OK;
+}
+
+wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
+                             wlr_curve *c, wlr_error *err)
+{
+    return wlr_curve_compute_threads(y, score, n, c, 0, err);
 }
 
 void wlr_curve_free(wlr_curve *c)
@@ -680,9 +835,10 @@ static size_t rows_for_recall(double target, size_t n1)
     return m;
 }
 
-wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
-                                    size_t n, double target, double *threshold,
-                                    wlr_error *err)
+wlr_status wlr_threshold_for_recall_threads(const uint8_t *y,
+                                            const double *score, size_t n,
+                                            double target, double *threshold,
+                                            size_t n_threads, wlr_error *err)
 {
     size_t count[2];
     *threshold = NAN;
@@ -697,13 +853,21 @@ wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
 
     uint64_t *key;
     size_t n1 = count[1];
-    st = sorted_keys(y, score, n, 1, n1, &key, err);
+    st = sorted_keys(y, score, n, 1, n1, n_threads, &key, err);
     if (st) return st;
     /* s = the m-th highest class 1 score: m rows score >= s, fewer > s. */
     double s = key_score(key[n1 - rows_for_recall(target, n1)]);
     free(key);
     *threshold = nextafter(s, -INFINITY);
     return WLR_OK;
+}
+
+wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
+                                    size_t n, double target, double *threshold,
+                                    wlr_error *err)
+{
+    return wlr_threshold_for_recall_threads(y, score, n, target, threshold, 0,
+                                            err);
 }
 
 /* ------------------------------------------------ classification report */

@@ -10,12 +10,14 @@
  * - brute-force cross-checks on random data: ROC AUC against the
  *   Mann-Whitney pair count, average precision against its definition, the
  *   curve against direct counting, independence from the order of rows;
- * - every error path; the recall-threshold finder.
+ * - every error path; the recall-threshold finder;
+ * - the sort shared by threads: 2, 3 and 7 threads give the bits of 1.
  *
  * The CSV and JSON readers here are deliberately tiny and local: the tests
  * must not depend on the library's own reader.
  */
 #include "check.h"
+#include "internal.h"
 #include "wlr.h"
 
 #include <math.h>
@@ -582,6 +584,90 @@ static void test_many_rows_against_ranks(void)
     free_rows(&r);
 }
 
+/* ------------------------------------------------------------ threads */
+
+/* Two curves point for point, to the bit. */
+static int same_curve(const wlr_curve *a, const wlr_curve *b)
+{
+    size_t n = a->n_points;
+    return n == b->n_points && a->count[0] == b->count[0] &&
+           a->count[1] == b->count[1] &&
+           memcmp(a->threshold, b->threshold, n * sizeof *a->threshold) == 0 &&
+           memcmp(a->fp, b->fp, n * sizeof *a->fp) == 0 &&
+           memcmp(a->tp, b->tp, n * sizeof *a->tp) == 0 &&
+           memcmp(a->fpr, b->fpr, n * sizeof *a->fpr) == 0 &&
+           memcmp(a->tpr, b->tpr, n * sizeof *a->tpr) == 0 &&
+           memcmp(a->precision, b->precision, n * sizeof *a->precision) == 0;
+}
+
+/* Every metric, the curve and two recall thresholds with the sort shared by
+ * 2, 3 and 7 threads against 1 thread, to the bit. */
+static void check_threads_agree(const rows *r, const char *what)
+{
+    static const size_t threads[] = {2, 3, 7};
+    wlr_metrics one, many;
+    wlr_curve c1, cn;
+    double t1[2], tn[2];
+    wlr_error err;
+    if (wlr_evaluate_threads(r->y, r->score, r->n, 0.3, &one, 1, &err) ||
+        wlr_curve_compute_threads(r->y, r->score, r->n, &c1, 1, &err) ||
+        wlr_threshold_for_recall_threads(r->y, r->score, r->n, 0.8, &t1[0], 1,
+                                         &err) ||
+        wlr_threshold_for_recall_threads(r->y, r->score, r->n, 1.0, &t1[1], 1,
+                                         &err)) {
+        CHECK(0, "%s: %s", what, err.message);
+        return;
+    }
+    for (size_t k = 0; k < sizeof threads / sizeof *threads; k++) {
+        size_t t = threads[k];
+        CHECK(wlr_evaluate_threads(r->y, r->score, r->n, 0.3, &many, t, &err) ==
+                  WLR_OK, "%s", err.message);
+        CHECK(memcmp(&one, &many, sizeof one) == 0, "%s, %zu threads: metrics "
+              "differ (AUC %.17g vs %.17g)", what, t, many.roc_auc, one.roc_auc);
+        CHECK(wlr_curve_compute_threads(r->y, r->score, r->n, &cn, t, &err) ==
+                  WLR_OK, "%s", err.message);
+        CHECK(same_curve(&c1, &cn), "%s, %zu threads: curves differ", what, t);
+        wlr_curve_free(&cn);
+        CHECK(wlr_threshold_for_recall_threads(r->y, r->score, r->n, 0.8,
+                                               &tn[0], t, &err) == WLR_OK &&
+                  wlr_threshold_for_recall_threads(r->y, r->score, r->n, 1.0,
+                                                   &tn[1], t, &err) == WLR_OK,
+              "%s", err.message);
+        CHECK(memcmp(t1, tn, sizeof t1) == 0, "%s, %zu threads: recall "
+              "thresholds %.17g %.17g vs %.17g %.17g", what, t, tn[0], tn[1],
+              t1[0], t1[1]);
+    }
+    wlr_curve_free(&c1);
+}
+
+/* 100,000 rows of three kinds: distinct scores over every exponent
+ * (denormals included, 0, -0.0 and 1 among them), heavy ties (2 decimals),
+ * and scores k / 8, whose keys share their low digits, so that the sort
+ * skips passes, before any move (the class 1 keys of the recall threshold)
+ * and after one (the label digit); and fewer rows than threads. */
+static void test_threads_same_bits(void)
+{
+    rows r;
+    rand_state = 6;
+    random_rows(&r, 100000, 0.1, 0);
+    for (size_t i = 0; i < r.n; i += 5)
+        r.score[i] = ldexp(r.score[i], -(int)(rand_u64() % 1070));
+    check_threads_agree(&r, "distinct");
+    free_rows(&r);
+
+    random_rows(&r, 100000, 0.3, 2);
+    check_threads_agree(&r, "ties");
+
+    for (size_t i = 0; i < r.n; i++) r.score[i] = (double)(rand_u64() % 9) / 8;
+    check_threads_agree(&r, "eighths");
+
+    r.n = 5;
+    r.y[0] = 0;
+    r.y[4] = 1;
+    check_threads_agree(&r, "5 rows");
+    free_rows(&r);
+}
+
 /* --------------------------------------------------------------- curves */
 
 /* The tiny reference case by hand. Distinct scores from the top: 0.7 (one
@@ -801,5 +887,6 @@ int main(void)
     RUN(test_threshold_for_recall_by_hand);
     RUN(test_threshold_for_recall_random);
     RUN(test_errors);
+    RUN(test_threads_same_bits);
     return check_summary();
 }

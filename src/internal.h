@@ -99,6 +99,12 @@ wlr_status wlr_threshold_for_recall_threads(const uint8_t *y,
                                             double target, double *threshold,
                                             size_t n_threads, wlr_error *err);
 
+/* wlr_predict_proba with the rows shared by n_threads threads (at most 8;
+ * 0 = as wlr_predict_proba chooses). The same bits for every n_threads
+ * (train.c). */
+void wlr_predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
+                               double *p, size_t n_threads);
+
 /* Monotonic wall clock, in seconds. */
 double wlr_now(void);
 

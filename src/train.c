@@ -40,9 +40,11 @@
 #include "internal.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The learning rate falls linearly from lr to lr * LR_FLOOR over the run:
  * small enough at the end that batch noise no longer moves the loss by
@@ -166,10 +168,65 @@ double wlr_loss(const wlr_dataset *d, const double cw[2], double l2,
     return sum / N + 0.5 * l2 * penalty;
 }
 
+/*
+ * BOTH CORES for prediction: the rows are cut into contiguous ranges, one a
+ * thread. Each p_i depends on row i alone, so the result is the same bits
+ * with any number of threads.
+ */
+/* Fewer rows than this are scored on the calling thread: see bench/README.md
+ * ("Both cores") for the measurement behind it. */
+#define PREDICT_MIN_ROWS (1u << 18)
+/* At most this many threads (the machine's online cores, if fewer). */
+#define PREDICT_MAX_THREADS 8
+
+typedef struct {
+    const wlr_model *m;
+    const wlr_dataset *d;
+    double *p;
+    size_t lo, hi;
+} predict_job;
+
+/* p_i = sigma(w . x_i + b) for rows lo .. hi - 1. */
+static void *predict_range(void *arg)
+{
+    predict_job *j = arg;
+    for (size_t i = j->lo; i < j->hi; i++)
+        j->p[i] = wlr_sigmoid(row_logit(j->d, j->m->coef, j->m->intercept, i));
+    return NULL;
+}
+
+/* n_threads = 0: one below PREDICT_MIN_ROWS rows, else the online cores, at
+ * most PREDICT_MAX_THREADS. A range whose thread fails to start is scored
+ * here once the others are joined. */
+void wlr_predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
+                               double *p, size_t n_threads)
+{
+    size_t n = d->n_rows;
+    if (n_threads == 0) {
+        long cores = n >= PREDICT_MIN_ROWS ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+        n_threads = cores < 1 ? 1 : (size_t)cores;
+    }
+    if (n_threads > PREDICT_MAX_THREADS) n_threads = PREDICT_MAX_THREADS;
+    predict_job jobs[PREDICT_MAX_THREADS];
+    pthread_t tid[PREDICT_MAX_THREADS];
+    int started[PREDICT_MAX_THREADS] = {0};
+    for (size_t t = 0; t < n_threads; t++) {
+        jobs[t] = (predict_job){m, d, p, n * t / n_threads,
+                                n * (t + 1) / n_threads};
+        if (t > 0)
+            started[t] = pthread_create(&tid[t], NULL, predict_range,
+                                        &jobs[t]) == 0;
+    }
+    predict_range(&jobs[0]);
+    for (size_t t = 1; t < n_threads; t++) {
+        if (started[t]) pthread_join(tid[t], NULL);
+        else predict_range(&jobs[t]);
+    }
+}
+
 void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p)
 {
-    for (size_t i = 0; i < d->n_rows; i++)
-        p[i] = wlr_sigmoid(row_logit(d, m->coef, m->intercept, i));
+    wlr_predict_proba_threads(m, d, p, 0);
 }
 
 void wlr_model_free(wlr_model *m)

@@ -893,6 +893,48 @@ static void test_epoch_loss_changes_nothing(void)
     wlr_dataset_free(&test);
 }
 
+/* Scoring shared by threads: 2, 3 and 7 threads give the bits of 1, on
+ * 100,003 rows of 5 features (ranges of unequal length), and on fewer rows
+ * than threads. */
+static void test_predict_proba_threads(void)
+{
+    wlr_gen_params gp;
+    wlr_gen_defaults(&gp);
+    gp.n_samples = 100003;
+    gp.n_features = 5;
+    wlr_dataset d;
+    wlr_error err;
+    if (wlr_generate(&gp, &d, &err)) {
+        CHECK(0, "%s", err.message);
+        return;
+    }
+    double coef[5] = {0.8, -0.3, 1.7, 0.05, -2.2};
+    wlr_model m = {5, coef, -2.5};
+    size_t n = d.n_rows;
+    double *one = malloc(n * sizeof *one), *many = malloc(n * sizeof *many);
+    wlr_predict_proba_threads(&m, &d, one, 1);
+    static const size_t threads[] = {2, 3, 7};
+    for (size_t k = 0; k < sizeof threads / sizeof *threads; k++) {
+        memset(many, 0, n * sizeof *many);
+        wlr_predict_proba_threads(&m, &d, many, threads[k]);
+        CHECK(memcmp(one, many, n * sizeof *one) == 0, "%zu threads: "
+              "probabilities differ", threads[k]);
+    }
+    wlr_predict_proba(&m, &d, many);
+    CHECK(memcmp(one, many, n * sizeof *one) == 0, "automatic: differ");
+    wlr_dataset two;   /* the first 2 rows */
+    if (wlr_dataset_alloc(&two, 2, 5, &err) == WLR_OK) {
+        for (size_t j = 0; j < 5; j++)
+            for (size_t i = 0; i < 2; i++) two.x[j * 2 + i] = d.x[j * n + i];
+        wlr_predict_proba_threads(&m, &two, many, 7);
+        CHECK(memcmp(one, many, 2 * sizeof *one) == 0, "2 rows, 7 threads");
+        wlr_dataset_free(&two);
+    }
+    free(one);
+    free(many);
+    wlr_dataset_free(&d);
+}
+
 int main(void)
 {
     RUN(test_sigmoid_softplus_stable);
@@ -915,5 +957,6 @@ int main(void)
     RUN(test_epoch_loss_changes_nothing);
     RUN(test_train_option_errors);
     RUN(test_gd_divergence_is_an_error);
+    RUN(test_predict_proba_threads);
     return check_summary();
 }

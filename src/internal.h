@@ -83,11 +83,10 @@ float wlr_fast_expf(float x);
  * place, by the permutation's own Fisher-Yates swaps (dataset.c). */
 void wlr_shuffle_rows(wlr_rng *rng, wlr_dataset *d);
 
-/* wlr_evaluate, wlr_curve_compute and wlr_threshold_for_recall with the
- * rows' sort shared by n_threads threads (at most 8; 0 = as the public
- * functions choose: one below 1M rows, else the online cores). The results
- * are the same bits for every n_threads; the tests and the benchmark force
- * it (metrics.c). */
+/* wlr_evaluate, wlr_curve_compute and wlr_threshold_for_recall on n_threads
+ * threads (at most 8; 0 = as the public functions choose). The results are
+ * the same bits for every n_threads; the tests and the benchmark force it
+ * (metrics.c). */
 wlr_status wlr_evaluate_threads(const uint8_t *y, const double *score,
                                 size_t n, double threshold, wlr_metrics *m,
                                 size_t n_threads, wlr_error *err);

@@ -277,19 +277,26 @@ static double key_score(uint64_t key)
  * written at once. With one thread the counts of the first read serve every
  * pass (a pass only permutes the keys); with more, a range's keys change
  * from pass to pass and are counted again.
+ *
+ * The functions choose one thread for the sort unless told otherwise
+ * (wlr_*_threads): the passes are bound by memory, which the cores share,
+ * and on the 2-core machine of bench/README.md ("Both cores") a second
+ * thread moving keys at the same time made the sort slower, not faster.
+ * wlr_evaluate uses the second core for other work instead (see there).
  */
-/* Fewer keys than this are sorted on the calling thread: see bench/README.md
- * ("Both cores") for the measurement behind it. */
-#define PARALLEL_MIN_KEYS (1u << 20)
-/* At most this many threads (the machine's online cores, if fewer). */
+/* At most this many threads. */
 #define MAX_THREADS 8
+/* wlr_evaluate on fewer rows than this stays on the calling thread. From
+ * 256k rows (17 ms on one thread) the second thread gave 1.5x on 2 cores,
+ * and its start-up and any wait for a busy core are small beside that
+ * (bench/README.md, "Both cores"; 1.1-1.3x at 16k-128k rows). */
+#define PARALLEL_MIN_ROWS (1u << 18)
 
-/* How many threads to sort n keys with: 1 below PARALLEL_MIN_KEYS, else the
- * online cores, at most MAX_THREADS. */
+/* wlr_evaluate's automatic choice: 2 threads from PARALLEL_MIN_ROWS rows if
+ * 2 cores are online (it has two things to do at a time), else 1. */
 static size_t auto_threads(size_t n)
 {
-    long cores = n >= PARALLEL_MIN_KEYS ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
-    return cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (size_t)cores;
+    return n >= PARALLEL_MIN_ROWS && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 }
 
 /* One thread's share of the work: rows or keys lo .. hi - 1. */
@@ -420,13 +427,13 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n,
 
 /* The keys of the rows (all of them, or with only_class1 those of class 1,
  * m of them either way) in ascending order, in *out, sorted by n_threads
- * threads (0: auto_threads(m)); the caller frees it. */
+ * threads (0: one, see above); the caller frees it. */
 static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
                               int only_class1, size_t m, size_t n_threads,
                               uint64_t **out, wlr_error *err)
 {
     *out = NULL;
-    if (n_threads == 0) n_threads = auto_threads(m);
+    if (n_threads == 0) n_threads = 1;
     if (n_threads > MAX_THREADS) n_threads = MAX_THREADS;
     if (n_threads > m) n_threads = m > 0 ? m : 1;
     if (m >= SIZE_MAX / sizeof(uint64_t))
@@ -664,6 +671,74 @@ static double average_precision_sorted(const uint64_t *key, size_t n,
 
 /* --------------------------------------------------------- evaluation */
 
+/*
+ * BOTH CORES for the rest of wlr_evaluate. The sort is memory-bound: on the
+ * 2-core machine of bench/README.md a second thread moving keys at the same
+ * time makes each pass slower, not faster. The log-loss (a log() a row) and
+ * the confusion matrix need no sorted keys, so a second thread computes
+ * them while the keys are sorted (on the remaining threads); and once they
+ * are, average precision is summed on a second thread while ROC AUC is on
+ * this one. Each part is the same code on the same rows in the same order
+ * as on one thread, so the metrics are the same bits.
+ */
+
+/* Starts fn(arg) on a thread of its own; 0 if it could not be started (the
+ * caller then runs fn(arg) itself: the same work, the same result). */
+static int start_thread(pthread_t *tid, void *(*fn)(void *), void *arg)
+{
+    return pthread_create(tid, NULL, fn, arg) == 0;
+}
+
+/* The metrics read off the rows as they are: log-loss and confusion. */
+typedef struct {
+    const uint8_t *y;
+    const double *score;
+    size_t n;
+    double threshold;
+    double log_loss;
+    size_t confusion[2][2];
+} row_metrics_job;
+
+static void *row_metrics(void *arg)
+{
+    row_metrics_job *j = arg;
+    j->log_loss = mean_log_loss(j->y, j->score, j->n);
+    count_confusion(j->y, j->score, j->n, j->threshold, j->confusion);
+    return NULL;
+}
+
+typedef struct {
+    const uint64_t *key;
+    size_t n;
+    const size_t *count;
+    size_t n_distinct;
+    double result;
+} precision_job;
+
+static void *precision_metric(void *arg)
+{
+    precision_job *j = arg;
+    j->result = average_precision_sorted(j->key, j->n, j->count, j->n_distinct);
+    return NULL;
+}
+
+/* ROC AUC and average precision from the sorted keys, side by side on two
+ * threads if two_threads. */
+static void ranking_metrics(const uint64_t *key, size_t n,
+                            const size_t count[2], int two_threads,
+                            wlr_metrics *m)
+{
+    size_t n_distinct, n_kept;
+    count_points(key, n, &n_distinct, &n_kept);
+    precision_job ap = {key, n, count, n_distinct, 0.0};
+    pthread_t helper;
+    int started = two_threads && start_thread(&helper, precision_metric, &ap);
+    m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
+    if (started) pthread_join(helper, NULL);
+    else precision_metric(&ap);
+    m->average_precision = ap.result;
+}
+
 wlr_status wlr_evaluate_threads(const uint8_t *y, const double *score,
                                 size_t n, double threshold, wlr_metrics *m,
                                 size_t n_threads, wlr_error *err)
@@ -674,19 +749,25 @@ wlr_status wlr_evaluate_threads(const uint8_t *y, const double *score,
     if (!st) st = check_both_classes(count, "ROC AUC", err);
     if (!st) st = check_threshold(threshold, err);
     if (st) return st;
+    if (n_threads == 0) n_threads = auto_threads(n);
 
+    row_metrics_job rows = {y, score, n, threshold, 0.0, {{0}}};
+    pthread_t helper;
+    int started = n_threads > 1 && start_thread(&helper, row_metrics, &rows);
     uint64_t *key;
-    size_t n_distinct, n_kept;
-    st = sorted_keys(y, score, n, 0, n, n_threads, &key, err);
+    st = sorted_keys(y, score, n, 0, n, n_threads > 1 ? n_threads - 1 : 1,
+                     &key, err);
+    if (!st) {
+        ranking_metrics(key, n, count, n_threads > 1, m);
+        free(key);
+    }
+    if (started) pthread_join(helper, NULL);
+    else if (!st) row_metrics(&rows);
     if (st) return st;
-    count_points(key, n, &n_distinct, &n_kept);
-    m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
-    m->average_precision = average_precision_sorted(key, n, count, n_distinct);
-    free(key);
 
-    m->log_loss = mean_log_loss(y, score, n);
+    m->log_loss = rows.log_loss;
     m->threshold = threshold;
-    count_confusion(y, score, n, threshold, m->confusion);
+    memcpy(m->confusion, rows.confusion, sizeof m->confusion);
     rates_from_confusion(m);
     return WLR_OK;
 }

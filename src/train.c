@@ -173,9 +173,11 @@ double wlr_loss(const wlr_dataset *d, const double cw[2], double l2,
  * thread. Each p_i depends on row i alone, so the result is the same bits
  * with any number of threads.
  */
-/* Fewer rows than this are scored on the calling thread: see bench/README.md
- * ("Both cores") for the measurement behind it. */
-#define PREDICT_MIN_ROWS (1u << 18)
+/* Fewer rows than this are scored on the calling thread. A row costs ~6 ns,
+ * so 1M rows are ~7 ms of work, well above what starting a thread or
+ * waiting for a busy core costs: measured 1.97x on 2 cores at 1M rows, but
+ * only 1.1-1.2x at 128k-512k (bench/README.md, "Both cores"). */
+#define PREDICT_MIN_ROWS (1u << 20)
 /* At most this many threads (the machine's online cores, if fewer). */
 #define PREDICT_MAX_THREADS 8
 

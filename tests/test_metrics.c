@@ -11,7 +11,7 @@
  *   Mann-Whitney pair count, average precision against its definition, the
  *   curve against direct counting, independence from the order of rows;
  * - every error path; the recall-threshold finder;
- * - the sort shared by threads: 2, 3 and 7 threads give the bits of 1.
+ * - threads: 2, 3 and 7 give the bits of 1.
  *
  * The CSV and JSON readers here are deliberately tiny and local: the tests
  * must not depend on the library's own reader.
@@ -600,8 +600,10 @@ static int same_curve(const wlr_curve *a, const wlr_curve *b)
            memcmp(a->precision, b->precision, n * sizeof *a->precision) == 0;
 }
 
-/* Every metric, the curve and two recall thresholds with the sort shared by
- * 2, 3 and 7 threads against 1 thread, to the bit. */
+/* Every metric, the curve and two recall thresholds on 2, 3 and 7 threads
+ * against 1 thread, to the bit: wlr_evaluate with the log-loss, confusion
+ * and average precision on a second thread and the sort on the other 1, 2
+ * or 6; the curve and the recall threshold with the sort on all of them. */
 static void check_threads_agree(const rows *r, const char *what)
 {
     static const size_t threads[] = {2, 3, 7};

@@ -355,7 +355,9 @@ double wlr_loss(const wlr_dataset *d, const double cw[2], double l2,
 /* sigma(z) = 1 / (1 + e^-z) and log(1 + e^z), finite for every finite z. */
 double wlr_sigmoid(double z);
 double wlr_softplus(double z);
-/* p_i = sigma(w . x_i + b) for every row of d. */
+/* p_i = sigma(w . x_i + b) for every row of d. From 1M rows the rows are
+ * shared between threads (the online cores, at most 8); the result is the
+ * same bits. */
 void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
 
 /* ---------------------------------------------- model files (model.c) */
@@ -650,7 +652,9 @@ typedef struct {
 
 /* All of the above at `threshold`. Fails (WLR_ERR_ARG) if n is 0, a label is
  * not 0 or 1, a score is not a finite number in [0, 1], the threshold is not
- * finite, or the labels hold only one class (ROC AUC is then undefined). */
+ * finite, or the labels hold only one class (ROC AUC is then undefined).
+ * From 1M rows, with 2 cores online, part of the work runs on a second
+ * thread; the result is the same bits. */
 wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
                         double threshold, wlr_metrics *m, wlr_error *err);
 

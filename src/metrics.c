@@ -16,6 +16,12 @@
  * comparator calls, and, since the key holds everything the metrics use, a
  * result that cannot depend on the order in which tied rows came in. The
  * sorted keys are then walked one run of equal scores at a time.
+ *
+ * From 1M rows wlr_evaluate puts a second core to work: the metrics that
+ * need no sorting, and average precision, on a second thread (BOTH CORES
+ * below). The sort itself can be shared by any number of threads, with the
+ * same result, but that was measured slower on 2 cores, so it is not done
+ * unless asked for (wlr_*_threads, internal.h).
  */
 #include "wlr.h"
 #include "internal.h"
@@ -267,7 +273,7 @@ static double key_score(uint64_t key)
  * phases, each range by its own thread:
  *   1. count: h_t[d] = the keys of range t whose digit is d;
  *   2. move:  range t's keys, in order, to the places
- *             start_t[d] = sum_{d' < d} sum_u h_u[d'] + sum_{u < t} h_t'[d],
+ *             start_t[d] = sum_{d' < d} sum_u h_u[d'] + sum_{u < t} h_u[d],
  *             i.e. digit by digit, and within a digit range 0's keys first,
  *             then range 1's, ...
  * That is exactly where one thread's stable counting sort puts every key,
@@ -286,11 +292,12 @@ static double key_score(uint64_t key)
  */
 /* At most this many threads. */
 #define MAX_THREADS 8
-/* wlr_evaluate on fewer rows than this stays on the calling thread. From
- * 256k rows (17 ms on one thread) the second thread gave 1.5x on 2 cores,
- * and its start-up and any wait for a busy core are small beside that
- * (bench/README.md, "Both cores"; 1.1-1.3x at 16k-128k rows). */
-#define PARALLEL_MIN_ROWS (1u << 18)
+/* wlr_evaluate on fewer rows than this stays on the calling thread.
+ * Measured on 2 cores (bench/README.md, "Both cores"): on a quiet machine
+ * the second thread gave 1.27-1.56x from 32k rows up; but with other jobs
+ * on the machine it waits for a core, and gave 0.95-1.02x from 128k to
+ * 512k rows. From 1M rows (70 ms on one thread) it never measured slower. */
+#define PARALLEL_MIN_ROWS (1u << 20)
 
 /* wlr_evaluate's automatic choice: 2 threads from PARALLEL_MIN_ROWS rows if
  * 2 cores are online (it has two things to do at a time), else 1. */

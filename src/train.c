@@ -175,8 +175,9 @@ double wlr_loss(const wlr_dataset *d, const double cw[2], double l2,
  */
 /* Fewer rows than this are scored on the calling thread. A row costs ~6 ns,
  * so 1M rows are ~7 ms of work, well above what starting a thread or
- * waiting for a busy core costs: measured 1.97x on 2 cores at 1M rows, but
- * only 1.1-1.2x at 128k-512k (bench/README.md, "Both cores"). */
+ * waiting for a busy core costs: measured on 2 cores at 1M rows, 1.97x on
+ * a quiet machine and 1.37x with other jobs running; 0.96-1.22x at 128k to
+ * 512k rows (bench/README.md, "Both cores"). */
 #define PREDICT_MIN_ROWS (1u << 20)
 /* At most this many threads (the machine's online cores, if fewer). */
 #define PREDICT_MAX_THREADS 8

@@ -35,7 +35,7 @@ $(BUILD)/obj/%.o: src/%.c include/wlr.h $(wildcard src/*.h) | $(BUILD)/obj
 # flags); 512-bit vectors where the AVX-512 clone runs. None of this
 # changes a single result; it is not -ffast-math.
 $(BUILD)/obj/train_fast.o $(BUILD)/pic/train_fast.o: VECFLAGS := -O3 -fno-trapping-math \
-  -mprefer-vector-width=512 --param vect-partial-vector-usage=1
+  -mprefer-vector-width=512
 
 $(BUILD)/libwlr.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^

@@ -104,6 +104,29 @@ wlr_status wlr_threshold_for_recall_threads(const uint8_t *y,
 void wlr_predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
                                double *p, size_t n_threads);
 
+/* A pair of .npy files, X and y, opened for reading rows on demand (npy.c):
+ * wlr_read_npy is open + read all rows + close, and the streaming trainer
+ * (stream.c) reads a window at a time. Opening reads and checks both
+ * headers and the files' sizes exactly as wlr_read_npy does; reading
+ * converts and validates as it does, with the same messages (a bad label is
+ * "Y:0: y[i] = v is not 0 or 1", i its row in the file). y_path may be NULL
+ * (X alone: reads leave y as it is). The paths are borrowed: they must
+ * outlive the handle. One reader at a time. */
+typedef struct wlr_npy_rows wlr_npy_rows;
+
+wlr_status wlr_npy_rows_open(const char *x_path, const char *y_path,
+                             wlr_npy_rows **r, wlr_error *err);
+void wlr_npy_rows_shape(const wlr_npy_rows *r, size_t *n_rows,
+                        size_t *n_features);
+/* Rows first .. first + count - 1 of the files into rows at .. at + count - 1
+ * of d (x and y; column j of d starts at d->x + j * d->n_rows). */
+wlr_status wlr_npy_rows_read(wlr_npy_rows *r, size_t first, size_t count,
+                             wlr_dataset *d, size_t at, wlr_error *err);
+/* The labels alone of rows first .. first + count - 1 into y[0 .. count-1]. */
+wlr_status wlr_npy_rows_read_labels(wlr_npy_rows *r, size_t first,
+                                    size_t count, uint8_t *y, wlr_error *err);
+void wlr_npy_rows_close(wlr_npy_rows *r);
+
 /* Monotonic wall clock, in seconds. */
 double wlr_now(void);
 

@@ -321,7 +321,8 @@ static wlr_status full_loss(streamer *sr, const wlr_gd *gd, double *loss,
                             double *grad, wlr_error *err)
 {
     size_t D = sr->dim;
-    double *a = malloc(10 * (D + 1) * sizeof *a);
+    /* a, a window's gradient, and the fast sums' scratch */
+    double *a = malloc((2 * (D + 1) + WLR_FAST_SCRATCH(D)) * sizeof *a);
     if (!a) return wlr_fail(err, WLR_ERR_NOMEM, "stream: out of memory");
     loss_sums l = {gd->o, a, 0, sr->n, 0.0, grad, a + (D + 1), a + 2 * (D + 1)};
     wlr_scaling_unscale(gd->s, gd->theta, a, &l.c);

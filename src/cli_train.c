@@ -361,8 +361,7 @@ int cmd_train(int argc, char **argv)
     if (rc) return rc;
     if (a.help) {
         cli_help("wlr train [DATA] [OPTIONS]\n       wlr train --stream X.npy "
-                 "--labels Y.npy [--window ROWS] [--test X.npy --test-labels "
-                 "Y.npy] [OPTIONS]",
+                 "--labels Y.npy [--window ROWS] [OPTIONS]",
                  "Fits weighted logistic regression on the training split and "
                  "reports the test split's\nmetrics: minority recall, confusion "
                  "matrix, classification report, ROC AUC and more.\nWithout "

@@ -26,7 +26,7 @@
  * window's rows). Every row is visited once an epoch and the window
  * boundaries move from epoch to epoch, but a batch never mixes rows further
  * apart in the file than W: the file's rows should be in random order, as
- * for the in-memory trainer (wlr generate and wlr split write them so).
+ * for the in-memory trainer (wlr generate writes them so).
  * The window draws come from their own generator, seeded with
  * shuffle_seed ^ WINDOW_SEED_MIX, that is never drawn from when there is
  * one window.
@@ -134,8 +134,7 @@ static void *read_worker(void *arg)
     return NULL;
 }
 
-/* What a pass does with each window (d holds its rows; first is the file
- * row of d's row 0). */
+/* What a pass does with each window (d holds its rows). */
 typedef wlr_status (*window_fn)(void *ctx, const wlr_dataset *d,
                                 wlr_error *err);
 

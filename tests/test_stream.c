@@ -296,6 +296,70 @@ static void test_tiny_windows(void)
     }
 }
 
+static int epochs_seen, nan_losses;
+static void count_epochs(void *ctx, int epoch, const wlr_model *m, double loss)
+{
+    (void)ctx;
+    (void)m;
+    epochs_seen = epoch;
+    nan_losses += isnan(loss);
+}
+
+/* With several windows, epoch_loss adds a loss pass after every epoch and
+ * changes nothing else; on_epoch sees every epoch (NaN before the last
+ * without epoch_loss); a learning rate far too big is caught. */
+static void test_windows_epoch_loss_and_divergence(void)
+{
+    wlr_model m[2];
+    wlr_train_info info[2];
+    wlr_stream_info si[2];
+    wlr_error err;
+    for (int k = 0; k < 2; k++) {
+        wlr_train_options o;
+        options(&o, "1:200", 0);
+        o.epoch_loss = k;
+        o.on_epoch = count_epochs;
+        epochs_seen = nan_losses = 0;
+        wlr_status st = train_streamed("1:200", &o, 5000, 1, &m[k], &info[k], &si[k], &err);
+        CHECK(st == WLR_OK, "%s", err.message);
+        if (st) return;
+        CHECK(epochs_seen == o.epochs && nan_losses == (k ? 0 : o.epochs - 1),
+              "epoch_loss %d: on_epoch saw %d epochs, %d NaN losses", k,
+              epochs_seen, nan_losses);
+    }
+    wlr_train_info without = info[1];
+    without.loss_per_epoch = NULL;   /* all but the per-epoch losses */
+    check_identical("epoch_loss 0 and 1", &m[0], &info[0], &m[1], &without);
+    CHECK(info[0].loss_per_epoch == NULL && info[1].loss_per_epoch != NULL,
+          "loss_per_epoch only with epoch_loss");
+    if (info[1].loss_per_epoch) {
+        CHECK(same_bits(info[1].loss_per_epoch[info[1].iterations - 1], info[1].loss),
+              "last epoch's loss %.17g, final loss %.17g",
+              info[1].loss_per_epoch[info[1].iterations - 1], info[1].loss);
+        CHECK(info[1].loss_per_epoch[0] > info[1].loss, "the loss falls: %g to %g",
+              info[1].loss_per_epoch[0], info[1].loss);
+    }
+    for (int k = 0; k < 2; k++) {
+        wlr_model_free(&m[k]);
+        wlr_train_info_free(&info[k]);
+        wlr_stream_info_free(&si[k]);
+    }
+    wlr_stream_options so;
+    wlr_stream_defaults(&so);
+    so.window = 5000;
+    wlr_train_options o;
+    options(&o, "none", 0);
+    o.lr = 1e300;
+    wlr_model mm;
+    wlr_train_info ii;
+    wlr_stream_info ss;
+    wlr_status st = wlr_train_stream(x_path, y_path, &so, &o, &mm, &ii, &ss, &err);
+    CHECK(st == WLR_ERR_NUMERIC && strstr(err.message, "diverged"),
+          "lr 1e300: status %d, '%s'", (int)st, err.message);
+    CHECK(mm.coef == NULL && ii.loss_per_epoch == NULL && ss.mean == NULL,
+          "outputs not empty after divergence");
+}
+
 /* ------------------------------------------------------------- errors */
 
 static const char *tmp(const char *name)
@@ -445,6 +509,7 @@ int main(void)
     RUN(test_one_window_reference_and_optimizers);
     RUN(test_several_windows);
     RUN(test_tiny_windows);
+    RUN(test_windows_epoch_loss_and_divergence);
     RUN(test_errors);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);

@@ -344,6 +344,9 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
     memset(si, 0, sizeof *si);
     wlr_status st = check_stream(so, o, err);
     if (st) return st;
+    if (!x_path || !y_path)
+        return wlr_fail(err, WLR_ERR_ARG, "%s: missing (training needs X and "
+                        "its labels)", x_path ? "y_path" : "x_path");
     streamer sr;
     if ((st = streamer_open(&sr, x_path, y_path, so, err))) return st;
     size_t N = sr.n, D = sr.dim;

@@ -476,6 +476,8 @@ static void test_errors(void)
     wlr_stream_defaults(&so);
     wlr_train_options o;
     wlr_train_defaults(&o);
+    expect_error("no labels", x_path, NULL, &so, &o, WLR_ERR_ARG,
+                 "y_path: missing");
     o.solver = WLR_SOLVER_NEWTON;
     expect_error("newton", x_path, y_path, &so, &o, WLR_ERR_ARG, "solver gd");
     wlr_train_defaults(&o);

@@ -374,8 +374,9 @@ void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
  *
  * Each epoch visits the windows in a random order and moves their
  * boundaries (an offset drawn per epoch); inside a window the batches are
- * wlr_train's (see train.c). So a batch's rows are at most W apart in the
- * file: the rows should be in random order, as for wlr_train.
+ * wlr_train's (see train.c; batch_size 0 = the whole window). So a batch's
+ * rows are at most W apart in the file: the rows should be in random
+ * order, as for wlr_train.
  *
  * When the file fits in one window (W >= N), the result is wlr_train's on
  * wlr_read_npy's dataset, bit for bit: the same model, loss and gradient
@@ -417,7 +418,7 @@ typedef struct {
 void wlr_stream_defaults(wlr_stream_options *so);
 /* Fails on anything wlr_read_npy or wlr_train would fail on, with their
  * messages, and on a solver other than gd. The outputs of a failed call
- * are left empty. */
+ * are left empty. info->seconds is the whole run, reads included. */
 wlr_status wlr_train_stream(const char *x_path, const char *y_path,
                             const wlr_stream_options *so,
                             const wlr_train_options *o, wlr_model *m,

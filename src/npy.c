@@ -464,6 +464,50 @@ static int label_value(const unsigned char *p, const npy_header *h,
 
 /* y's labels first .. first + count - 1 (f is at label first) into
  * y[0 .. count - 1], through the block; a value other than 0 or 1 is named by its row in the file. */
+/* The common case in one tight loop: integer or bool labels on a
+ * little-endian host, all 0 or 1 (a value's bits above the lowest are
+ * or-ed together). Returns 0, leaving y to the careful loop, if it is not
+ * that case or a value is not 0 or 1. */
+static int labels_fast(const unsigned char *block, size_t cnt,
+                       const npy_header *h, uint8_t *y)
+{
+    if (h->kind == 'f' || !host_little_endian()) return 0;
+    uint64_t high = 0;
+    switch (h->elem) {
+    case 1:
+        for (size_t k = 0; k < cnt; k++) {
+            high |= block[k] >> 1;
+            y[k] = (uint8_t)(block[k] & 1);
+        }
+        break;
+    case 2:
+        for (size_t k = 0; k < cnt; k++) {
+            uint16_t u;
+            memcpy(&u, block + 2 * k, 2);
+            high |= (uint64_t)(u >> 1);
+            y[k] = (uint8_t)(u & 1);
+        }
+        break;
+    case 4:
+        for (size_t k = 0; k < cnt; k++) {
+            uint32_t u;
+            memcpy(&u, block + 4 * k, 4);
+            high |= (uint64_t)(u >> 1);
+            y[k] = (uint8_t)(u & 1);
+        }
+        break;
+    case 8:
+        for (size_t k = 0; k < cnt; k++) {
+            uint64_t u;
+            memcpy(&u, block + 8 * k, 8);
+            high |= u >> 1;
+            y[k] = (uint8_t)(u & 1);
+        }
+        break;
+    }
+    return high == 0;
+}
+
 static wlr_status read_y_rows(FILE *f, const char *path, const npy_header *h,
                               size_t first, size_t count, uint8_t *y,
                               unsigned char *block, wlr_error *err)
@@ -472,6 +516,7 @@ static wlr_status read_y_rows(FILE *f, const char *path, const npy_header *h,
     for (size_t i0 = 0; i0 < count; i0 += per_block) {
         size_t cnt = count - i0 < per_block ? count - i0 : per_block;
         if (fread(block, h->elem, cnt, f) != cnt) return short_read(f, path, err);
+        if (labels_fast(block, cnt, h, y + i0)) continue;
         for (size_t k = 0; k < cnt; k++) {
             char text[40];
             if (!label_value(block + k * h->elem, h, &y[i0 + k], text, sizeof text))

@@ -54,6 +54,10 @@ typedef struct {
     double val_size;         /* share of the training split for tuning (0.2) */
     size_t cv;               /* --cv K; 0 = none */
     const char *model;       /* predict --model FILE */
+    /* train --stream (cli_stream.c) */
+    const char *stream;      /* X .npy trained on a window at a time */
+    const char *window;      /* --window ROWS, parsed there */
+    const char *test_x, *test_y; /* --test X.npy --test-labels Y.npy */
 } cli_args;
 
 /* One option: --name VALUE (or --name=VALUE), or a flag. */
@@ -70,7 +74,7 @@ typedef struct {
 
 /* Option groups, each ended by an entry with name NULL. */
 extern const cli_opt cli_data_opts[], cli_gen_opts[], cli_split_opts[],
-    cli_train_opts[], cli_eval_opts[], cli_output_opts[];
+    cli_train_opts[], cli_eval_opts[], cli_output_opts[], cli_stream_opts[];
 
 void cli_args_init(cli_args *a);
 /* Parses argv[first..] against the NULL-terminated list of groups.
@@ -151,6 +155,12 @@ void cli_json_string(FILE *f, const char *s);
 /* The train JSON object of a run (no trailing newline). */
 void cli_json_run(FILE *f, const wlr_train_options *o, const wlr_dataset *train,
                   const wlr_dataset *test, const cli_run *r);
+
+/* train --stream: the whole of it once the options are parsed and o checked
+ * (cli_stream.c). Returns the exit status. */
+int cli_train_stream(const cli_args *a, const wlr_train_options *o);
+/* Refuses --window, --test, --test-labels without --stream. */
+int cli_check_no_stream(const cli_args *a);
 
 /* The commands. Each returns the process's exit status. */
 int cmd_generate(int argc, char **argv);

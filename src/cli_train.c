@@ -29,7 +29,7 @@ static const cli_opt model_opts[] = {
 
 static const cli_opt *const train_groups[] = {
     cli_data_opts, cli_gen_opts, cli_split_opts, cli_train_opts,
-    cli_eval_opts, model_opts, cli_output_opts, NULL};
+    cli_eval_opts, model_opts, cli_stream_opts, cli_output_opts, NULL};
 
 /* The share of the training split --tune-threshold holds out by default:
  * scikit-learn's usual 80/20, enough class 1 rows to place a threshold
@@ -360,7 +360,8 @@ int cmd_train(int argc, char **argv)
     int rc = cli_parse(&a, argc, argv, 2, train_groups, 1);
     if (rc) return rc;
     if (a.help) {
-        cli_help("wlr train [DATA] [OPTIONS]",
+        cli_help("wlr train [DATA] [OPTIONS]\n       wlr train --stream X.npy "
+                 "--labels Y.npy [--window ROWS] [OPTIONS]",
                  "Fits weighted logistic regression on the training split and "
                  "reports the test split's\nmetrics: minority recall, confusion "
                  "matrix, classification report, ROC AUC and more.\nWithout "
@@ -368,7 +369,11 @@ int cmd_train(int argc, char **argv)
                  "--save keeps the model for\n`wlr predict`; --tune-threshold "
                  "chooses the threshold on validation rows carved out\nof the "
                  "training split (never the test split); --cv K adds stratified "
-                 "K-fold metrics.",
+                 "K-fold metrics.\n--stream trains on every row of a .npy "
+                 "file too big for memory, a window of rows at\na time (the "
+                 "windows come in a new random order each epoch; with one "
+                 "window the\nmodel is the in-memory one, bit for bit); test "
+                 "metrics then come from --test.",
                  train_groups);
         return 0;
     }
@@ -379,6 +384,8 @@ int cmd_train(int argc, char **argv)
         return 1;
     wlr_error err;
     if (wlr_train_check(&o, &err)) return cli_error(&err);
+    if (a.stream) return cli_train_stream(&a, &o);
+    if (cli_check_no_stream(&a)) return 1;
 
     wlr_dataset train, test, fit = {0}, val = {0};
     char what[512];

@@ -24,6 +24,12 @@ typedef struct {
 
 wlr_status wlr_scaling_init(wlr_scaling *s, const wlr_dataset *d,
                             int standardize, wlr_error *err);
+/* wlr_scaling_init in steps, for rows that come a window at a time: alloc,
+ * add each window's rows in file order (n_before rows came earlier),
+ * finish with the total; the same bits as wlr_scaling_init on all rows. */
+wlr_status wlr_scaling_alloc(wlr_scaling *s, size_t n_features, wlr_error *err);
+void wlr_scaling_add(wlr_scaling *s, const wlr_dataset *d, size_t n_before);
+void wlr_scaling_finish(wlr_scaling *s, size_t n_rows, int standardize);
 void wlr_scaling_free(wlr_scaling *s);
 void wlr_scaling_unscale(const wlr_scaling *s, const double *theta, double *a,
                          double *c);
@@ -35,6 +41,67 @@ double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
 double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
                             const double cw[2], double l2, const double *theta,
                             double *a);
+
+/* The sums behind the starting intercept and the step size (train.c),
+ * over the rows in order, addable a window at a time:
+ *   tot[k] = sum_{i: y_i = k} c_k s_i,  weight_sum = sum_i c_{y_i} s_i.
+ * Start from zero. */
+typedef struct {
+    double tot[2];
+    double weight_sum;
+} wlr_weight_sums;
+
+void wlr_weight_sums_add(wlr_weight_sums *ws, const wlr_dataset *d,
+                         const double cw[2]);
+/* b = log(tot[1] / tot[0]), the intercept's optimum at w = 0 (0 if a class
+ * has no weight). */
+double wlr_base_rate_logit(const double tot[2]);
+
+/* Gradient descent as a loop the caller drives, so that train.c (one
+ * dataset) and stream.c (a window at a time) run the same steps:
+ *   wlr_gd_init; per epoch: wlr_gd_epoch on each part of the rows, the loss
+ *   when wlr_gd_loss_due, wlr_gd_end_epoch; wlr_gd_free. */
+typedef struct {
+    const wlr_train_options *o;
+    const wlr_scaling *s;
+    double *theta;          /* the caller's D + 1 parameters, updated */
+    double *work;           /* G, a, m, v and WLR_FAST_SCRATCH(D) */
+    double lr0;             /* o->lr / cbar */
+    long t, total_steps;    /* steps taken, and in the whole run */
+} wlr_gd;
+
+/* Batches of n rows: ceil(n / B), B = batch_size capped at n (0 = n). */
+size_t wlr_gd_blocks(const wlr_train_options *o, size_t n_rows);
+/* cbar = mean row weight; allocates info->loss_per_epoch with epoch_loss. */
+wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
+                       const wlr_scaling *s, double *theta, double cbar,
+                       long total_steps, wlr_train_info *info, wlr_error *err);
+void wlr_gd_free(wlr_gd *g);
+/* One epoch of block batches over d's rows (see train.c: THE ORDER OF
+ * ROWS), drawing from rng; order holds wlr_gd_blocks(o, d->n_rows) block
+ * numbers, shuffled in place. */
+void wlr_gd_epoch(wlr_gd *g, const wlr_dataset *d, wlr_rng *rng, size_t *order);
+/* Is the loss over all rows wanted after epoch e (0-based)? */
+int wlr_gd_loss_due(const wlr_gd *g, int e);
+/* Records epoch e's loss (NaN if not due), calls on_epoch, and fails if the
+ * run diverged. */
+wlr_status wlr_gd_end_epoch(wlr_gd *g, int e, double loss,
+                            wlr_train_info *info, wlr_error *err);
+/* The unpenalised loss on d at (a, c), fast or reference path, and the
+ * penalty on theta: L = data loss + penalty. */
+double wlr_gd_data_loss(const wlr_train_options *o, const wlr_dataset *d,
+                        const double *a, double c);
+double wlr_gd_penalty(const wlr_train_options *o, const wlr_scaling *s,
+                      const double *theta);
+/* (1/N) sum_i c s (p - y) (x, 1) on d at (a, c), fast (in double
+ * precision) or reference; scratch holds WLR_FAST_SCRATCH(D) doubles. */
+void wlr_mean_gradient(const wlr_train_options *o, const wlr_dataset *d,
+                       const double *a, double c, double *g, double *scratch);
+/* The model from theta and info->grad_norm from the mean gradient g (as
+ * wlr_mean_gradient gives it; overwritten); fails if not finite. */
+wlr_status wlr_train_finish(const wlr_train_options *o, const wlr_scaling *s,
+                            const double *theta, double *g, wlr_model *model,
+                            wlr_train_info *info, wlr_error *err);
 
 /* Calls o->on_epoch with theta unscaled into a. */
 void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
@@ -103,6 +170,29 @@ wlr_status wlr_threshold_for_recall_threads(const uint8_t *y,
  * (train.c). */
 void wlr_predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
                                double *p, size_t n_threads);
+
+/* A pair of .npy files, X and y, opened for reading rows on demand (npy.c):
+ * wlr_read_npy is open + read all rows + close, and the streaming trainer
+ * (stream.c) reads a window at a time. Opening reads and checks both
+ * headers and the files' sizes exactly as wlr_read_npy does; reading
+ * converts and validates as it does, with the same messages (a bad label is
+ * "Y:0: y[i] = v is not 0 or 1", i its row in the file). y_path may be NULL
+ * (X alone: reads leave y as it is). The paths are borrowed: they must
+ * outlive the handle. One reader at a time. */
+typedef struct wlr_npy_rows wlr_npy_rows;
+
+wlr_status wlr_npy_rows_open(const char *x_path, const char *y_path,
+                             wlr_npy_rows **r, wlr_error *err);
+void wlr_npy_rows_shape(const wlr_npy_rows *r, size_t *n_rows,
+                        size_t *n_features);
+/* Rows first .. first + count - 1 of the files into rows at .. at + count - 1
+ * of d (x and y; column j of d starts at d->x + j * d->n_rows). */
+wlr_status wlr_npy_rows_read(wlr_npy_rows *r, size_t first, size_t count,
+                             wlr_dataset *d, size_t at, wlr_error *err);
+/* The labels alone of rows first .. first + count - 1 into y[0 .. count-1]. */
+wlr_status wlr_npy_rows_read_labels(wlr_npy_rows *r, size_t first,
+                                    size_t count, uint8_t *y, wlr_error *err);
+void wlr_npy_rows_close(wlr_npy_rows *r);
 
 /* Monotonic wall clock, in seconds. */
 double wlr_now(void);

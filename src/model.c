@@ -63,6 +63,29 @@ static wlr_status model_file_alloc(wlr_model_file *mf, size_t D, wlr_error *err)
     return WLR_OK;
 }
 
+/* Everything but the per-feature lines: how the model was trained. */
+static void model_file_fill(wlr_model_file *mf, const wlr_train_options *o,
+                            const double cw[2], const wlr_model *m,
+                            const wlr_train_info *info, double threshold,
+                            const char *rule, const size_t counts[2])
+{
+    memcpy(mf->model.coef, m->coef, m->n_features * sizeof *m->coef);
+    mf->model.intercept = m->intercept;
+    mf->standardized = o->standardize != 0;
+    mf->class_weight[0] = cw[0];
+    mf->class_weight[1] = cw[1];
+    mf->threshold = threshold;
+    copy_bounded(mf->threshold_rule, sizeof mf->threshold_rule,
+                 rule ? rule : "default");
+    copy_bounded(mf->solver, sizeof mf->solver,
+                 o->solver == WLR_SOLVER_NEWTON ? "newton" : "gd");
+    mf->l2 = o->l2;
+    mf->iterations = info->iterations;
+    mf->loss = info->loss;
+    mf->train_counts[0] = counts[0];
+    mf->train_counts[1] = counts[1];
+}
+
 wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
                                const wlr_train_options *o, const wlr_model *m,
                                const wlr_train_info *info, double threshold,
@@ -84,7 +107,6 @@ wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
     }
     for (size_t j = 0; j < D; j++) {
         char buf[32];
-        mf->model.coef[j] = m->coef[j];
         mf->mean[j] = s.mu[j];
         mf->sd[j] = s.sd[j];
         mf->names[j] = copy_text(wlr_feature_name(d, j, buf, sizeof buf));
@@ -95,19 +117,41 @@ wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
         wlr_model_file_free(mf);
         return st;
     }
-    mf->model.intercept = m->intercept;
-    mf->standardized = o->standardize != 0;
-    mf->class_weight[0] = o->class_weight[0];
-    mf->class_weight[1] = o->class_weight[1];
-    mf->threshold = threshold;
-    copy_bounded(mf->threshold_rule, sizeof mf->threshold_rule,
-                 rule ? rule : "default");
-    copy_bounded(mf->solver, sizeof mf->solver,
-                 o->solver == WLR_SOLVER_NEWTON ? "newton" : "gd");
-    mf->l2 = o->l2;
-    mf->iterations = info->iterations;
-    mf->loss = info->loss;
-    wlr_class_counts(d, mf->train_counts);
+    size_t counts[2];
+    wlr_class_counts(d, counts);
+    model_file_fill(mf, o, o->class_weight, m, info, threshold, rule, counts);
+    return WLR_OK;
+}
+
+wlr_status wlr_model_file_make_stream(wlr_model_file *mf,
+                                      const wlr_stream_info *si,
+                                      const wlr_train_options *o,
+                                      const wlr_model *m,
+                                      const wlr_train_info *info,
+                                      double threshold, const char *rule,
+                                      wlr_error *err)
+{
+    size_t D = m->n_features;
+    if (si->n_features != D) {
+        memset(mf, 0, sizeof *mf);
+        return wlr_fail(err, WLR_ERR_ARG, "si: %zu features, the model has %zu",
+                        si->n_features, D);
+    }
+    wlr_status st = model_file_alloc(mf, D, err);
+    if (st) return st;
+    for (size_t j = 0; j < D; j++) {
+        char buf[32];
+        mf->mean[j] = si->mean[j];
+        mf->sd[j] = si->sd[j];
+        snprintf(buf, sizeof buf, "x%zu", j + 1);
+        mf->names[j] = copy_text(buf);
+        if (!mf->names[j]) st = wlr_fail(err, WLR_ERR_NOMEM, "model: out of memory");
+    }
+    if (st) {
+        wlr_model_file_free(mf);
+        return st;
+    }
+    model_file_fill(mf, o, si->class_weight, m, info, threshold, rule, si->counts);
     return WLR_OK;
 }
 

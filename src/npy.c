@@ -403,28 +403,41 @@ static int transpose_f4(const unsigned char *block, size_t rows, size_t dim,
     return special;
 }
 
-static wlr_status read_x_data(FILE *f, const char *path, const npy_header *h,
-                              wlr_dataset *d, wlr_error *err)
+/* Moves f to element `first` of the data (rows of row_bytes), unless it is
+ * there already (*next): a pipe read front to back never seeks. */
+static wlr_status seek_row(FILE *f, const char *path, const npy_header *h,
+                           size_t row_bytes, size_t first, size_t *next,
+                           wlr_error *err)
+{
+    if (first == *next) return WLR_OK;
+    if (fseeko(f, (off_t)h->data_start + (off_t)first * (off_t)row_bytes,
+               SEEK_SET) != 0)
+        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot seek (%s)", path,
+                        strerror(errno));
+    *next = first;
+    return WLR_OK;
+}
+
+/* X's rows first .. first + count - 1 (f is at row first) into rows
+ * at .. at + count - 1 of d's columns (column j at d->x + j * d->n_rows),
+ * through the block. */
+static wlr_status read_x_rows(FILE *f, const char *path, const npy_header *h,
+                              size_t first, size_t count, wlr_dataset *d,
+                              size_t at, unsigned char *block, wlr_error *err)
 {
     size_t n = d->n_rows, dim = d->n_features, row_bytes = dim * h->elem;
     size_t block_rows = NPY_BLOCK / row_bytes ? NPY_BLOCK / row_bytes : 1;
-    unsigned char *block = malloc(block_rows * row_bytes);
-    if (!block) return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
     int native = host_little_endian();
-    wlr_status st = WLR_OK;
-    for (size_t i0 = 0; i0 < n && !st; i0 += block_rows) {
-        size_t rows = n - i0 < block_rows ? n - i0 : block_rows;
-        if (fread(block, row_bytes, rows, f) != rows) {
-            st = short_read(f, path, err);
-            break;
-        }
+    for (size_t k = 0; k < count; k += block_rows) {
+        size_t rows = count - k < block_rows ? count - k : block_rows;
+        if (fread(block, row_bytes, rows, f) != rows) return short_read(f, path, err);
         int special = h->elem == 8
-                          ? transpose_f8(block, rows, dim, d->x, n, i0, native)
-                          : transpose_f4(block, rows, dim, d->x, n, i0);
-        if (special) st = nonfinite_x(path, block, rows, dim, h->elem, i0, err);
+                          ? transpose_f8(block, rows, dim, d->x, n, at + k, native)
+                          : transpose_f4(block, rows, dim, d->x, n, at + k);
+        if (special)
+            return nonfinite_x(path, block, rows, dim, h->elem, first + k, err);
     }
-    free(block);
-    return st;
+    return WLR_OK;
 }
 
 /* y[i] from its bytes; 1 if it is 0 or 1 (into *label), else 0 with the
@@ -449,29 +462,175 @@ static int label_value(const unsigned char *p, const npy_header *h,
     return 0;
 }
 
-static wlr_status read_y_data(FILE *f, const char *path, const npy_header *h,
-                              wlr_dataset *d, wlr_error *err)
+/* y's labels first .. first + count - 1 (f is at label first) into
+ * y[0 .. count - 1], through the block; a value other than 0 or 1 is named by its row in the file. */
+/* The common case in one tight loop: integer or bool labels on a
+ * little-endian host, all 0 or 1 (a value's bits above the lowest are
+ * or-ed together). Returns 0, leaving y to the careful loop, if it is not
+ * that case or a value is not 0 or 1. */
+static int labels_fast(const unsigned char *block, size_t cnt,
+                       const npy_header *h, uint8_t *y)
 {
-    size_t n = d->n_rows, per_block = NPY_BLOCK / h->elem;
-    unsigned char *block = malloc(per_block * h->elem);
-    if (!block) return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
-    wlr_status st = WLR_OK;
-    for (size_t i0 = 0; i0 < n && !st; i0 += per_block) {
-        size_t cnt = n - i0 < per_block ? n - i0 : per_block;
-        if (fread(block, h->elem, cnt, f) != cnt) {
-            st = short_read(f, path, err);
-            break;
+    if (h->kind == 'f' || !host_little_endian()) return 0;
+    uint64_t high = 0;
+    switch (h->elem) {
+    case 1:
+        for (size_t k = 0; k < cnt; k++) {
+            high |= block[k] >> 1;
+            y[k] = (uint8_t)(block[k] & 1);
         }
+        break;
+    case 2:
+        for (size_t k = 0; k < cnt; k++) {
+            uint16_t u;
+            memcpy(&u, block + 2 * k, 2);
+            high |= (uint64_t)(u >> 1);
+            y[k] = (uint8_t)(u & 1);
+        }
+        break;
+    case 4:
+        for (size_t k = 0; k < cnt; k++) {
+            uint32_t u;
+            memcpy(&u, block + 4 * k, 4);
+            high |= (uint64_t)(u >> 1);
+            y[k] = (uint8_t)(u & 1);
+        }
+        break;
+    case 8:
+        for (size_t k = 0; k < cnt; k++) {
+            uint64_t u;
+            memcpy(&u, block + 8 * k, 8);
+            high |= u >> 1;
+            y[k] = (uint8_t)(u & 1);
+        }
+        break;
+    }
+    return high == 0;
+}
+
+static wlr_status read_y_rows(FILE *f, const char *path, const npy_header *h,
+                              size_t first, size_t count, uint8_t *y,
+                              unsigned char *block, wlr_error *err)
+{
+    size_t per_block = NPY_BLOCK / h->elem;
+    for (size_t i0 = 0; i0 < count; i0 += per_block) {
+        size_t cnt = count - i0 < per_block ? count - i0 : per_block;
+        if (fread(block, h->elem, cnt, f) != cnt) return short_read(f, path, err);
+        if (labels_fast(block, cnt, h, y + i0)) continue;
         for (size_t k = 0; k < cnt; k++) {
             char text[40];
-            if (!label_value(block + k * h->elem, h, &d->y[i0 + k], text, sizeof text)) {
-                st = wlr_fail(err, WLR_ERR_DATA, "%s:0: y[%zu] = %s is not 0 or 1",
-                              path, i0 + k, text);
-                break;
-            }
+            if (!label_value(block + k * h->elem, h, &y[i0 + k], text, sizeof text))
+                return wlr_fail(err, WLR_ERR_DATA, "%s:0: y[%zu] = %s is not 0 "
+                                "or 1", path, first + i0 + k, text);
         }
     }
-    free(block);
+    return WLR_OK;
+}
+
+/* ------------------------------------------------- rows on demand */
+
+/* The open pair behind wlr_read_npy and the streaming trainer (stream.c):
+ * both headers read and checked, sizes checked against the files, and one
+ * conversion block of NPY_BLOCK bytes. */
+struct wlr_npy_rows {
+    FILE *fx, *fy;
+    const char *x_path, *y_path;   /* the caller's strings */
+    npy_header hx, hy;
+    size_t x_next, y_next;   /* the row each file is positioned at */
+    unsigned char *block;
+};
+
+void wlr_npy_rows_close(wlr_npy_rows *r)
+{
+    if (!r) return;
+    if (r->fx) fclose(r->fx);
+    if (r->fy) fclose(r->fy);
+    free(r->block);
+    free(r);
+}
+
+wlr_status wlr_npy_rows_open(const char *x_path, const char *y_path,
+                             wlr_npy_rows **out, wlr_error *err)
+{
+    *out = NULL;
+    if (!x_path) return wlr_fail(err, WLR_ERR_ARG, "x_path: missing");
+    wlr_npy_rows *r = calloc(1, sizeof *r);
+    if (!r) return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", x_path);
+    r->x_path = x_path;
+    r->y_path = y_path;
+    wlr_status st;
+    /* Both headers first, so that a mismatch fails before any big read. */
+    if ((st = open_npy(x_path, &r->fx, &r->hx, err))) goto fail;
+    if ((st = check_x_header(x_path, &r->hx, err))) goto fail;
+    if (y_path && (st = open_npy(y_path, &r->fy, &r->hy, err))) goto fail;
+    if (y_path && (st = check_y_header(y_path, &r->hy, err))) goto fail;
+    size_t n = r->hx.shape[0], dim = r->hx.shape[1];
+    if (y_path && r->hy.shape[0] != n) {
+        st = wlr_fail(err, WLR_ERR_DATA, "%s:0: y has %zu labels but X (%s) has "
+                      "%zu rows", y_path, r->hy.shape[0], x_path, n);
+        goto fail;
+    }
+    if (n > SIZE_MAX / dim) {
+        st = wlr_fail(err, WLR_ERR_DATA, "%s:0: shape too large", x_path);
+        goto fail;
+    }
+    if ((st = check_size(r->fx, x_path, &r->hx, n * dim, err))) goto fail;
+    if (y_path && (st = check_size(r->fy, y_path, &r->hy, n, err))) goto fail;
+    /* one block holds at least one row of X */
+    size_t row_bytes = dim * r->hx.elem;
+    r->block = malloc(row_bytes > NPY_BLOCK ? row_bytes : NPY_BLOCK);
+    if (!r->block) {
+        st = wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", x_path);
+        goto fail;
+    }
+    *out = r;
+    return WLR_OK;
+fail:
+    wlr_npy_rows_close(r);
+    return st;
+}
+
+void wlr_npy_rows_shape(const wlr_npy_rows *r, size_t *n_rows,
+                        size_t *n_features)
+{
+    *n_rows = r->hx.shape[0];
+    *n_features = r->hx.shape[1];
+}
+
+wlr_status wlr_npy_rows_read(wlr_npy_rows *r, size_t first, size_t count,
+                             wlr_dataset *d, size_t at, wlr_error *err)
+{
+    if (first > r->hx.shape[0] || count > r->hx.shape[0] - first ||
+        d->n_features != r->hx.shape[1] || at > d->n_rows ||
+        count > d->n_rows - at)
+        return wlr_fail(err, WLR_ERR_ARG, "npy rows: rows %zu + %zu of %zu do "
+                        "not fit rows %zu.. of %zu", first, count,
+                        r->hx.shape[0], at, d->n_rows);
+    /* the files' positions are unknown after a failed read */
+    size_t x_row = d->n_features * r->hx.elem;
+    wlr_status st = seek_row(r->fx, r->x_path, &r->hx, x_row, first, &r->x_next, err);
+    if (st == WLR_OK) {
+        r->x_next = SIZE_MAX;
+        st = read_x_rows(r->fx, r->x_path, &r->hx, first, count, d, at,
+                         r->block, err);
+        if (st == WLR_OK) r->x_next = first + count;
+    }
+    if (st || !r->fy) return st;
+    return wlr_npy_rows_read_labels(r, first, count, d->y + at, err);
+}
+
+wlr_status wlr_npy_rows_read_labels(wlr_npy_rows *r, size_t first,
+                                    size_t count, uint8_t *y, wlr_error *err)
+{
+    if (!r->fy || first > r->hy.shape[0] || count > r->hy.shape[0] - first)
+        return wlr_fail(err, WLR_ERR_ARG, "npy rows: labels %zu + %zu of %zu",
+                        first, count, r->fy ? r->hy.shape[0] : 0);
+    wlr_status st = seek_row(r->fy, r->y_path, &r->hy, r->hy.elem, first,
+                             &r->y_next, err);
+    if (st) return st;
+    r->y_next = SIZE_MAX;
+    st = read_y_rows(r->fy, r->y_path, &r->hy, first, count, y, r->block, err);
+    if (st == WLR_OK) r->y_next = first + count;
     return st;
 }
 
@@ -479,35 +638,16 @@ wlr_status wlr_read_npy(const char *x_path, const char *y_path,
                         wlr_dataset *out, wlr_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!x_path) return wlr_fail(err, WLR_ERR_ARG, "x_path: missing");
-    FILE *fx = NULL, *fy = NULL;
-    npy_header hx, hy;
-    wlr_status st;
-    /* Both headers first, so that a mismatch fails before any big read. */
-    if ((st = open_npy(x_path, &fx, &hx, err))) return st;
-    if ((st = check_x_header(x_path, &hx, err))) goto done;
-    if (y_path && (st = open_npy(y_path, &fy, &hy, err))) goto done;
-    if (y_path && (st = check_y_header(y_path, &hy, err))) goto done;
-    size_t n = hx.shape[0], dim = hx.shape[1];
-    if (y_path && hy.shape[0] != n) {
-        st = wlr_fail(err, WLR_ERR_DATA, "%s:0: y has %zu labels but X (%s) has "
-                      "%zu rows", y_path, hy.shape[0], x_path, n);
-        goto done;
-    }
-    if (n > SIZE_MAX / dim) {
-        st = wlr_fail(err, WLR_ERR_DATA, "%s:0: shape too large", x_path);
-        goto done;
-    }
-    if ((st = check_size(fx, x_path, &hx, n * dim, err))) goto done;
-    if (y_path && (st = check_size(fy, y_path, &hy, n, err))) goto done;
-    if ((st = wlr_dataset_alloc(out, n, dim, err))) goto done;
-    if ((st = read_x_data(fx, x_path, &hx, out, err))) goto done;
+    wlr_npy_rows *r;
+    wlr_status st = wlr_npy_rows_open(x_path, y_path, &r, err);
+    if (st) return st;
+    size_t n, dim;
+    wlr_npy_rows_shape(r, &n, &dim);
+    st = wlr_dataset_alloc(out, n, dim, err);
+    if (st == WLR_OK) st = wlr_npy_rows_read(r, 0, n, out, 0, err);
     /* no labels: y stays all 0 (wlr_dataset_alloc zeroed it) */
-    if (y_path) st = read_y_data(fy, y_path, &hy, out, err);
-    else out->unlabelled = 1;
-done:
-    if (fx) fclose(fx);
-    if (fy) fclose(fy);
+    if (st == WLR_OK && !y_path) out->unlabelled = 1;
+    wlr_npy_rows_close(r);
     if (st) wlr_dataset_free(out);
     return st;
 }

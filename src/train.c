@@ -247,34 +247,60 @@ void wlr_train_info_free(wlr_train_info *info)
 /* ------------------------------------------------- the scaled parameters */
 
 /* Feature means and standard deviations (mu = 0, sd = 1 when not
- * standardising; a constant column keeps sd = 1 so it is left as is). */
+ * standardising; a constant column keeps sd = 1 so it is left as is), in
+ * three steps so that the streaming trainer can add the rows a window at a
+ * time and get the same bits: alloc, add the rows in order, finish. */
 wlr_status wlr_scaling_init(wlr_scaling *s, const wlr_dataset *d,
                             int standardize, wlr_error *err)
 {
-    size_t D = d->n_features;
-    s->n = D;
-    s->mu = calloc(D + 1, sizeof *s->mu);
-    s->sd = calloc(D + 1, sizeof *s->sd);
+    wlr_status st = wlr_scaling_alloc(s, d->n_features, err);
+    if (st) return st;
+    if (standardize) wlr_scaling_add(s, d, 0);
+    wlr_scaling_finish(s, d->n_rows, standardize);
+    return WLR_OK;
+}
+
+/* mu and sd zeroed: the running mean and sum of squared deviations. */
+wlr_status wlr_scaling_alloc(wlr_scaling *s, size_t n_features, wlr_error *err)
+{
+    s->n = n_features;
+    s->mu = calloc(n_features + 1, sizeof *s->mu);
+    s->sd = calloc(n_features + 1, sizeof *s->sd);
     if (!s->mu || !s->sd) {
         wlr_scaling_free(s);
         return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
     }
-    for (size_t j = 0; j < D; j++) {
-        s->sd[j] = 1.0;
-        if (!standardize) continue;
+    return WLR_OK;
+}
+
+/* Welford's running mean and variance, no cancellation: for the k-th row
+ * (1-based) of each column, delta = x - mean, mean += delta / k,
+ * M2 += delta (x - mean). d's rows follow the n_before rows added so far;
+ * mu holds the mean and sd holds M2 until wlr_scaling_finish. */
+void wlr_scaling_add(wlr_scaling *s, const wlr_dataset *d, size_t n_before)
+{
+    for (size_t j = 0; j < s->n; j++) {
         const double *col = d->x + j * d->n_rows;
-        double mean = 0, var = 0;
-        /* Welford's running mean and variance: no cancellation. */
+        double mean = s->mu[j], var = s->sd[j];
         for (size_t i = 0; i < d->n_rows; i++) {
             double delta = col[i] - mean;
-            mean += delta / (double)(i + 1);
+            mean += delta / (double)(n_before + i + 1);
             var += delta * (col[i] - mean);
         }
-        double sd = sqrt(var / (double)d->n_rows);
         s->mu[j] = mean;
-        if (sd > 0 && isfinite(sd)) s->sd[j] = sd;
+        s->sd[j] = var;
     }
-    return WLR_OK;
+}
+
+/* sd = sqrt(M2 / n) over the n rows added (1 if that is 0); or mu = 0,
+ * sd = 1 when not standardising. */
+void wlr_scaling_finish(wlr_scaling *s, size_t n_rows, int standardize)
+{
+    for (size_t j = 0; j < s->n; j++) {
+        double sd = sqrt(s->sd[j] / (double)n_rows);
+        if (!standardize) s->mu[j] = 0;
+        s->sd[j] = standardize && sd > 0 && isfinite(sd) ? sd : 1.0;
+    }
 }
 
 void wlr_scaling_free(wlr_scaling *s)
@@ -316,22 +342,25 @@ double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
     return loss + 0.5 * l2 * pen;
 }
 
-/* b at w = 0: sigma(b) = sum c_1 s / sum c s, the weighted share of class 1
- * (where dL/db = 0 with every p equal). */
-static double base_rate_logit(const wlr_dataset *d, const double cw[2])
+/* The sums behind the starting intercept and the step size, over the rows
+ * in order (the streaming trainer adds a window at a time, same bits):
+ *   tot[k] = sum_{i: y_i = k} c_k s_i,   weight_sum = sum_i c_{y_i} s_i. */
+void wlr_weight_sums_add(wlr_weight_sums *ws, const wlr_dataset *d,
+                         const double cw[2])
 {
-    double tot[2] = {0, 0};
-    for (size_t i = 0; i < d->n_rows; i++) tot[d->y[i]] += row_weight(d, cw, i);
-    if (tot[0] <= 0 || tot[1] <= 0) return 0.0;
-    return log(tot[1] / tot[0]);
+    for (size_t i = 0; i < d->n_rows; i++) {
+        double c = row_weight(d, cw, i);
+        ws->tot[d->y[i]] += c;
+        ws->weight_sum += c;
+    }
 }
 
-/* cbar = (1/N) sum_i c_{y_i} s_i, the mean weight of a row. */
-static double mean_row_weight(const wlr_dataset *d, const double cw[2])
+/* b at w = 0: sigma(b) = sum c_1 s / sum c s, the weighted share of class 1
+ * (where dL/db = 0 with every p equal): b = log(tot[1] / tot[0]). */
+double wlr_base_rate_logit(const double tot[2])
 {
-    double sum = 0;
-    for (size_t i = 0; i < d->n_rows; i++) sum += row_weight(d, cw, i);
-    return sum / (double)d->n_rows;
+    if (tot[0] <= 0 || tot[1] <= 0) return 0.0;
+    return log(tot[1] / tot[0]);
 }
 
 double wlr_now(void)
@@ -487,91 +516,218 @@ double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
     return loss + 0.5 * l2 * pen;
 }
 
-static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
-                           const wlr_scaling *s, double *theta,
-                           wlr_train_info *info, wlr_error *err)
+/* (1/N) sum_i c s [log(1 + e^z) - y z] on d at (a, c), unpenalised: the
+ * fast path's vector loop, or the reference's per-row loop. */
+double wlr_gd_data_loss(const wlr_train_options *o, const wlr_dataset *d,
+                        const double *a, double c)
 {
-    size_t N = d->n_rows, D = d->n_features;
-    size_t B = o->batch_size == 0 || o->batch_size > N ? N : o->batch_size;
-    batch_plan bp = {N, B, (N + B - 1) / B, 0, NULL};
-    bp.order = malloc(bp.n_blocks * sizeof *bp.order);
+    if (o->reference) {
+        wlr_model m = {d->n_features, (double *)a, c};
+        return wlr_loss(d, o->class_weight, 0.0, &m, NULL);
+    }
+    return wlr_fast_loss(d, o->class_weight, a, c);
+}
+
+/* (l2/2) |w'|^2, the penalty on the scaled coefficients. */
+double wlr_gd_penalty(const wlr_train_options *o, const wlr_scaling *s,
+                      const double *theta)
+{
+    double pen = 0;
+    for (size_t j = 0; j < s->n; j++) pen += theta[j] * theta[j];
+    return 0.5 * o->l2 * pen;
+}
+
+/* Rows per batch on n rows: batch_size, or all n (0 or more than n). */
+static size_t batch_rows(const wlr_train_options *o, size_t n)
+{
+    return o->batch_size == 0 || o->batch_size > n ? n : o->batch_size;
+}
+
+size_t wlr_gd_blocks(const wlr_train_options *o, size_t n_rows)
+{
+    size_t B = batch_rows(o, n_rows);
+    return (n_rows + B - 1) / B;
+}
+
+wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
+                       const wlr_scaling *s, double *theta, double cbar,
+                       long total_steps, wlr_train_info *info, wlr_error *err)
+{
+    size_t D = s->n;
+    memset(g, 0, sizeof *g);
+    g->o = o;
+    g->s = s;
+    g->theta = theta;
+    g->lr0 = o->lr / cbar;
+    g->total_steps = total_steps;
     /* G, a, m, v and the fast path's scratch */
-    double *work = calloc(4 * (D + 1) + WLR_FAST_SCRATCH(D), sizeof *work);
+    g->work = calloc(4 * (D + 1) + WLR_FAST_SCRATCH(D), sizeof *g->work);
     if (o->epoch_loss)
         info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
-    if (!bp.order || !work || (o->epoch_loss && !info->loss_per_epoch)) {
-        free(bp.order);
-        free(work);
-        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory for %zu rows", N);
+    if (!g->work || (o->epoch_loss && !info->loss_per_epoch)) {
+        wlr_gd_free(g);
+        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
     }
-    double *G = work, *a = work + (D + 1), *m = work + 2 * (D + 1),
-           *v = work + 3 * (D + 1), *scratch = work + 4 * (D + 1);
-    for (size_t k = 0; k < bp.n_blocks; k++) bp.order[k] = k;
+    return WLR_OK;
+}
+
+void wlr_gd_free(wlr_gd *g)
+{
+    free(g->work);
+    g->work = NULL;
+}
+
+/*
+ * One epoch over d's rows: draw the offset and shuffle the block order
+ * (order holds ceil(N / B) block numbers, shuffled from where the last
+ * epoch left them), then for each batch
+ *   g = (1/B) sum_{i in batch} c s (p - y) (x', 1) + l2 (w', 0)
+ *   theta -= lr_t g (or the momentum / Adam step),
+ * lr_t = lr0 (1 - (1 - LR_FLOOR) t / T), t counting the steps of the run.
+ */
+void wlr_gd_epoch(wlr_gd *g, const wlr_dataset *d, wlr_rng *rng, size_t *order)
+{
+    const wlr_train_options *o = g->o;
+    const wlr_scaling *s = g->s;
+    size_t N = d->n_rows, D = d->n_features, B = batch_rows(o, N);
+    batch_plan bp = {N, B, (N + B - 1) / B, 0, order};
+    double *theta = g->theta, *G = g->work, *a = g->work + (D + 1),
+           *m = g->work + 2 * (D + 1), *v = g->work + 3 * (D + 1),
+           *scratch = g->work + 4 * (D + 1);
+    bp.offset = (size_t)wlr_rng_randint(rng, N);
+    wlr_rng_shuffle(rng, bp.order, bp.n_blocks);
+    size_t first[2], count[2], next_first[2], next_count[2];
+    int runs, next_runs = batch_runs(&bp, 0, next_first, next_count);
+    for (size_t q = 0; q < bp.n_blocks; q++) {
+        runs = next_runs;
+        memcpy(first, next_first, sizeof first);
+        memcpy(count, next_count, sizeof count);
+        if (q + 1 < bp.n_blocks) {
+            next_runs = batch_runs(&bp, q + 1, next_first, next_count);
+            prefetch_runs(d, next_first, next_count, next_runs);
+        }
+        size_t rows = count[0] + (runs == 2 ? count[1] : 0);
+        double c;
+        wlr_scaling_unscale(s, theta, a, &c);
+        if (o->reference)
+            batch_sums(d, o->class_weight, a, c, first, count, runs, G);
+        else
+            wlr_fast_batch_sums(d, o->class_weight, a, c, first, count, runs,
+                                G, scratch);
+        wlr_scaling_grad(s, G);
+        /* the batch mean, plus the penalty's pull l2 w' (not on b) */
+        for (size_t j = 0; j <= D; j++) G[j] /= (double)rows;
+        for (size_t j = 0; j < D; j++) G[j] += o->l2 * theta[j];
+        /* lr falls linearly from lr to lr * LR_FLOOR over the run */
+        double frac = (double)g->t / (double)g->total_steps;
+        double lr = g->lr0 * (1.0 - (1.0 - LR_FLOOR) * frac);
+        g->t++;
+        optimizer_step(o->optimizer, D + 1, lr, g->t, G, theta, m, v);
+    }
+}
+
+int wlr_gd_loss_due(const wlr_gd *g, int e)
+{
+    return g->o->epoch_loss || e + 1 == g->o->epochs;
+}
+
+wlr_status wlr_gd_end_epoch(wlr_gd *g, int e, double loss,
+                            wlr_train_info *info, wlr_error *err)
+{
+    const wlr_train_options *o = g->o;
+    size_t D = g->s->n;
+    int computed = wlr_gd_loss_due(g, e);
+    if (computed) {
+        if (o->epoch_loss) info->loss_per_epoch[e] = loss;
+        info->loss = loss;
+    }
+    info->iterations = e + 1;
+    if (o->on_epoch)
+        wlr_report_epoch(o, g->s, g->theta, g->work + (D + 1), e + 1, loss);
+    /* divergence shows in the parameters even when the loss is not
+     * computed: an overflow makes them infinite, then NaN */
+    int finite = !computed || isfinite(loss);
+    for (size_t j = 0; j <= D; j++) finite &= isfinite(g->theta[j]) != 0;
+    if (!finite)
+        return wlr_fail(err, WLR_ERR_NUMERIC, "train: the training diverged "
+                        "at epoch %d (%s is not finite); lower the learning "
+                        "rate (lr = %g)", e + 1,
+                        computed && !isfinite(loss) ? "the loss" : "a coefficient",
+                        o->lr);
+    return WLR_OK;
+}
+
+static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
+                           const wlr_scaling *s, double cbar, double *theta,
+                           wlr_train_info *info, wlr_error *err)
+{
+    size_t nb = wlr_gd_blocks(o, d->n_rows), D = d->n_features;
+    size_t *order = malloc(nb * sizeof *order);
+    if (!order)
+        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory for %zu rows",
+                        d->n_rows);
+    for (size_t k = 0; k < nb; k++) order[k] = k;
+    wlr_gd g;
+    wlr_status st = wlr_gd_init(&g, o, s, theta, cbar, (long)nb * o->epochs,
+                                info, err);
     wlr_rng rng;
     wlr_rng_seed(&rng, o->shuffle_seed);
-
-    double lr0 = o->lr / mean_row_weight(d, o->class_weight);
-    long total_steps = (long)bp.n_blocks * o->epochs, t = 0;
-    wlr_status st = WLR_OK;
-    for (int e = 0; e < o->epochs; e++) {
-        bp.offset = (size_t)wlr_rng_randint(&rng, N);
-        wlr_rng_shuffle(&rng, bp.order, bp.n_blocks);
-        size_t first[2], count[2], next_first[2], next_count[2];
-        int runs, next_runs = batch_runs(&bp, 0, next_first, next_count);
-        for (size_t q = 0; q < bp.n_blocks; q++) {
-            runs = next_runs;
-            memcpy(first, next_first, sizeof first);
-            memcpy(count, next_count, sizeof count);
-            if (q + 1 < bp.n_blocks) {
-                next_runs = batch_runs(&bp, q + 1, next_first, next_count);
-                prefetch_runs(d, next_first, next_count, next_runs);
-            }
-            size_t rows = count[0] + (runs == 2 ? count[1] : 0);
-            double c;
-            wlr_scaling_unscale(s, theta, a, &c);
-            if (o->reference)
-                batch_sums(d, o->class_weight, a, c, first, count, runs, G);
-            else
-                wlr_fast_batch_sums(d, o->class_weight, a, c, first, count, runs,
-                                    G, scratch);
-            wlr_scaling_grad(s, G);
-            /* the batch mean, plus the penalty's pull l2 w' (not on b) */
-            for (size_t j = 0; j <= D; j++) G[j] /= (double)rows;
-            for (size_t j = 0; j < D; j++) G[j] += o->l2 * theta[j];
-            /* lr falls linearly from lr to lr * LR_FLOOR over the run */
-            double frac = (double)t / (double)total_steps;
-            double lr = lr0 * (1.0 - (1.0 - LR_FLOOR) * frac);
-            t++;
-            optimizer_step(o->optimizer, D + 1, lr, t, G, theta, m, v);
-        }
+    for (int e = 0; e < o->epochs && st == WLR_OK; e++) {
+        wlr_gd_epoch(&g, d, &rng, order);
         /* the loss over all rows: every epoch if asked, else the last's */
         double loss = NAN;
-        if (o->epoch_loss || e + 1 == o->epochs) {
-            loss = o->reference
-                ? wlr_scaled_loss(d, s, o->class_weight, o->l2, theta, a)
-                : wlr_fast_scaled_loss(d, s, o->class_weight, o->l2, theta, a);
-            if (o->epoch_loss) info->loss_per_epoch[e] = loss;
-            info->loss = loss;
+        if (wlr_gd_loss_due(&g, e)) {
+            double *a = g.work + (D + 1), c;
+            wlr_scaling_unscale(s, theta, a, &c);
+            loss = wlr_gd_data_loss(o, d, a, c) + wlr_gd_penalty(o, s, theta);
         }
-        info->iterations = e + 1;
-        if (o->on_epoch) wlr_report_epoch(o, s, theta, a, e + 1, loss);
-        /* divergence shows in the parameters even when the loss is not
-         * computed: an overflow makes them infinite, then NaN */
-        int computed = o->epoch_loss || e + 1 == o->epochs;
-        int finite = !computed || isfinite(loss);
-        for (size_t j = 0; j <= D; j++) finite &= isfinite(theta[j]) != 0;
-        if (!finite) {
-            st = wlr_fail(err, WLR_ERR_NUMERIC, "train: the training diverged "
-                          "at epoch %d (%s is not finite); lower the learning "
-                          "rate (lr = %g)", e + 1,
-                          computed && !isfinite(loss) ? "the loss" : "a coefficient",
-                          o->lr);
-            break;
-        }
+        st = wlr_gd_end_epoch(&g, e, loss, info, err);
     }
-    free(bp.order);
-    free(work);
+    wlr_gd_free(&g);
+    free(order);
     return st;
+}
+
+/* The gradient of the unpenalised loss at (a, c), on the original features:
+ * (1/N) sum_i c s (p - y) (x, 1), for the report: the fast path's sums over
+ * all rows in double precision (wlr_fast_grad_sums), or the reference's
+ * per-row loop. g holds D + 1 values, scratch WLR_FAST_SCRATCH(D). */
+void wlr_mean_gradient(const wlr_train_options *o, const wlr_dataset *d,
+                       const double *a, double c, double *g, double *scratch)
+{
+    if (o->reference) {
+        wlr_model m = {d->n_features, (double *)a, c};
+        wlr_loss(d, o->class_weight, 0.0, &m, g);
+        return;
+    }
+    size_t first = 0, count = d->n_rows;
+    wlr_fast_grad_sums(d, o->class_weight, a, c, &first, &count, 1, g, scratch);
+    for (size_t j = 0; j <= d->n_features; j++) g[j] /= (double)d->n_rows;
+}
+
+/* The model from theta, and the report's gradient norm from g, the mean
+ * gradient of the unpenalised loss on the original features
+ * (wlr_mean_gradient): max_j |dL/dtheta_j| with the penalty's l2 w'.
+ * Fails if anything is not finite. */
+wlr_status wlr_train_finish(const wlr_train_options *o, const wlr_scaling *s,
+                            const double *theta, double *g, wlr_model *model,
+                            wlr_train_info *info, wlr_error *err)
+{
+    size_t D = s->n;
+    wlr_scaling_unscale(s, theta, model->coef, &model->intercept);
+    wlr_scaling_grad(s, g);
+    double gmax = 0;
+    for (size_t j = 0; j <= D; j++) {
+        double gj = g[j] + (j < D ? o->l2 * theta[j] : 0.0);
+        if (fabs(gj) > gmax) gmax = fabs(gj);
+    }
+    info->grad_norm = gmax;
+    int finite = isfinite(model->intercept) && isfinite(info->loss);
+    for (size_t j = 0; j < D; j++) finite &= isfinite(model->coef[j]) != 0;
+    if (!finite)
+        return wlr_fail(err, WLR_ERR_NUMERIC, "train: the model is not finite; "
+                        "the data may be separable without l2, or lr too large");
+    return WLR_OK;
 }
 
 /* ------------------------------------------------------------ training */
@@ -608,54 +764,34 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
     double t0 = wlr_now();
     /* start from w = 0 and b at the weighted base rate: the optimum of L
      * among models that ignore the features */
-    theta[D] = base_rate_logit(d, o->class_weight);
+    wlr_weight_sums ws;
+    memset(&ws, 0, sizeof ws);
+    wlr_weight_sums_add(&ws, d, o->class_weight);
+    theta[D] = wlr_base_rate_logit(ws.tot);
     if (o->solver == WLR_SOLVER_NEWTON)
         st = wlr_newton(d, o, &s, theta, info, err);
     else
-        st = train_gd(d, o, &s, theta, info, err);
+        st = train_gd(d, o, &s, ws.weight_sum / (double)d->n_rows, theta, info,
+                      err);
     info->seconds = wlr_now() - t0;
 
     if (st == WLR_OK) {
-        /* g, and the fast batch sums' scratch */
-        double *g = calloc((D + 1) + WLR_FAST_SCRATCH(D), sizeof *g),
-               *scratch = g + (D + 1);
+        /* g, and the fast sums' scratch */
+        double *g = calloc((D + 1) + WLR_FAST_SCRATCH(D), sizeof *g);
         if (!g) {
             st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {
             wlr_scaling_unscale(&s, theta, model->coef, &model->intercept);
-            /* gradient descent reports the loss of its last epoch; both
-             * solvers compute it, and the gradient on the scaled parameters
-             * for the report, the way their path does: the fast path's
-             * vector loops in double precision, or the reference's
-             * per-row loops */
+            /* gradient descent has the loss of its last epoch; Newton's is
+             * computed here, the way its path computes it (fast or
+             * reference) */
             if (o->solver != WLR_SOLVER_GD)
                 info->loss = o->reference
                     ? wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g)
                     : wlr_fast_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
-            if (o->reference) {
-                wlr_loss(d, o->class_weight, 0.0, model, g);
-            } else {
-                size_t first = 0, count = d->n_rows;
-                wlr_fast_grad_sums(d, o->class_weight, model->coef,
-                                   model->intercept, &first, &count, 1, g,
-                                   scratch);
-                for (size_t j = 0; j <= D; j++) g[j] /= (double)d->n_rows;
-            }
-            wlr_scaling_grad(&s, g);
-            double gmax = 0;
-            for (size_t j = 0; j <= D; j++) {
-                double gj = g[j] + (j < D ? o->l2 * theta[j] : 0.0);
-                if (fabs(gj) > gmax) gmax = fabs(gj);
-            }
-            info->grad_norm = gmax;
+            wlr_mean_gradient(o, d, model->coef, model->intercept, g, g + (D + 1));
+            st = wlr_train_finish(o, &s, theta, g, model, info, err);
             free(g);
-            for (size_t j = 0; j < D; j++)
-                if (!isfinite(model->coef[j])) st = WLR_ERR_NUMERIC;
-            if (!isfinite(model->intercept) || !isfinite(info->loss))
-                st = WLR_ERR_NUMERIC;
-            if (st)
-                wlr_fail(err, st, "train: the model is not finite; the data may "
-                         "be separable without l2, or lr too large");
         }
     }
     free(theta);

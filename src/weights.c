@@ -14,19 +14,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-wlr_status wlr_class_weights_balanced(const wlr_dataset *d, double cw[2],
-                                      wlr_error *err)
+wlr_status wlr_class_weights_from_counts(const size_t n[2], double cw[2],
+                                         wlr_error *err)
 {
-    size_t n[2];
-    wlr_class_counts(d, n);
     for (int k = 0; k < 2; k++)
         if (n[k] == 0)
             return wlr_fail(err, WLR_ERR_ARG, "class weights: 'balanced' needs "
                             "both classes, but the training rows hold no class %d",
                             k);
+    /* c_k = N / (2 N_k) */
     for (int k = 0; k < 2; k++)
-        cw[k] = (double)d->n_rows / (2.0 * (double)n[k]);
+        cw[k] = (double)(n[0] + n[1]) / (2.0 * (double)n[k]);
     return WLR_OK;
+}
+
+wlr_status wlr_class_weights_balanced(const wlr_dataset *d, double cw[2],
+                                      wlr_error *err)
+{
+    size_t n[2];
+    wlr_class_counts(d, n);
+    return wlr_class_weights_from_counts(n, cw, err);
 }
 
 /* One weight: a finite number > 0, and nothing after it. */

@@ -7,6 +7,7 @@
  * in a fresh directory under /tmp.
  */
 #include "wlr.h"
+#include "internal.h"
 #include "check.h"
 
 #include <math.h>
@@ -225,6 +226,66 @@ static void test_types(void)
     wlr_dataset_free(&d);
 }
 
+/* Rows on demand (what the streaming trainer reads): any range of rows, in
+ * any order, lands at any place of a window exactly as wlr_read_npy puts
+ * them, float64 and float32; a range past the end is refused. */
+static void test_rows_on_demand(void)
+{
+    size_t n = 1000, dim = 3;
+    wlr_dataset d, all, win;
+    wlr_error err;
+    wlr_dataset_alloc(&d, n, dim, &err);
+    for (size_t k = 0; k < n * dim; k++) d.x[k] = (double)(next_u64() >> 11) / 9e15 - 500;
+    for (size_t i = 0; i < n; i++) d.y[i] = (uint8_t)(next_u64() & 1);
+    FILE *fx = fopen(path_in_tmp("ox.npy"), "wb"), *fy = fopen(path_in_tmp("oy.npy"), "wb");
+    wlr_write_npy(fx, fy, &d, &err);
+    fclose(fx);
+    fclose(fy);
+    wlr_dataset_free(&d);
+    /* the same values as float32 */
+    float xf[12] = {1.5f, -2, 3, 4e-3f, 5, 6, 7, 8, 9, 10, 11, 12e20f};
+    const char *x4 = make_npy("o4.npy", 1, "{'descr': '<f4', 'fortran_order': False, "
+                              "'shape': (4, 3), }", xf, sizeof xf);
+    long long y4[4] = {1, 0, 0, 1};
+    const char *y4p = make_npy("o4y.npy", 1, "{'descr': '<i8', 'fortran_order': False, "
+                               "'shape': (4,), }", y4, sizeof y4);
+    const char *xs[2] = {path_in_tmp("ox.npy"), x4}, *ys[2] = {path_in_tmp("oy.npy"), y4p};
+    for (int f = 0; f < 2; f++) {
+        if (wlr_read_npy(xs[f], ys[f], &all, &err)) {
+            CHECK(0, "read: %s", err.message);
+            continue;
+        }
+        wlr_npy_rows *r;
+        wlr_status st = wlr_npy_rows_open(xs[f], ys[f], &r, &err);
+        CHECK(st == WLR_OK, "open: %s", err.message);
+        if (st) { wlr_dataset_free(&all); continue; }
+        size_t rows, cols;
+        wlr_npy_rows_shape(r, &rows, &cols);
+        CHECK(rows == all.n_rows && cols == dim, "shape %zu x %zu", rows, cols);
+        wlr_dataset_alloc(&win, 300, dim, &err);
+        for (int t = 0; t < 40; t++) {
+            size_t count = 1 + next_u64() % (rows < 200 ? rows : 200);
+            size_t first = next_u64() % (rows - count + 1);
+            size_t at = next_u64() % (win.n_rows - count + 1);
+            st = wlr_npy_rows_read(r, first, count, &win, at, &err);
+            CHECK(st == WLR_OK, "rows %zu + %zu at %zu: %s", first, count, at, err.message);
+            for (size_t i = 0; i < count && st == WLR_OK; i++) {
+                for (size_t j = 0; j < dim; j++)
+                    CHECK(win.x[j * win.n_rows + at + i] == all.x[j * rows + first + i],
+                          "x[%zu, %zu]", first + i, j);
+                CHECK(win.y[at + i] == all.y[first + i], "y[%zu]", first + i);
+            }
+        }
+        CHECK(wlr_npy_rows_read(r, rows - 1, 2, &win, 0, &err) == WLR_ERR_ARG,
+              "a range past the end is refused");
+        CHECK(wlr_npy_rows_read(r, 0, 2, &win, win.n_rows - 1, &err) == WLR_ERR_ARG,
+              "a range past the window is refused");
+        wlr_npy_rows_close(r);
+        wlr_dataset_free(&win);
+        wlr_dataset_free(&all);
+    }
+}
+
 static void test_errors(void)
 {
     const char *xp = good_x();
@@ -343,8 +404,10 @@ int main(void)
     RUN(test_types);
     RUN(test_errors);
     RUN(test_no_labels);
+    RUN(test_rows_on_demand);
     const char *names[] = {"x.npy", "y.npy", "x4.npy", "rx.npy", "ry.npy", "hx.npy",
-                           "hy.npy", "bad.npy", "bx.npy", "by.npy"};
+                           "hy.npy", "bad.npy", "bx.npy", "by.npy", "ox.npy", "oy.npy",
+                           "o4.npy", "o4y.npy"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) remove(path_in_tmp(names[i]));
     rmdir(tmpdir);
     return check_summary();

@@ -147,13 +147,13 @@ fuzz: fuzz-build
 .PHONY: fuzz fuzz-build
 
 # ------------------------------------------------------------- valgrind
-# make valgrind: the command-line tests (cli_test.sh, and cli_robust.sh for
+# make valgrind: the command-line tests (cli_test.sh, cli_stream.sh, and cli_robust.sh for
 # the error paths) with every wlr run under valgrind memcheck, leaks
 # included; each process logs to $(BUILD)/valgrind/PID.log and any
 # non-empty log fails the target. About 4-5 minutes on 2 cores.
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,possible \
   --log-file=$(abspath $(BUILD))/valgrind/%p.log
-VALGRIND_TESTS := tests/cli_test.sh tests/cli_robust.sh
+VALGRIND_TESTS := tests/cli_test.sh tests/cli_robust.sh tests/cli_stream.sh
 valgrind: all
 	rm -rf $(BUILD)/valgrind && mkdir -p $(BUILD)/valgrind
 	@for t in $(VALGRIND_TESTS); do \

@@ -14,6 +14,7 @@
 #include "cli.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,27 +44,58 @@ static int parse_weightings(char *list, const char **names)
     return n ? n : -1;
 }
 
+/* The exact optima of every weighting's objective (Newton), computed on a
+ * second thread while the main one runs gradient descent: each solve is
+ * independent of the rest, so the results are the same bits either way. */
+typedef struct {
+    const wlr_dataset *train;
+    const wlr_train_options *o;
+    const char **names;
+    int n;
+    double exact[MAX_RUNS];
+    wlr_status st[MAX_RUNS];
+    wlr_error err[MAX_RUNS];
+} optima_job;
+
+static void *solve_optima(void *arg)
+{
+    optima_job *j = arg;
+    for (int k = 0; k < j->n; k++) {
+        wlr_train_options ex = *j->o;
+        ex.solver = WLR_SOLVER_NEWTON;
+        ex.on_epoch = NULL;
+        j->st[k] = wlr_class_weights_parse(j->names[k], j->train, ex.class_weight,
+                                           &j->err[k]);
+        if (j->st[k]) continue; /* the gradient-descent run reports it */
+        wlr_model m;
+        wlr_train_info info;
+        j->st[k] = wlr_train(j->train, &ex, &m, &info, &j->err[k]);
+        if (j->st[k]) continue;
+        j->exact[k] = info.loss;
+        wlr_model_free(&m);
+        wlr_train_info_free(&info);
+    }
+    return NULL;
+}
+
 /* Fits every weighting and, for each, the exact optimum of its objective. */
 static int fit_all(const cli_args *a, const wlr_train_options *o,
                    const char **names, int n, const wlr_dataset *train,
                    const wlr_dataset *test, cli_run *runs, int *done)
 {
-    wlr_error err;
-    for (*done = 0; *done < n;) {
-        cli_run *r = &runs[*done];
-        int rc = cli_fit_run(a, o, names[*done], train, test, r);
-        (*done)++;
-        if (rc) return rc;
-        wlr_train_options ex = *o;
-        ex.solver = WLR_SOLVER_NEWTON;
-        ex.class_weight[0] = r->cw[0];
-        ex.class_weight[1] = r->cw[1];
-        wlr_model m;
-        wlr_train_info info;
-        if (wlr_train(train, &ex, &m, &info, &err)) return cli_error(&err);
-        r->exact_loss = info.loss;
-        wlr_model_free(&m);
-        wlr_train_info_free(&info);
+    optima_job job = {.train = train, .o = o, .names = names, .n = n};
+    pthread_t tid;
+    /* if no thread starts, the optima are solved here, after the fits */
+    int threaded = pthread_create(&tid, NULL, solve_optima, &job) == 0;
+    int rc = 0;
+    for (*done = 0; *done < n && rc == 0; (*done)++)
+        rc = cli_fit_run(a, o, names[*done], train, test, &runs[*done]);
+    if (threaded) pthread_join(tid, NULL);
+    else if (rc == 0) solve_optima(&job);
+    if (rc) return rc;
+    for (int k = 0; k < n; k++) {
+        if (job.st[k]) return cli_error(&job.err[k]);
+        runs[k].exact_loss = job.exact[k];
     }
     return 0;
 }

@@ -14,8 +14,8 @@ form (C sum_i loss_i + |w|^2 / 2).
 Timings are the best of REPEATS fits:
   wlr            the fit alone ("seconds" of `wlr train --json`): 50 epochs
                  of batch-100 gradient descent (the default), and the exact
-                 Newton solver (--solver newton) for comparison; the ratios
-                 are to the default;
+                 Newton solver (--solver newton); "wlr gd is" is the peer's
+                 time over gradient descent's, "newton is" over Newton's;
   LogisticRegression(lbfgs)  .fit() alone;
   SGDClassifier(log_loss, max_iter=50, tol=None)  .fit() alone;
   LIBLINEAR      the whole `liblinear-train -s 0` process, which includes
@@ -118,33 +118,34 @@ def main():
     tmp = tempfile.mkdtemp(prefix="wlr-peers-")
     print("same data: %d training rows, %d test rows; l2 %g (C = %g); best of %d"
           % (n, len(y_test), L2, C, repeats))
-    print("%-9s %-22s %10s %8s %8s %9s" % ("weights", "fitter", "fit ms",
-                                          "recall1", "ROC AUC", "wlr is"))
+    print("%-9s %-22s %10s %8s %8s %10s %10s" % ("weights", "fitter", "fit ms",
+                                                "recall1", "ROC AUC", "wlr gd is",
+                                                "newton is"))
     try:
         for name, sk_cw, cli in WEIGHTINGS:
             t_wlr, rec, auc = run_wlr(wlr, cli, repeats)
             print("%-9s %-22s %10.2f %8.3f %8.4f %9s" % (name, "wlr gd (default)",
                                                         t_wlr * 1e3, rec, auc, ""))
-            t, r, a = run_wlr(wlr, cli, repeats, "newton")
+            t_nt, r, a = run_wlr(wlr, cli, repeats, "newton")
             print("%-9s %-22s %10.2f %8.3f %8.4f %9s" % ("", "wlr newton (exact)",
-                                                        t * 1e3, r, a, ""))
+                                                        t_nt * 1e3, r, a, ""))
             lr = LogisticRegression(C=C, class_weight=sk_cw, max_iter=1000)
             t, m = best_of(repeats, lambda: lr.fit(X_train, y_train))
             r, a = scores(y_test, m.predict_proba(X_test)[:, 1])
-            print("%-9s %-22s %10.2f %8.3f %8.4f %8.1fx" % (
-                "", "sklearn LogisticReg", t * 1e3, r, a, t / t_wlr))
+            print("%-9s %-22s %10.2f %8.3f %8.4f %9.1fx %9.1fx" % (
+                "", "sklearn LogisticReg", t * 1e3, r, a, t / t_wlr, t / t_nt))
             sgd = SGDClassifier(loss="log_loss", alpha=L2, max_iter=50, tol=None,
                                 class_weight=sk_cw, random_state=0)
             t, m = best_of(repeats, lambda: sgd.fit(X_train, y_train))
             r, a = scores(y_test, m.predict_proba(X_test)[:, 1])
-            print("%-9s %-22s %10.2f %8.3f %8.4f %8.1fx" % (
-                "", "sklearn SGD(50 ep.)", t * 1e3, r, a, t / t_wlr))
+            print("%-9s %-22s %10.2f %8.3f %8.4f %9.1fx %9.1fx" % (
+                "", "sklearn SGD(50 ep.)", t * 1e3, r, a, t / t_wlr, t / t_nt))
             if have_liblinear:
                 cw = class_weights(sk_cw, y_train)
                 t, (r, a) = run_liblinear(tmp, X_train, y_train, X_test, y_test,
                                           cw, C, repeats)
-                print("%-9s %-22s %10.2f %8.3f %8.4f %8.1fx" % (
-                    "", "LIBLINEAR -s 0 (proc.)", t * 1e3, r, a, t / t_wlr))
+                print("%-9s %-22s %10.2f %8.3f %8.4f %9.1fx %9.1fx" % (
+                    "", "LIBLINEAR -s 0 (proc.)", t * 1e3, r, a, t / t_wlr, t / t_nt))
             else:
                 print("%-9s %-22s (liblinear-train not installed: skipped)" % ("", "LIBLINEAR"))
     finally:

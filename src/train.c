@@ -423,10 +423,13 @@ static int batch_runs(const batch_plan *bp, size_t q, size_t first[2],
     return 2;
 }
 
-/* Asks for the rows of a batch to be brought into cache while the batch
- * before it is computed: the batches are at random places, so on data far
- * bigger than the cache each would otherwise start with a wait for memory
- * in every column. A hint only; it changes no result. */
+/* Asks for the rows of a batch to be brought into cache PREFETCH_AHEAD
+ * batches before it is computed: the batches are at random places, so on
+ * data far bigger than the cache each would otherwise start with a wait for
+ * memory (and a TLB miss) in every column. A hint only; it changes no
+ * result. (Measured on 2e7 training rows: 4 batches ahead is 3-8 % faster
+ * than 1; 8 and 16 are no better.) */
+#define PREFETCH_AHEAD 4
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch((p), 0, 3)
 #else
@@ -596,16 +599,18 @@ void wlr_gd_epoch(wlr_gd *g, const wlr_dataset *d, wlr_rng *rng, size_t *order)
            *scratch = g->work + 4 * (D + 1);
     bp.offset = (size_t)wlr_rng_randint(rng, N);
     wlr_rng_shuffle(rng, bp.order, bp.n_blocks);
-    size_t first[2], count[2], next_first[2], next_count[2];
-    int runs, next_runs = batch_runs(&bp, 0, next_first, next_count);
+    size_t first[2], count[2];
+    int runs;
+    for (size_t q = 0; q < PREFETCH_AHEAD && q < bp.n_blocks; q++) {
+        runs = batch_runs(&bp, q, first, count);
+        prefetch_runs(d, first, count, runs);
+    }
     for (size_t q = 0; q < bp.n_blocks; q++) {
-        runs = next_runs;
-        memcpy(first, next_first, sizeof first);
-        memcpy(count, next_count, sizeof count);
-        if (q + 1 < bp.n_blocks) {
-            next_runs = batch_runs(&bp, q + 1, next_first, next_count);
-            prefetch_runs(d, next_first, next_count, next_runs);
+        if (q + PREFETCH_AHEAD < bp.n_blocks) {
+            runs = batch_runs(&bp, q + PREFETCH_AHEAD, first, count);
+            prefetch_runs(d, first, count, runs);
         }
+        runs = batch_runs(&bp, q, first, count);
         size_t rows = count[0] + (runs == 2 ? count[1] : 0);
         double c;
         wlr_scaling_unscale(s, theta, a, &c);

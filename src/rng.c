@@ -189,7 +189,7 @@ uint64_t wlr_rng_randint(wlr_rng *r, uint64_t n)
  * SHUFFLE_AHEAD at a time and a[j] is asked into the cache for all of them
  * before the swaps are made, in the same order: the same result, but on an
  * array far bigger than the cache the misses overlap instead of coming one
- * after another (a permutation of 1e8 went from 5.7 to 1.9 s). */
+ * after another (a permutation of 1e8: 4.97 s before, 1.97 s, same result). */
 void wlr_rng_shuffle(wlr_rng *r, size_t *a, size_t n)
 {
     size_t js[SHUFFLE_AHEAD];

@@ -54,7 +54,10 @@
 extern "C" {
 #endif
 
-#define WLR_VERSION "0.1.0"
+/* 0.2.0: wlr_train_options.epoch_loss, wlr_dataset.unlabelled and the
+ * csv options' no-label fields changed the structs' layout; rebuild
+ * programs that use the library. */
+#define WLR_VERSION "0.2.0"
 
 /* ------------------------------------------------------------------ errors */
 
@@ -84,7 +87,7 @@ typedef struct {
     size_t n_features;
     double *x;       /* n_features * n_rows values, column by column */
     uint8_t *y;      /* n_rows labels, 0 or 1 */
-    double *weight;  /* n_rows per-row weights s_i, or NULL for all 1 */
+    double *weight;  /* n_rows per-row weights s_i >= 0, or NULL for all 1 */
     char **names;    /* n_features feature names, or NULL for x1..xD */
     int unlabelled;  /* 1 = read without labels (new rows to score, see
                         wlr_csv_options.no_label): y is all 0 and means

@@ -113,24 +113,28 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       wlr_error *err);
 
 /* The fast inner loops of gradient descent (train_fast.c). Batch sums
- * G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs runs of
- * consecutive rows (first[r], count[r]); scratch holds WLR_FAST_SCRATCH(D)
- * doubles. */
+ * G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs <= 2 runs of
+ * consecutive rows (first[r], count[r]: a batch, which may wrap past the
+ * last row); scratch holds WLR_FAST_SCRATCH(D) doubles. */
 #define WLR_FAST_SCRATCH(D) (9 * ((D) + 1))
+/* Rows the fast loops take at a time (train_fast.c). */
+#define WLR_FAST_CHUNK 256
 /* Batches of more rows are summed in blocks of this many (see there). */
 #define WLR_FAST_GRAD_BLOCK 65536
 void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
                          const double *a, double c, const size_t *first,
                          const size_t *count, int n_runs, double *G,
                          double *scratch);
-/* Newton's sums over all rows at (a, c), original scale, x~ = (x, 1):
- * g = sum c s (p - y) x~ and H = sum c s p (1 - p) x~ x~^T (P = D + 1,
- * H[j * P + k]); scratch holds WLR_NEWTON_SCRATCH(D) doubles. */
-#define WLR_NEWTON_SCRATCH(D) (8 * (((D) + 1) + ((D) + 1) * ((D) + 2) / 2))
+/* Newton's sums over all rows at (a, c) on the scaled features
+ * x' = (x - mu) / sd, x~ = (x', 1): g = sum c s (p - y) x~ and
+ * H = sum c s p (1 - p) x~ x~^T (P = D + 1, H[j * P + k]); scratch holds
+ * WLR_NEWTON_SCRATCH(D) doubles. */
+#define WLR_NEWTON_SCRATCH(D) \
+    (8 * (((D) + 1) + ((D) + 1) * ((D) + 2) / 2) + WLR_FAST_CHUNK * (D))
 void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
-                           const double *a, double c, double *g, double *H,
+                           const double *a, double c, const double *mu,
+                           const double *sd, double *g, double *H,
                            double *scratch);
-/* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
 /* The same sums with every row's c s (p - y) in double precision (the
  * batch sums use single precision for it; see train_fast.c): for the final
  * gradient a fit reports. */
@@ -138,6 +142,7 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
                         const double *a, double c, const size_t *first,
                         const size_t *count, int n_runs, double *G,
                         double *scratch);
+/* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
 double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c);
 /* The polynomial e^x (x <= 0) and log(1 + e) (0 <= e <= 1) behind them,

@@ -71,11 +71,8 @@ static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
     }
 }
 
-/* The same g and H from the fast path's sums (train_fast.c: vector loops,
- * exp to ~3e-16), taken on the original scale, x~ = (x, 1), and carried to
- * the scaled one: x'_j = (x_j - mu_j) / sd_j is x' = T x~ with
- *   T_jj = 1 / sd_j,  T_jD = -mu_j / sd_j,  T_DD = 1,
- * so g' = T g and H' = T H T^T. */
+/* The same g and H from the fast path's vector loops (train_fast.c: exp
+ * to ~3e-16, the features scaled row by row as here). */
 static void fast_grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
                               const double cw[2], double l2, const double *theta,
                               const double *a, double c, double *g, double *H,
@@ -83,20 +80,11 @@ static void fast_grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
 {
     size_t D = d->n_features, P = D + 1;
     double N = (double)d->n_rows;
-    wlr_fast_grad_hessian(d, cw, a, c, g, H, scratch);
+    wlr_fast_grad_hessian(d, cw, a, c, s->mu, s->sd, g, H, scratch);
     for (size_t j = 0; j < P; j++) {
         g[j] /= N;
         for (size_t k = 0; k < P; k++) H[j * P + k] /= N;
     }
-    /* rows, then columns: H <- T H, then H <- H T^T; g <- T g */
-    for (size_t j = 0; j < D; j++) {
-        for (size_t k = 0; k < P; k++)
-            H[j * P + k] = (H[j * P + k] - s->mu[j] * H[D * P + k]) / s->sd[j];
-        g[j] = (g[j] - s->mu[j] * g[D]) / s->sd[j];
-    }
-    for (size_t k = 0; k < D; k++)
-        for (size_t j = 0; j < P; j++)
-            H[j * P + k] = (H[j * P + k] - s->mu[k] * H[j * P + D]) / s->sd[k];
     for (size_t j = 0; j < D; j++) {
         g[j] += l2 * theta[j];
         H[j * P + j] += l2;

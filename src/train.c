@@ -752,6 +752,11 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
         return wlr_fail(err, WLR_ERR_ARG, "train: the data has no labels (it "
                         "was read without a label column); it can be scored, "
                         "not trained on");
+    /* the fast loops take the class from the sign of c s (train_fast.c) */
+    for (size_t r = 0; d->weight && r < d->n_rows; r++)
+        if (!(d->weight[r] >= 0 && isfinite(d->weight[r])))
+            return wlr_fail(err, WLR_ERR_ARG, "train: row %zu's weight %g must "
+                            "be a finite number >= 0", r + 1, d->weight[r]);
     size_t D = d->n_features;
     wlr_scaling s;
     st = wlr_scaling_init(&s, d, o->standardize, err);

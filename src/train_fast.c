@@ -51,7 +51,7 @@
  * and v4 do it in one instruction, the baseline calls libm's fma (exact,
  * slower). */
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", \
                                                    "arch=x86-64-v3", "default")))
 #else
@@ -220,7 +220,7 @@ static inline double loss_term(double z, double yd, double w)
  *   3. acc[lane] += g_k x_kj, lane = k mod LANES: a reduction, done as
  *      LANES separate sums (lane_sums).
  */
-#define CHUNK 256
+#define CHUNK WLR_FAST_CHUNK
 
 /* yd[k] = y_k, w[k] = c_{y_k} s_k for rows first .. first + n - 1. */
 static inline __attribute__((always_inline)) void
@@ -318,7 +318,8 @@ static inline double lanes_total(const double *acc)
  * precise = 0 (each step of training): e, u / (1 + e) in single precision
  *   from z rounded to float: relative error at most about (|z| + 5) 6e-8
  *   per row (float's rounding of z costs |z| 6e-8; exp, 1 + e and the
- *   division the rest). Half the work of double precision, and far below
+ *   division the rest); for |z| > 87, where e is clamped at e^-87, the
+ *   error is absolute instead, below 2e-38 c s. Half the work of double precision, and far below
  *   the noise of a batch's gradient; the loss each epoch and at the end is
  *   computed in double (loss_term).
  * precise = 1 (the reported final gradient): the same in double, with
@@ -626,26 +627,34 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
 /* ------------------------------------------------------ Newton's sums */
 
 /*
- * Newton's gradient and Hessian sums at (a, c) over all rows, on the
- * original scale, x~ = (x, 1):
+ * Newton's gradient and Hessian sums at (a, c) over all rows, on the scaled
+ * features x'_j = (x_j - mu_j) / sd_j that Newton steps in, x~ = (x', 1):
  *   g = sum_i r_i x~_i,            r = c s (p - y)            (row_grads)
  *   H = sum_i h_i x~_i x~_i^T,     h = c s p (1 - p) = c s e / (1 + e)^2
- * with e = e^-|z| (p (1 - p) is the same expression for either sign of z),
- * all in double precision. H[j * P + k] for every j, k (symmetric).
- * Each sum in LANES lanes as the batch sums; scratch holds
- * WLR_NEWTON_SCRATCH(D) doubles.
+ * with e = e^-|z| (p (1 - p) is the same expression for either sign of z;
+ * s >= 0, which wlr_train checks), all in double precision. z is computed
+ * on the original scale at (a, c), the same number. The features are
+ * centred and scaled row by row before the products, as the reference path
+ * does: summing on the original scale and transforming afterwards would
+ * cancel about 2 log10(mu / sd) digits (a feature at 1e8 +- 1 stopped
+ * Newton converging). H[j * P + k] for every j, k (symmetric). Each sum in
+ * LANES lanes as the batch sums; scratch holds WLR_NEWTON_SCRATCH(D)
+ * doubles.
  */
 VECTOR_CLONES
 void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
-                           const double *a, double c, double *g, double *H,
+                           const double *a, double c, const double *mu,
+                           const double *sd, double *g, double *H,
                            double *scratch)
 {
     size_t D = d->n_features, P = D + 1, N = d->n_rows;
-    /* lanes: g_j at j, then H_jk (k <= j) at P + j (j + 1) / 2 + k */
+    /* lanes: g_j at j, then H_jk (k <= j) at P + j (j + 1) / 2 + k; then
+     * the chunk's scaled columns, CHUNK rows each */
     size_t n_sums = P + P * (P + 1) / 2;
     double z[CHUNK], w[CHUNK], r[CHUNK], h[CHUNK], t[CHUNK];
     memset(scratch, 0, n_sums * LANES * sizeof *scratch);
     double *acc_g = scratch, *acc_h = scratch + P * LANES;
+    double *xs = scratch + n_sums * LANES;
 #define HLANES(j, k) (acc_h + ((j) * ((j) + 1) / 2 + (k)) * LANES)
     for (size_t i = 0; i < N; i += CHUNK) {
         size_t n = N - i < CHUNK ? N - i : CHUNK;
@@ -657,11 +666,16 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
             h[k] = fabs(w[k]) * (e * q * q);
         }
         for (size_t j = 0; j < D; j++) {
-            const double *xj = d->x + j * N + i;
+            const double *restrict x = d->x + j * N + i;
+            double *restrict xj = xs + j * CHUNK, m = mu[j], sj = sd[j];
+            for (size_t k = 0; k < n; k++) xj[k] = (x[k] - m) / sj;
+        }
+        for (size_t j = 0; j < D; j++) {
+            const double *xj = xs + j * CHUNK;
             lane_sums(r, xj, n, acc_g + j * LANES);
             for (size_t k = 0; k < n; k++) t[k] = h[k] * xj[k];
             for (size_t k = 0; k <= j; k++)
-                lane_sums(t, d->x + k * N + i, n, HLANES(j, k));
+                lane_sums(t, xs + k * CHUNK, n, HLANES(j, k));
             lane_sums(t, NULL, n, HLANES(D, j));
         }
         lane_sums(r, NULL, n, acc_g + D * LANES);

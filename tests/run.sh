@@ -1,17 +1,21 @@
 #!/bin/sh
 # Runs every unit test binary in BUILD/tests and the command-line tests, all
-# at once (each in its own temporary directory; the two longest scripts take
-# most of the time, so on two cores this halves the wall time), then prints
-# their results in a fixed order and, as its last line, the total:
-# "N passed, N failed".
+# at once (the scripts each work in a temporary directory of their own; the
+# two longest take most of the time, so on two cores this halves the wall
+# time), then prints their results in a fixed order and, as its last line,
+# the total: "N passed, N failed".
 # Usage: sh tests/run.sh BUILD_DIR
 build=${1:-build}
 out_dir=$(mktemp -d "${TMPDIR:-/tmp}/wlr-run.XXXXXX") || exit 1
 trap 'rm -rf "$out_dir"' EXIT
 trap 'exit 130' INT TERM
-k=0
+# the list, taken once: results are matched to it by position
+set --
 for t in "$build"/tests/test_* tests/cli_*.sh; do
-    [ -e "$t" ] || continue
+    [ -e "$t" ] && set -- "$@" "$t"
+done
+k=0
+for t in "$@"; do
     k=$((k + 1))
     case "$t" in
         *.sh) (WLR="$build/wlr" sh "$t" >"$out_dir/$k.out" 2>&1; echo $? >"$out_dir/$k.rc") & ;;
@@ -20,8 +24,7 @@ for t in "$build"/tests/test_* tests/cli_*.sh; do
 done
 wait
 passed=0; failed=0; k=0
-for t in "$build"/tests/test_* tests/cli_*.sh; do
-    [ -e "$t" ] || continue
+for t in "$@"; do
     k=$((k + 1))
     rc=$(cat "$out_dir/$k.rc" 2>/dev/null || echo "?")
     last=$(tail -n 1 "$out_dir/$k.out")

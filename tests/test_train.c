@@ -380,6 +380,50 @@ static void test_newton_fast_matches_reference(void)
     wlr_dataset_free(&test);
 }
 
+/* A feature far from 0 next to its spread (1e8 +- 1) with standardisation:
+ * the fast path centres the features row by row, as the reference does, so
+ * Newton still converges in a few steps to the reference's optimum. */
+static void test_newton_offset_feature(void)
+{
+    enum { ROWS = 20000 };
+    wlr_dataset d;
+    wlr_error err;
+    CHECK(wlr_dataset_alloc(&d, ROWS, 2, &err) == 0, "%s", err.message);
+    wlr_rng rng;
+    wlr_rng_seed(&rng, 7);
+    for (size_t i = 0; i < ROWS; i++) {
+        double g1 = wlr_rng_normal(&rng), g2 = wlr_rng_normal(&rng);
+        d.x[i] = 1e8 + g1;
+        d.x[ROWS + i] = g2;
+        d.y[i] = wlr_rng_double(&rng) < wlr_sigmoid(0.8 * g1 - 0.5 * g2 - 1.0);
+    }
+    wlr_model m[2];
+    wlr_train_info info[2];
+    for (int ref = 0; ref < 2; ref++) {
+        wlr_train_options o;
+        wlr_train_defaults(&o);
+        o.solver = WLR_SOLVER_NEWTON;
+        o.standardize = 1;
+        o.reference = ref;
+        CHECK(wlr_train(&d, &o, &m[ref], &info[ref], &err) == 0, "%s", err.message);
+        CHECK(info[ref].converged, "ref %d: not converged in %d steps", ref,
+              info[ref].iterations);
+    }
+    /* (z itself is computed on the original scale, b + a x with b ~ -a 1e8,
+     * so both paths need more steps than usual: measured 11 and 24) */
+    CHECK(info[0].iterations <= info[1].iterations, "fast path: %d steps, "
+          "reference %d", info[0].iterations, info[1].iterations);
+    CHECK(fabs(m[0].coef[0] - m[1].coef[0]) < 1e-8 &&
+          fabs(m[0].coef[1] - m[1].coef[1]) < 1e-8,
+          "coefficients %.15g %.15g vs %.15g %.15g", m[0].coef[0], m[0].coef[1],
+          m[1].coef[0], m[1].coef[1]);
+    for (int ref = 0; ref < 2; ref++) {
+        wlr_model_free(&m[ref]);
+        wlr_train_info_free(&info[ref]);
+    }
+    wlr_dataset_free(&d);
+}
+
 /* ---------------------------------------------------- gradient descent */
 
 /* The defaults (batch 100, 50 epochs, sgd, lr 0.5, l2 1e-4) reach within
@@ -845,6 +889,37 @@ static void test_gd_divergence_is_an_error(void)
     wlr_dataset_free(&d);
 }
 
+/* A negative or non-finite row weight is refused before any training (the
+ * fast loops read the class from the sign of c s); a zero weight is fine. */
+static void test_bad_row_weights(void)
+{
+    static const double bad[] = {-0.5, NAN, INFINITY};
+    for (int k = 0; k < 4; k++) {
+        wlr_dataset d;
+        small_dataset(&d);
+        d.weight = malloc(d.n_rows * sizeof *d.weight);
+        for (size_t i = 0; i < d.n_rows; i++) d.weight[i] = 1.0;
+        d.weight[2] = k < 3 ? bad[k] : 0.0;
+        wlr_train_options o;
+        wlr_train_defaults(&o);
+        wlr_model m;
+        wlr_train_info info;
+        wlr_error err = {{0}};
+        wlr_status st = wlr_train(&d, &o, &m, &info, &err);
+        if (k < 3)
+            CHECK(st == WLR_ERR_ARG && strstr(err.message, "row 3's weight") &&
+                  m.coef == NULL, "weight %g: status %d: %s", bad[k], (int)st,
+                  err.message);
+        else
+            CHECK(st == WLR_OK, "weight 0: %s", err.message);
+        if (st == WLR_OK) {
+            wlr_model_free(&m);
+            wlr_train_info_free(&info);
+        }
+        wlr_dataset_free(&d);
+    }
+}
+
 /* epoch_loss only adds the per-epoch loss passes: the same model and final
  * loss, bit for bit, on both paths; without it on_epoch sees NaN until the
  * last epoch, whose loss is the final one. */
@@ -946,6 +1021,7 @@ int main(void)
     RUN(test_newton_matches_reference_optima);
     RUN(test_newton_standardize_same_optimum);
     RUN(test_newton_fast_matches_reference);
+    RUN(test_newton_offset_feature);
     RUN(test_gd_defaults_reach_optimum);
     RUN(test_gd_fast_matches_reference);
     RUN(test_fast_exp_log1p_accuracy);
@@ -957,6 +1033,7 @@ int main(void)
     RUN(test_epoch_loss_changes_nothing);
     RUN(test_train_option_errors);
     RUN(test_gd_divergence_is_an_error);
+    RUN(test_bad_row_weights);
     RUN(test_predict_proba_threads);
     return check_summary();
 }

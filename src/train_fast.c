@@ -655,6 +655,10 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
     memset(scratch, 0, n_sums * LANES * sizeof *scratch);
     double *acc_g = scratch, *acc_h = scratch + P * LANES;
     double *xs = scratch + n_sums * LANES;
+    /* unstandardised (mu = 0, sd = 1): the columns themselves, no copy */
+    int identity = 1;
+    for (size_t j = 0; j < D; j++) identity &= mu[j] == 0 && sd[j] == 1;
+    size_t stride = identity ? N : CHUNK;
 #define HLANES(j, k) (acc_h + ((j) * ((j) + 1) / 2 + (k)) * LANES)
     for (size_t i = 0; i < N; i += CHUNK) {
         size_t n = N - i < CHUNK ? N - i : CHUNK;
@@ -665,17 +669,18 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
             double q = 1.0 / (1.0 + e);
             h[k] = fabs(w[k]) * (e * q * q);
         }
-        for (size_t j = 0; j < D; j++) {
+        const double *cols = identity ? d->x + i : xs;
+        for (size_t j = 0; j < D && !identity; j++) {
             const double *restrict x = d->x + j * N + i;
             double *restrict xj = xs + j * CHUNK, m = mu[j], sj = sd[j];
             for (size_t k = 0; k < n; k++) xj[k] = (x[k] - m) / sj;
         }
         for (size_t j = 0; j < D; j++) {
-            const double *xj = xs + j * CHUNK;
+            const double *xj = cols + j * stride;
             lane_sums(r, xj, n, acc_g + j * LANES);
             for (size_t k = 0; k < n; k++) t[k] = h[k] * xj[k];
             for (size_t k = 0; k <= j; k++)
-                lane_sums(t, xs + k * CHUNK, n, HLANES(j, k));
+                lane_sums(t, cols + k * stride, n, HLANES(j, k));
             lane_sums(t, NULL, n, HLANES(D, j));
         }
         lane_sums(r, NULL, n, acc_g + D * LANES);

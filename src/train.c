@@ -24,12 +24,15 @@
  *     and this keeps the path (and the right lr) the same. "none" and
  *     "balanced" have cbar = 1; 1:200 on the tutorial data has cbar = 3.04.
  *
- * Two paths compute each batch and each epoch's loss: the fast default
- * (train_fast.c: vector loops, our own exp and log1p to ~3e-16, partial sums
- * in a fixed order, the loss pass shared by the cores) and the reference
- * (options.reference = 1: the per-row loops below with libm). They visit the
- * same rows in the same order (see THE ORDER OF ROWS), so they differ only
- * by rounding: final losses within 1e-6 relative is tested, ~1e-15 is seen.
+ * Two paths compute each batch and the loss: the fast default
+ * (train_fast.c: vector loops, our own exp and log1p to ~3e-16, a step's
+ * c s (p - y) in single precision, partial sums in a fixed order, big
+ * passes shared by the cores) and the reference (options.reference = 1:
+ * the per-row loops below with libm). They visit the same rows in the same
+ * order (see THE ORDER OF ROWS), so they differ only by rounding: final
+ * losses within 1e-6 relative is tested, ~1e-12 is seen. The loss over all
+ * rows is computed after the last epoch, and after every epoch only with
+ * options.epoch_loss (it costs as much as the epoch itself).
  *
  * Standardisation is folded into the arithmetic rather than into a copy of
  * the data: with x' = (x - mu) / sd, w' . x' + b' = a . x + c where

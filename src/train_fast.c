@@ -333,7 +333,7 @@ static inline double lanes_total(const double *acc)
 static inline __attribute__((always_inline)) void
 row_grads(const wlr_dataset *d, const double cw[2], size_t first, size_t n,
           double *restrict z, double *restrict w, double *restrict g,
-          int precise)
+          int precise, double *restrict ex)
 {
     const uint8_t *restrict y = d->y + first;
     double c0 = cw[0], nc1 = -cw[1];
@@ -352,6 +352,7 @@ row_grads(const wlr_dataset *d, const double cw[2], size_t first, size_t n,
             double e = exp_nonpos(-fabs(z[k]));
             double u = (z[k] >= 0) == (w[k] >= 0) ? 1.0 : e;
             g[k] = w[k] * (u / (1.0 + e));
+            if (ex) ex[k] = e;  /* for Newton's curvature */
         }
     } else {
         for (size_t k = 0; k < padded; k++) {
@@ -379,7 +380,7 @@ batch_sums(const wlr_dataset *d, const double cw[2], const double *a, double c,
             size_t n = first[r] + count[r] - i;
             if (n > CHUNK) n = CHUNK;
             chunk_logits(d, a, c, i, n, z);
-            row_grads(d, cw, i, n, z, w, g, precise);
+            row_grads(d, cw, i, n, z, w, g, precise, NULL);
             for (size_t j = 0; j < D; j++)
                 lane_sums(g, d->x + j * N + i, n, scratch + j * LANES);
             lane_sums(g, NULL, n, scratch + D * LANES);
@@ -651,7 +652,7 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
     /* lanes: g_j at j, then H_jk (k <= j) at P + j (j + 1) / 2 + k; then
      * the chunk's scaled columns, CHUNK rows each */
     size_t n_sums = P + P * (P + 1) / 2;
-    double z[CHUNK], w[CHUNK], r[CHUNK], h[CHUNK], t[CHUNK];
+    double z[CHUNK], w[CHUNK], r[CHUNK], h[CHUNK], t[CHUNK], e[CHUNK];
     memset(scratch, 0, n_sums * LANES * sizeof *scratch);
     double *acc_g = scratch, *acc_h = scratch + P * LANES;
     double *xs = scratch + n_sums * LANES;
@@ -663,11 +664,10 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
     for (size_t i = 0; i < N; i += CHUNK) {
         size_t n = N - i < CHUNK ? N - i : CHUNK;
         chunk_logits(d, a, c, i, n, z);
-        row_grads(d, cw, i, n, z, w, r, 1);
+        row_grads(d, cw, i, n, z, w, r, 1, e);
         for (size_t k = 0; k < n; k++) {
-            double e = exp_nonpos(-fabs(z[k]));
-            double q = 1.0 / (1.0 + e);
-            h[k] = fabs(w[k]) * (e * q * q);
+            double q = 1.0 / (1.0 + e[k]);
+            h[k] = fabs(w[k]) * (e[k] * q * q);
         }
         const double *cols = identity ? d->x + i : xs;
         for (size_t j = 0; j < D && !identity; j++) {

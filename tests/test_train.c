@@ -338,8 +338,8 @@ static void test_newton_standardize_same_optimum(void)
 
 /* Newton on the fast path (the default: vector loops for g, H and the line
  * search's losses) and on the reference path (per-row libm loops) reach the
- * same optimum, with and without standardisation (where the fast path's
- * sums are carried to the scaled coordinates), with row weights too. */
+ * same optimum, with and without standardisation (where the fast path
+ * scales the features chunk by chunk), with row weights too. */
 static void test_newton_fast_matches_reference(void)
 {
     wlr_dataset train, test;

@@ -8,15 +8,7 @@
 #
 # Usage: WLR=build/wlr sh tests/cli_edges.sh   Last line: "N passed, N failed".
 
-WLR=${WLR:-build/wlr}
-case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-pending.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 
 awk 'BEGIN { print "x1,x2,y"; for (i = 0; i < 400; i++) { y = i % 4 == 0; j = (i * 37 % 101) / 101
     printf "%.6f,%.6f,%d\n", (y ? 1 : -1) * (0.5 + j), j - 0.5, y } }' >sep.csv

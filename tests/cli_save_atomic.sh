@@ -6,15 +6,7 @@
 #
 # Usage: WLR=build/wlr sh tests/cli_save_atomic.sh   Last line: "N passed, N failed".
 
-WLR=${WLR:-build/wlr}
-case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac
-T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-pending.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh"
 
 "$WLR" generate --samples 200 --weights 0.7 -o s200.csv
 echo "old model" >m.model

@@ -5,7 +5,7 @@
 # only tests/cli_*.sh).
 #
 # Usage, at the top of tests/cli_X.sh:   . "$(dirname "$0")/lib.sh"
-# and at the end:                       finish
+# and at the end:   echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]
 
 WLR=${WLR:-build/wlr}
 case "$WLR" in /*) ;; *) WLR="$(pwd)/$WLR" ;; esac

@@ -394,6 +394,22 @@ static void test_roundtrip(void)
     wlr_dataset_free(&d);
 }
 
+/* What wlr_write_csv writes for d, read back from a file into text (cap
+ * bytes with the terminating 0). */
+static wlr_status written_text(const wlr_dataset *d, char *text, size_t cap)
+{
+    wlr_error err;
+    const char *path = path_in_tmp("w.csv");
+    FILE *f = fopen(path, "wb");
+    wlr_status st = wlr_write_csv(f, d, &err);
+    fclose(f);
+    f = fopen(path, "rb");
+    size_t n = fread(text, 1, cap - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    return st;
+}
+
 static void test_write_text(void)
 {
     wlr_dataset d;
@@ -402,19 +418,12 @@ static void test_write_text(void)
     double x[] = {0.1, -0.0, 1e300, 2.5}; /* column-major: x1 = 0.1, -0; x2 = 1e300, 2.5 */
     memcpy(d.x, x, sizeof x);
     d.y[1] = 1;
-    const char *path = path_in_tmp("w.csv");
-    FILE *f = fopen(path, "wb");
-    CHECK(wlr_write_csv(f, &d, &err) == WLR_OK, "write: %s", err.message);
-    fclose(f);
-    char text[256] = {0};
-    f = fopen(path, "rb");
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
+    char text[256];
+    CHECK(written_text(&d, text, sizeof text) == WLR_OK, "write failed");
     CHECK(strcmp(text, "x1,x2,y\n0.1,1e+300,0\n-0,2.5,1\n") == 0, "wrote \"%s\"", text);
 
     d.x[2] = NAN;
-    f = fopen(path, "wb");
+    FILE *f = fopen(path_in_tmp("w.csv"), "wb");
     CHECK(wlr_write_csv(f, &d, &err) == WLR_ERR_ARG && strstr(err.message, "row 1, feature 2"),
           "NaN accepted: %s", err.message);
     fclose(f);
@@ -732,15 +741,8 @@ static void test_write_unlabelled(void)
     double x[] = {0.1, -0.0, 1e300, 2.5};
     memcpy(d.x, x, sizeof x);
     d.unlabelled = 1;
-    const char *path = path_in_tmp("w.csv");
-    FILE *f = fopen(path, "wb");
-    CHECK(wlr_write_csv(f, &d, &err) == WLR_OK, "write: %s", err.message);
-    fclose(f);
-    char text[256] = {0};
-    f = fopen(path, "rb");
-    size_t n = fread(text, 1, sizeof text - 1, f);
-    fclose(f);
-    text[n] = '\0';
+    char text[256];
+    CHECK(written_text(&d, text, sizeof text) == WLR_OK, "write failed");
     CHECK(strcmp(text, "x1,x2\n0.1,1e+300\n-0,2.5\n") == 0, "wrote \"%s\"", text);
     wlr_dataset_free(&d);
 

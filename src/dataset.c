@@ -45,8 +45,12 @@ void wlr_dataset_free(wlr_dataset *d)
 
 void wlr_class_counts(const wlr_dataset *d, size_t counts[2])
 {
-    counts[0] = counts[1] = 0;
-    for (size_t i = 0; i < d->n_rows; i++) counts[d->y[i] != 0]++;
+    /* labels are 0 or 1, so their sum is the count of ones (in a local:
+     * through counts[], every row would wait for the last one's store) */
+    size_t ones = 0;
+    for (size_t i = 0; i < d->n_rows; i++) ones += d->y[i] != 0;
+    counts[0] = d->n_rows - ones;
+    counts[1] = ones;
 }
 
 const char *wlr_feature_name(const wlr_dataset *d, size_t j, char *buf,

@@ -6,6 +6,8 @@
 
 #include "wlr.h"
 
+#include <math.h>
+
 /* Fills err->message (printf-style) and returns code: `return wlr_fail(...)`.
  * err may be NULL. */
 #if defined(__GNUC__)
@@ -43,10 +45,13 @@ double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
                             double *a);
 
 /* The sums behind the starting intercept and the step size (train.c),
- * over the rows in order, addable a window at a time:
- *   tot[k] = sum_{i: y_i = k} c_k s_i,  weight_sum = sum_i c_{y_i} s_i.
+ * addable a window at a time with the same bits: per class, the row
+ * weights summed in row order, s[k] = sum_{i: y_i = k} s_i (without
+ * weights an exact count), and from them after every add
+ *   tot[k] = c_k s[k] = sum_{i: y_i = k} c_k s_i,  weight_sum = tot[0] + tot[1].
  * Start from zero. */
 typedef struct {
+    double s[2];
     double tot[2];
     double weight_sum;
 } wlr_weight_sums;
@@ -57,17 +62,38 @@ void wlr_weight_sums_add(wlr_weight_sums *ws, const wlr_dataset *d,
  * has no weight). */
 double wlr_base_rate_logit(const double tot[2]);
 
+/* Gradient descent's view of its training rows on the fast path
+ * (train_fast.c): every step reads, in single precision,
+ *   x'_ij = (x_ij - mu_j) / sd_j   (x_ij itself unless standardising)
+ *   w_i   = c_0 s_i (y_i = 0) or -c_1 s_i (y_i = 1), the signed row weight,
+ * either from a copy made once (copy != NULL: D + 1 columns of `stride`
+ * floats, x'_1..x'_D then w, padded with zero rows) or converted from the
+ * dataset as each batch is read: the same floats either way. */
+typedef struct {
+    const wlr_dataset *d;
+    double cw[2];           /* c_0, c_1 */
+    const double *mu;       /* the scaling's means */
+    const double *inv_sd;   /* 1 / sd_j */
+    int scaled;             /* 0: mu = 0 and sd = 1, x' = x */
+    int in_double;          /* 1: the step in double (see train_step.c) */
+    float *copy;            /* NULL: convert as read */
+    size_t stride;          /* floats per column of copy */
+} wlr_fast_rows;
+
 /* Gradient descent as a loop the caller drives, so that train.c (one
  * dataset) and stream.c (a window at a time) run the same steps:
- *   wlr_gd_init; per epoch: wlr_gd_epoch on each part of the rows, the loss
- *   when wlr_gd_loss_due, wlr_gd_end_epoch; wlr_gd_free. */
+ *   wlr_gd_init; per epoch: wlr_gd_use_rows and wlr_gd_epoch on each part
+ *   of the rows, the loss when wlr_gd_loss_due, wlr_gd_end_epoch;
+ *   wlr_gd_free. */
 typedef struct {
     const wlr_train_options *o;
     const wlr_scaling *s;
     double *theta;          /* the caller's D + 1 parameters, updated */
-    double *work;           /* G, a, m, v and WLR_FAST_SCRATCH(D) */
+    double *work;           /* G, a, m, v, 1/sd and WLR_FAST_SCRATCH(D) */
     double lr0;             /* o->lr / cbar */
     long t, total_steps;    /* steps taken, and in the whole run */
+    double inv_total;       /* 1 / total_steps */
+    wlr_fast_rows rows;     /* the rows wlr_gd_epoch trains on */
 } wlr_gd;
 
 /* Batches of n rows: ceil(n / B), B = batch_size capped at n (0 = n). */
@@ -77,10 +103,121 @@ wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
                        const wlr_scaling *s, double *theta, double cbar,
                        long total_steps, wlr_train_info *info, wlr_error *err);
 void wlr_gd_free(wlr_gd *g);
-/* One epoch of block batches over d's rows (see train.c: THE ORDER OF
- * ROWS), drawing from rng; order holds wlr_gd_blocks(o, d->n_rows) block
- * numbers, shuffled in place. */
-void wlr_gd_epoch(wlr_gd *g, const wlr_dataset *d, wlr_rng *rng, size_t *order);
+/* The next epochs train on d's rows. keep = 1 promises that d and its rows
+ * stay as they are until the next call or wlr_gd_free, so that the fast
+ * path may copy them once (for a small d; see train_fast.c); keep = 0 for
+ * rows that change (stream.c's windows). Never fails: without memory for
+ * the copy the rows are converted as read, with the same results. */
+void wlr_gd_use_rows(wlr_gd *g, const wlr_dataset *d, int keep);
+/* One epoch of block batches over the rows of wlr_gd_use_rows (see
+ * train.c: THE ORDER OF ROWS), drawing from rng; order holds
+ * wlr_gd_blocks(o, n_rows) block numbers, shuffled in place. */
+void wlr_gd_epoch(wlr_gd *g, wlr_rng *rng, size_t *order);
+
+/* An epoch's batches (train.c: THE ORDER OF ROWS): block k of the shuffled
+ * order holds rows offset + k B .. offset + k B + B - 1 (mod N), the last
+ * block the rows left. */
+typedef struct {
+    size_t n_rows, batch, n_blocks, offset;
+    const size_t *order;    /* n_blocks block numbers */
+} wlr_batch_plan;
+
+/* The rows of the epoch's q-th batch as one or two runs (first, count),
+ * two when it wraps past the last row; returns the number of runs. */
+static inline int wlr_batch_runs(const wlr_batch_plan *bp, size_t q,
+                                 size_t first[2], size_t count[2])
+{
+    size_t k = bp->order[q], N = bp->n_rows;
+    size_t n = k + 1 == bp->n_blocks ? N - k * bp->batch : bp->batch;
+    /* offset < N and k B < N, so one subtraction reduces mod N */
+    size_t start = bp->offset + k * bp->batch;
+    if (start >= N) start -= N;
+    first[0] = start;
+    if (start + n <= N) {
+        count[0] = n;
+        return 1;
+    }
+    count[0] = N - start;
+    first[1] = 0;
+    count[1] = n - count[0];
+    return 2;
+}
+
+/* The learning rate falls linearly from lr to lr * WLR_LR_FLOOR over the
+ * run: small enough at the end that batch noise no longer moves the loss by
+ * 0.1 %, large enough never to stall. */
+#define WLR_LR_FLOOR 0.01
+/* Heavy-ball momentum coefficient; Adam's usual constants (Kingma & Ba). */
+#define WLR_MOMENTUM_BETA 0.9
+#define WLR_ADAM_BETA1 0.9
+#define WLR_ADAM_BETA2 0.999
+#define WLR_ADAM_EPS 1e-8
+
+/*
+ * One optimiser step from a batch's raw sums G (D + 1 values on the scaled
+ * features: sum_i c s (p - y) (x', 1)) over `rows` rows. With the batch mean
+ * plus the penalty's pull,
+ *   g_j = G_j / rows + l2 w'_j  (j < D),   g_D = G_D / rows,
+ * and lr_t = lr0 (1 - (1 - WLR_LR_FLOOR) t / T), t counting the run's steps:
+ *   sgd:      theta -= lr_t g
+ *   momentum: m = beta m + g;  theta -= lr_t m
+ *   adam:     m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
+ *             theta -= lr_t (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ * on theta (g->theta, or the caller's copy of it), D = the feature count;
+ * wlr_gd_next_lr gives lr_t and counts the step, wlr_gd_sgd is the sgd
+ * update alone. Shared by both paths, inline so that the fast path's loop
+ * keeps theta in registers (with D a constant there, the loops unrolled).
+ * For sgd, theta_j - lr (G_j / rows + l2 w'_j) is computed as
+ * w'_j (1 - lr l2) - (lr / rows) G_j with one fused multiply-add: the same
+ * number to rounding, and the only step of the update that waits for G.
+ */
+static inline double wlr_gd_next_lr(wlr_gd *g)
+{
+    double frac = (double)g->t * g->inv_total;
+    g->t++;
+    return g->lr0 * (1.0 - (1.0 - WLR_LR_FLOOR) * frac);
+}
+
+static inline void wlr_gd_sgd(double *theta, const double *G, size_t rows,
+                              double lr, double l2, size_t D)
+{
+    double s = lr / (double)rows, keep = 1.0 - lr * l2;
+#pragma GCC unroll 8
+    for (size_t j = 0; j < D; j++) theta[j] = fma(-s, G[j], theta[j] * keep);
+    theta[D] = fma(-s, G[D], theta[D]);
+}
+
+static inline void wlr_gd_step(wlr_gd *g, double *theta, const double *G,
+                               size_t rows, size_t D)
+{
+    const wlr_train_options *o = g->o;
+    double *m = g->work + 2 * (D + 1), *v = g->work + 3 * (D + 1);
+    double lr = wlr_gd_next_lr(g), inv = 1.0 / (double)rows, l2 = o->l2;
+    switch (o->optimizer) {
+    case WLR_OPT_SGD:
+        wlr_gd_sgd(theta, G, rows, lr, l2, D);
+        break;
+    case WLR_OPT_MOMENTUM:
+        for (size_t j = 0; j <= D; j++) {
+            double gj = fma(G[j], inv, j < D ? l2 * theta[j] : 0.0);
+            m[j] = WLR_MOMENTUM_BETA * m[j] + gj;
+            theta[j] -= lr * m[j];
+        }
+        break;
+    case WLR_OPT_ADAM: {
+        double c1 = 1.0 - pow(WLR_ADAM_BETA1, (double)g->t);
+        double c2 = 1.0 - pow(WLR_ADAM_BETA2, (double)g->t);
+        for (size_t j = 0; j <= D; j++) {
+            double gj = fma(G[j], inv, j < D ? l2 * theta[j] : 0.0);
+            m[j] = WLR_ADAM_BETA1 * m[j] + (1 - WLR_ADAM_BETA1) * gj;
+            v[j] = WLR_ADAM_BETA2 * v[j] + (1 - WLR_ADAM_BETA2) * gj * gj;
+            theta[j] -= lr * (m[j] / c1) / (sqrt(v[j] / c2) + WLR_ADAM_EPS);
+        }
+        break;
+    }
+    }
+}
+
 /* Is the loss over all rows wanted after epoch e (0-based)? */
 int wlr_gd_loss_due(const wlr_gd *g, int e);
 /* Records epoch e's loss (NaN if not due), calls on_epoch, and fails if the
@@ -112,19 +249,60 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       const wlr_scaling *s, double *theta, wlr_train_info *info,
                       wlr_error *err);
 
-/* The fast inner loops of gradient descent (train_fast.c). Batch sums
- * G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs <= 2 runs of
- * consecutive rows (first[r], count[r]: a batch, which may wrap past the
- * last row); scratch holds WLR_FAST_SCRATCH(D) doubles. */
-#define WLR_FAST_SCRATCH(D) (9 * ((D) + 1))
-/* Rows the fast loops take at a time (train_fast.c). */
+/* Vector clones where the compiler and the loader support them: x86-64-v4
+ * (AVX-512), v3 (AVX2 and FMA) and the baseline, for the fast loops
+ * (train_fast.c, train_step.c). Every clone gives the same bits: the loops
+ * do the same IEEE operations on every lane in every clone, and the
+ * fma(a, b, c) they use, a * b + c with one rounding, is one IEEE operation
+ * everywhere (not the contraction that -ffp-contract=off forbids, the
+ * compiler fusing a * b + c on its own on some machines and not others):
+ * v3 and v4 do it in one instruction, the baseline calls libm's (exact,
+ * slower). */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#define WLR_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", \
+                                                       "arch=x86-64-v3", "default")))
+#else
+#define WLR_VECTOR_CLONES
+#endif
+
+/* The fast inner loops (train_fast.c, train_step.c). scratch below holds
+ * WLR_FAST_SCRATCH(D) doubles. */
+#define WLR_FAST_SCRATCH(D) (10 * ((D) + 1))
+/* Rows the double-precision loops take at a time (train_fast.c). */
 #define WLR_FAST_CHUNK 256
 /* Batches of more rows are summed in blocks of this many (see there). */
 #define WLR_FAST_GRAD_BLOCK 65536
-void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
-                         const double *a, double c, const size_t *first,
-                         const size_t *count, int n_runs, double *G,
-                         double *scratch);
+/* P sums over a batch's runs, for wlr_sums_by_blocks: out[0..P-1]; scratch
+ * holds P * 8 doubles of the caller's thread. */
+typedef void (*wlr_block_sums)(const void *ctx, const size_t *first,
+                               const size_t *count, int n_runs, double *out,
+                               double *scratch);
+/* G[0..P-1] = the sums of the rows of n_runs <= 2 runs, in blocks of
+ * WLR_FAST_GRAD_BLOCK rows in order, each by sum(ctx, ...), the blocks'
+ * sums added in block order: on every core from 1M rows, the same bits on
+ * any number of them (train_fast.c). scratch holds WLR_FAST_SCRATCH(P - 1)
+ * doubles. */
+void wlr_sums_by_blocks(wlr_block_sums sum, const void *ctx, size_t P,
+                        const size_t *first, const size_t *count, int n_runs,
+                        double *G, double *scratch);
+/* The fast path's rows for d (see wlr_fast_rows): copied when copy = 1 and
+ * the copy takes at most WLR_FAST_COPY_MAX bytes (and memory allows),
+ * else converted as read. inv_sd holds D doubles the view keeps using.
+ * wlr_fast_rows_free frees the copy. */
+#define WLR_FAST_COPY_MAX ((size_t)16 << 20)
+void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2],
+                       const wlr_scaling *s, double *inv_sd, int copy);
+void wlr_fast_rows_free(wlr_fast_rows *r);
+/* A batch's sums in single precision (gradient descent's step): G[0..D] =
+ * sum_i c s (p - y) (x', 1) over the rows of n_runs <= 2 runs (first[r],
+ * count[r]), at theta on the scaled features. */
+void wlr_fast_step_sums(const wlr_fast_rows *r, const double *theta,
+                        const size_t *first, const size_t *count, int n_runs,
+                        double *G, double *scratch);
+/* One epoch of the fast path: the batches of bp, each summed by
+ * wlr_fast_step_sums and stepped by wlr_gd_step. */
+void wlr_fast_gd_epoch(wlr_gd *g, const wlr_batch_plan *bp);
 /* Newton's sums over all rows at (a, c) on the scaled features
  * x' = (x - mu) / sd, x~ = (x', 1): g = sum c s (p - y) x~ and
  * H = sum c s p (1 - p) x~ x~^T (P = D + 1, H[j * P + k]); scratch holds
@@ -135,9 +313,9 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
                            const double *a, double c, const double *mu,
                            const double *sd, double *g, double *H,
                            double *scratch);
-/* The same sums with every row's c s (p - y) in double precision (the
- * batch sums use single precision for it; see train_fast.c): for the final
- * gradient a fit reports. */
+/* G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs <= 2 runs, at
+ * (a, c) on the original features, every row in double precision: for the
+ * final gradient a fit reports. */
 void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
                         const double *a, double c, const size_t *first,
                         const size_t *count, int n_runs, double *G,
@@ -146,10 +324,15 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
 double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c);
 /* The polynomial e^x (x <= 0) and log(1 + e) (0 <= e <= 1) behind them,
- * exposed for their accuracy tests. */
+ * exposed for their accuracy tests; and the step's single-precision
+ * e^-|x| (train_step.c). */
 double wlr_fast_exp(double x);
 double wlr_fast_log1p(double e);
 float wlr_fast_expf(float x);
+
+/* a[0..n-1] shuffled by Fisher-Yates with Lemire's bounded draws: wlr's
+ * own shuffle for the training order, not numpy's (rng.c). */
+void wlr_rng_shuffle_fast(wlr_rng *r, size_t *a, size_t n);
 
 /* d's rows reordered as numpy's X[permutation(n)] with r's next draws, in
  * place, by the permutation's own Fisher-Yates swaps (dataset.c). */

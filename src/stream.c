@@ -233,7 +233,8 @@ static wlr_status train_window(void *ctx, const wlr_dataset *d, wlr_error *err)
      * random as in memory, where it is shuffled on from the last epoch's */
     size_t nb = wlr_gd_blocks(j->gd->o, d->n_rows);
     for (size_t k = 0; k < nb; k++) j->order[k] = k;
-    wlr_gd_epoch(j->gd, d, j->rng, j->order);
+    wlr_gd_use_rows(j->gd, d, 0);
+    wlr_gd_epoch(j->gd, j->rng, j->order);
     return WLR_OK;
 }
 
@@ -411,11 +412,14 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
         wlr_rng rng, wrng;
         wlr_rng_seed(&rng, opt.shuffle_seed);
         wlr_rng_seed(&wrng, opt.shuffle_seed ^ WINDOW_SEED_MIX);
+        /* the one window stays as it is for every epoch, as the data in
+         * memory (and may be copied as in memory) */
+        if (sr.n_windows == 1) wlr_gd_use_rows(&gd, &sr.buf[0], 1);
         for (int e = 0; e < opt.epochs && st == WLR_OK; e++) {
             if (sr.n_windows == 1) {
-                /* the one window stays; its block order carries on from
-                 * epoch to epoch, as in memory */
-                wlr_gd_epoch(&gd, &sr.buf[0], &rng, order);
+                /* its block order carries on from epoch to epoch, as in
+                 * memory */
+                wlr_gd_epoch(&gd, &rng, order);
             } else {
                 size_t r = (size_t)wlr_rng_randint(&wrng, N);
                 wlr_rng_permutation(&wrng, win_order, sr.n_windows);

@@ -17,7 +17,7 @@
  * "none" and "1:200" without tuning:
  *   - the intercept starts at the weighted log-odds of the classes, the
  *     optimum when w = 0, instead of 0 (on rare-event data b* is near -4);
- *   - the learning rate decays linearly to LR_FLOOR of its start over the
+ *   - the learning rate decays linearly to WLR_LR_FLOOR of its start over the
  *     run, so the last epochs average out the batch noise;
  *   - the step is lr / cbar, with cbar = (1/N) sum_i c_{y_i} s_i the mean row
  *     weight: multiplying every weight by 10 multiplies the gradient by 10,
@@ -48,17 +48,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The learning rate falls linearly from lr to lr * LR_FLOOR over the run:
- * small enough at the end that batch noise no longer moves the loss by
- * 0.1 %, large enough never to stall. */
-#define LR_FLOOR 0.01
-/* Adam's usual constants (Kingma & Ba). */
-#define ADAM_BETA1 0.9
-#define ADAM_BETA2 0.999
-#define ADAM_EPS 1e-8
-/* Heavy-ball momentum coefficient. */
-#define MOMENTUM_BETA 0.9
 
 void wlr_train_defaults(wlr_train_options *o)
 {
@@ -345,17 +334,31 @@ double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
     return loss + 0.5 * l2 * pen;
 }
 
-/* The sums behind the starting intercept and the step size, over the rows
- * in order (the streaming trainer adds a window at a time, same bits):
- *   tot[k] = sum_{i: y_i = k} c_k s_i,   weight_sum = sum_i c_{y_i} s_i. */
+/* The sums behind the starting intercept and the step size (see
+ * internal.h; the streaming trainer adds a window at a time, same bits):
+ * s[k] += the row weights of class k, in row order (in locals: through the
+ * struct, every row would wait for the last one's store), or, without
+ * weights, the count of each class; then tot[k] = c_k s[k]. */
 void wlr_weight_sums_add(wlr_weight_sums *ws, const wlr_dataset *d,
                          const double cw[2])
 {
-    for (size_t i = 0; i < d->n_rows; i++) {
-        double c = row_weight(d, cw, i);
-        ws->tot[d->y[i]] += c;
-        ws->weight_sum += c;
+    if (d->weight) {
+        double s0 = ws->s[0], s1 = ws->s[1];
+        for (size_t i = 0; i < d->n_rows; i++) {
+            if (d->y[i]) s1 += d->weight[i];
+            else s0 += d->weight[i];
+        }
+        ws->s[0] = s0;
+        ws->s[1] = s1;
+    } else {
+        size_t n[2];
+        wlr_class_counts(d, n);
+        ws->s[0] += (double)n[0];
+        ws->s[1] += (double)n[1];
     }
+    ws->tot[0] = cw[0] * ws->s[0];
+    ws->tot[1] = cw[1] * ws->s[1];
+    ws->weight_sum = ws->tot[0] + ws->tot[1];
 }
 
 /* b at w = 0: sigma(b) = sum c_1 s / sum c s, the weighted share of class 1
@@ -401,67 +404,10 @@ void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
  * contiguous reads the fast path streams through (train_fast.c). Both paths
  * visit rows in this order.
  */
-typedef struct {
-    size_t n_rows, batch, n_blocks, offset;
-    size_t *order;       /* n_blocks block numbers, reshuffled every epoch */
-} batch_plan;
-
-/* The rows of the epoch's q-th batch as one or two runs (first, count),
- * two when it wraps past the last row; returns the number of runs. */
-static int batch_runs(const batch_plan *bp, size_t q, size_t first[2],
-                      size_t count[2])
-{
-    size_t k = bp->order[q], N = bp->n_rows;
-    size_t n = k + 1 == bp->n_blocks ? N - k * bp->batch : bp->batch;
-    size_t start = (bp->offset + k * bp->batch) % N;
-    if (start + n <= N) {
-        first[0] = start;
-        count[0] = n;
-        return 1;
-    }
-    first[0] = start;
-    count[0] = N - start;
-    first[1] = 0;
-    count[1] = n - count[0];
-    return 2;
-}
-
-/* Asks for the rows of a batch to be brought into cache PREFETCH_AHEAD
- * batches before it is computed: the batches are at random places, so on
- * data far bigger than the cache each would otherwise start with a wait for
- * memory (and a TLB miss) in every column. A hint only; it changes no
- * result. (Measured on 2e7 training rows: 4 batches ahead is 3-8 % faster
- * than 1; 8 and 16 are no better.) */
-#define PREFETCH_AHEAD 4
-#if defined(__GNUC__)
-#define PREFETCH(p) __builtin_prefetch((p), 0, 3)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-/* Bytes per cache line, the prefetch's stride. */
-#define CACHE_LINE 64
-
-static void prefetch_runs(const wlr_dataset *d, const size_t *first,
-                          const size_t *count, int n_runs)
-{
-    for (int r = 0; r < n_runs; r++) {
-        for (size_t j = 0; j < d->n_features; j++) {
-            const char *col = (const char *)(d->x + j * d->n_rows + first[r]);
-            for (size_t b = 0; b < count[r] * sizeof(double); b += CACHE_LINE)
-                PREFETCH(col + b);
-        }
-        const char *y = (const char *)(d->y + first[r]);
-        for (size_t b = 0; b < count[r]; b += CACHE_LINE) PREFETCH(y + b);
-        if (d->weight) {
-            const char *s = (const char *)(d->weight + first[r]);
-            for (size_t b = 0; b < count[r] * sizeof(double); b += CACHE_LINE)
-                PREFETCH(s + b);
-        }
-    }
-}
-
-/* The raw sums of one batch: G = sum c s (p - y) (x, 1) over its rows, one
- * row at a time with libm (the reference path). */
+/* The raw sums of one batch on the scaled features, one row at a time with
+ * libm (the reference path): G = sum c s (p - y) (x, 1) at the
+ * original-scale parameters (a, c), then turned into the sums on the scaled
+ * features by wlr_scaling_grad. */
 static void batch_sums(const wlr_dataset *d, const double cw[2],
                        const double *a, double c, const size_t *first,
                        const size_t *count, int n_runs, double *G)
@@ -475,37 +421,6 @@ static void batch_sums(const wlr_dataset *d, const double cw[2],
             for (size_t j = 0; j < D; j++) G[j] += g * d->x[j * d->n_rows + i];
             G[D] += g;
         }
-    }
-}
-
-/* One optimiser step on theta (D + 1 values) along the gradient g.
- *   sgd:      theta -= lr g
- *   momentum: v = beta v + g;  theta -= lr v
- *   adam:     m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
- *             theta -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) */
-static void optimizer_step(wlr_optimizer opt, size_t n, double lr, long t,
-                           const double *g, double *theta, double *m, double *v)
-{
-    switch (opt) {
-    case WLR_OPT_SGD:
-        for (size_t j = 0; j < n; j++) theta[j] -= lr * g[j];
-        break;
-    case WLR_OPT_MOMENTUM:
-        for (size_t j = 0; j < n; j++) {
-            m[j] = MOMENTUM_BETA * m[j] + g[j];
-            theta[j] -= lr * m[j];
-        }
-        break;
-    case WLR_OPT_ADAM: {
-        double c1 = 1.0 - pow(ADAM_BETA1, (double)t);
-        double c2 = 1.0 - pow(ADAM_BETA2, (double)t);
-        for (size_t j = 0; j < n; j++) {
-            m[j] = ADAM_BETA1 * m[j] + (1 - ADAM_BETA1) * g[j];
-            v[j] = ADAM_BETA2 * v[j] + (1 - ADAM_BETA2) * g[j] * g[j];
-            theta[j] -= lr * (m[j] / c1) / (sqrt(v[j] / c2) + ADAM_EPS);
-        }
-        break;
-    }
     }
 }
 
@@ -566,8 +481,9 @@ wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
     g->theta = theta;
     g->lr0 = o->lr / cbar;
     g->total_steps = total_steps;
-    /* G, a, m, v and the fast path's scratch */
-    g->work = calloc(4 * (D + 1) + WLR_FAST_SCRATCH(D), sizeof *g->work);
+    g->inv_total = 1.0 / (double)total_steps;
+    /* G, a, m, v, 1/sd and the fast path's scratch */
+    g->work = calloc(4 * (D + 1) + D + WLR_FAST_SCRATCH(D), sizeof *g->work);
     if (o->epoch_loss)
         info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
     if (!g->work || (o->epoch_loss && !info->loss_per_epoch)) {
@@ -579,58 +495,48 @@ wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
 
 void wlr_gd_free(wlr_gd *g)
 {
+    wlr_fast_rows_free(&g->rows);
     free(g->work);
     g->work = NULL;
 }
 
+void wlr_gd_use_rows(wlr_gd *g, const wlr_dataset *d, int keep)
+{
+    wlr_fast_rows_free(&g->rows);
+    wlr_fast_rows_set(&g->rows, d, g->o->class_weight, g->s,
+                      g->work + 4 * (g->s->n + 1), keep && !g->o->reference);
+}
+
 /*
- * One epoch over d's rows: draw the offset and shuffle the block order
+ * One epoch over the rows: draw the offset and shuffle the block order
  * (order holds ceil(N / B) block numbers, shuffled from where the last
  * epoch left them), then for each batch
  *   g = (1/B) sum_{i in batch} c s (p - y) (x', 1) + l2 (w', 0)
- *   theta -= lr_t g (or the momentum / Adam step),
- * lr_t = lr0 (1 - (1 - LR_FLOOR) t / T), t counting the steps of the run.
+ *   theta -= lr_t g (or the momentum / Adam step; see wlr_gd_step),
+ * on the fast path (train_fast.c) or here, one row at a time (reference).
  */
-void wlr_gd_epoch(wlr_gd *g, const wlr_dataset *d, wlr_rng *rng, size_t *order)
+void wlr_gd_epoch(wlr_gd *g, wlr_rng *rng, size_t *order)
 {
     const wlr_train_options *o = g->o;
     const wlr_scaling *s = g->s;
+    const wlr_dataset *d = g->rows.d;
     size_t N = d->n_rows, D = d->n_features, B = batch_rows(o, N);
-    batch_plan bp = {N, B, (N + B - 1) / B, 0, order};
-    double *theta = g->theta, *G = g->work, *a = g->work + (D + 1),
-           *m = g->work + 2 * (D + 1), *v = g->work + 3 * (D + 1),
-           *scratch = g->work + 4 * (D + 1);
+    wlr_batch_plan bp = {N, B, (N + B - 1) / B, 0, order};
     bp.offset = (size_t)wlr_rng_randint(rng, N);
-    wlr_rng_shuffle(rng, bp.order, bp.n_blocks);
-    size_t first[2], count[2];
-    int runs;
-    for (size_t q = 0; q < PREFETCH_AHEAD && q < bp.n_blocks; q++) {
-        runs = batch_runs(&bp, q, first, count);
-        prefetch_runs(d, first, count, runs);
+    wlr_rng_shuffle_fast(rng, order, bp.n_blocks);
+    if (!o->reference) {
+        wlr_fast_gd_epoch(g, &bp);
+        return;
     }
+    double *G = g->work, *a = g->work + (D + 1);
     for (size_t q = 0; q < bp.n_blocks; q++) {
-        if (q + PREFETCH_AHEAD < bp.n_blocks) {
-            runs = batch_runs(&bp, q + PREFETCH_AHEAD, first, count);
-            prefetch_runs(d, first, count, runs);
-        }
-        runs = batch_runs(&bp, q, first, count);
-        size_t rows = count[0] + (runs == 2 ? count[1] : 0);
+        size_t first[2], count[2];
+        int runs = wlr_batch_runs(&bp, q, first, count);
         double c;
-        wlr_scaling_unscale(s, theta, a, &c);
-        if (o->reference)
-            batch_sums(d, o->class_weight, a, c, first, count, runs, G);
-        else
-            wlr_fast_batch_sums(d, o->class_weight, a, c, first, count, runs,
-                                G, scratch);
+        wlr_scaling_unscale(s, g->theta, a, &c);
+        batch_sums(d, o->class_weight, a, c, first, count, runs, G);
         wlr_scaling_grad(s, G);
-        /* the batch mean, plus the penalty's pull l2 w' (not on b) */
-        for (size_t j = 0; j <= D; j++) G[j] /= (double)rows;
-        for (size_t j = 0; j < D; j++) G[j] += o->l2 * theta[j];
-        /* lr falls linearly from lr to lr * LR_FLOOR over the run */
-        double frac = (double)g->t / (double)g->total_steps;
-        double lr = g->lr0 * (1.0 - (1.0 - LR_FLOOR) * frac);
-        g->t++;
-        optimizer_step(o->optimizer, D + 1, lr, g->t, G, theta, m, v);
+        wlr_gd_step(g, g->theta, G, count[0] + (runs == 2 ? count[1] : 0), D);
     }
 }
 
@@ -680,8 +586,9 @@ static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
                                 info, err);
     wlr_rng rng;
     wlr_rng_seed(&rng, o->shuffle_seed);
+    if (st == WLR_OK) wlr_gd_use_rows(&g, d, 1);
     for (int e = 0; e < o->epochs && st == WLR_OK; e++) {
-        wlr_gd_epoch(&g, d, &rng, order);
+        wlr_gd_epoch(&g, &rng, order);
         /* the loss over all rows: every epoch if asked, else the last's */
         double loss = NAN;
         if (wlr_gd_loss_due(&g, e)) {

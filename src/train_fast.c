@@ -1,28 +1,28 @@
 /*
- * train_fast.c - the fast inner loops of gradient descent: one batch's
- * gradient sums and the whole training loss, written so that the compiler
- * turns them into vector code.
+ * train_fast.c - the fast inner loops of training in double precision: the
+ * training loss, the gradient a fit reports and Newton's sums, written so
+ * that the compiler turns them into vector code. (Gradient descent's step,
+ * in single precision, is train_step.c.)
  *
  * What they compute is train.c's reference arithmetic (see there and wlr.h):
- *   batch sums  G = sum_i c_{y_i} s_i (p_i - y_i) (x_i, 1),  p_i = sigma(z_i)
- *   loss sum    S = sum_i c_{y_i} s_i [ softplus(z_i) - y_i z_i ]
- * with three differences, all measured in tests/test_train.c:
+ *   gradient sums  G = sum_i c_{y_i} s_i (p_i - y_i) (x_i, 1)
+ *   loss sum       S = sum_i c_{y_i} s_i [ softplus(z_i) - y_i z_i ]
+ * with two differences, both measured in tests/test_train.c:
  *   1. exp and log1p are our own polynomials (below), not libm calls: a call
  *      per row cannot be vectorised, and it costs ~10 ns.
- *   2. A training step's c s (p - y) is computed in single precision from
- *      z (relative error ~(|z| + 5) 6e-8 a row; see row_grads), half the
- *      work of double; the losses and the reported gradient are double.
- *   3. Sums run in LANES interleaved partial sums (row k of a run adds into
- *      lane k mod LANES), combined in a fixed order at the end. Floating-point
- *      addition is not associative, so without -ffast-math the compiler may
- *      not reorder a single running sum; LANES independent sums it may
- *      compute side by side. The order is fixed in the source, so the result
- *      is the same bits whatever vector width the machine has (SSE2, AVX2 or
- *      AVX-512 clones below do the same IEEE operations on each lane), and
- *      -ffp-contract=off keeps every multiply and add separately rounded.
+ *   2. Sums run in LANES interleaved partial sums (row k of a run adds into
+ *      lane k mod LANES), combined in a fixed order at the end.
+ *      Floating-point addition is not associative, so without -ffast-math
+ *      the compiler may not reorder a single running sum; LANES independent
+ *      sums it may compute side by side. The order is fixed in the source,
+ *      so the result is the same bits whatever vector width the machine has
+ *      (the SSE2, AVX2 or AVX-512 clones, WLR_VECTOR_CLONES, do the same
+ *      IEEE operations on each lane), and -ffp-contract=off keeps every
+ *      multiply and add separately rounded.
  *
  * Rows are read in contiguous runs (a batch is one or two runs of the
- * column-major data; see train.c's shuffle), so every load is a stream.
+ * column-major data; see train.c's THE ORDER OF ROWS), so every load is a
+ * stream.
  */
 #include "internal.h"
 
@@ -41,22 +41,6 @@
  * rounding error grows with LOSS_BLOCK / LANES + N / LOSS_BLOCK rather than
  * N / LANES. */
 #define LOSS_BLOCK 4096
-
-/* Vector clones where the compiler and the loader support them: x86-64-v4
- * (AVX-512), v3 (AVX2 and FMA) and the baseline. Every clone gives the same
- * bits (see above). The polynomials below use fma(a, b, c), a * b + c with
- * one rounding, which C99 defines exactly: it is not the contraction that
- * -ffp-contract=off forbids (the compiler fusing a * b + c on its own, on
- * some machines and not others), it is one IEEE operation everywhere; v3
- * and v4 do it in one instruction, the baseline calls libm's fma (exact,
- * slower). */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", \
-                                                   "arch=x86-64-v3", "default")))
-#else
-#define VECTOR_CLONES
-#endif
 
 /* ------------------------------------------------------- exp and log1p */
 
@@ -154,48 +138,7 @@ static inline double log1p_unit(double e)
     return k * LN2 + 2.0 * s * q;
 }
 
-/*
- * e^x in single precision for x <= 0, for the gradient's sigmoid (see
- * row_grads): the same steps as exp_nonpos with float constants,
- *   n = round(x / ln 2), r = x - n ln 2 (ln 2 = LN2F_HI + LN2F_LO, LN2F_HI
- *   with 9 significant bits so n LN2F_HI is exact), |r| <= 0.347,
- *   e^r by its Taylor polynomial of degree 7 (truncation below r^8 / 8! =
- *   5e-9 relative, under float's rounding of 6e-8), 2^n from its bits;
- * clamped at EXPF_MIN = -87, where 2^n is still a normal float (n >= -126).
- * Measured against glibc's exp over [-87, 0]: 7.6e-8 relative, 1.3 ulp of
- * float (tests/test_train.c checks 1.5e-7).
- */
-#define EXPF_MIN (-87.0f)
-#define LOG2EF 1.44269504f
-#define LN2F_HI 0.693359375f
-#define LN2F_LO (-2.12194440e-4f)
-#define ROUND_SHIFTF 12582912.0f  /* 1.5 * 2^23 */
-
-static inline float expf_nonpos(float x)
-{
-    x = x < EXPF_MIN ? EXPF_MIN : x;
-    float t = fmaf(x, LOG2EF, ROUND_SHIFTF);
-    float n = t - ROUND_SHIFTF;
-    float r = fmaf(-n, LN2F_LO, fmaf(-n, LN2F_HI, x));
-    float p = 1.0f / 5040.0f;
-    p = fmaf(p, r, 1.0f / 720.0f);
-    p = fmaf(p, r, 1.0f / 120.0f);
-    p = fmaf(p, r, 1.0f / 24.0f);
-    p = fmaf(p, r, 1.0f / 6.0f);
-    p = fmaf(p, r, 0.5f);
-    p = fmaf(p, r, 1.0f);
-    p = fmaf(p, r, 1.0f);
-    /* t's low bits hold 2^22 + n: (n + 127) << 23 is 2^n's exponent field */
-    uint32_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
 double wlr_fast_exp(double x) { return exp_nonpos(x); }
-float wlr_fast_expf(float x) { return expf_nonpos(x); }
 double wlr_fast_log1p(double e) { return log1p_unit(e); }
 
 /* One row's term c s [softplus(z) - y z], softplus(z) = max(z, 0) +
@@ -315,25 +258,18 @@ static inline double lanes_total(const double *acc)
  * (y = 1) and u = 1 where the signs of z and w agree, else e. Every row's
  * g has a small RELATIVE error, also where p is near y (a subtraction
  * p - y would lose it all there).
- * precise = 0 (each step of training): e, u / (1 + e) in single precision
- *   from z rounded to float: relative error at most about (|z| + 5) 6e-8
- *   per row (float's rounding of z costs |z| 6e-8; exp, 1 + e and the
- *   division the rest); for |z| > 87, where e is clamped at e^-87, the
- *   error is absolute instead, below 2e-38 c s. Half the work of double precision, and far below
- *   the noise of a batch's gradient; the loss each epoch and at the end is
- *   computed in double (loss_term).
- * precise = 1 (the reported final gradient): the same in double, with
- *   exp_nonpos: relative error ~5e-16.
+ * Here in double precision, with exp_nonpos: relative error ~5e-16 (the
+ * final gradient, Newton). Gradient descent's step does the same in single
+ * precision (train_step.c).
  */
 /* Rows are padded to a multiple of this for row_grads: a whole number of
- * vectors (16 floats fill an AVX-512 register), so no row of a batch of 100
- * falls to the scalar remainder loop (that made batch 100 twice as slow). */
-#define ROW_PAD 16
+ * vectors, so that no row falls to a scalar remainder loop. */
+#define ROW_PAD 8
 
 static inline __attribute__((always_inline)) void
 row_grads(const wlr_dataset *d, const double cw[2], size_t first, size_t n,
           double *restrict z, double *restrict w, double *restrict g,
-          int precise, double *restrict ex)
+          double *restrict ex)
 {
     const uint8_t *restrict y = d->y + first;
     double c0 = cw[0], nc1 = -cw[1];
@@ -347,20 +283,11 @@ row_grads(const wlr_dataset *d, const double cw[2], size_t first, size_t n,
     }
     /* padding rows: g = 0, never summed */
     for (size_t k = n; k < padded; k++) z[k] = w[k] = 0;
-    if (precise) {
-        for (size_t k = 0; k < padded; k++) {
-            double e = exp_nonpos(-fabs(z[k]));
-            double u = (z[k] >= 0) == (w[k] >= 0) ? 1.0 : e;
-            g[k] = w[k] * (u / (1.0 + e));
-            if (ex) ex[k] = e;  /* for Newton's curvature */
-        }
-    } else {
-        for (size_t k = 0; k < padded; k++) {
-            float zf = (float)z[k];
-            float e = expf_nonpos(-fabsf(zf));
-            float u = (zf >= 0) == (w[k] >= 0) ? 1.0f : e;
-            g[k] = w[k] * (double)(u / (1.0f + e));
-        }
+    for (size_t k = 0; k < padded; k++) {
+        double e = exp_nonpos(-fabs(z[k]));
+        double u = (z[k] >= 0) == (w[k] >= 0) ? 1.0 : e;
+        g[k] = w[k] * (u / (1.0 + e));
+        if (ex) ex[k] = e;  /* for Newton's curvature */
     }
 }
 
@@ -370,7 +297,7 @@ row_grads(const wlr_dataset *d, const double cw[2], size_t first, size_t n,
 static inline __attribute__((always_inline)) void
 batch_sums(const wlr_dataset *d, const double cw[2], const double *a, double c,
            const size_t *first, const size_t *count, int n_runs, double *G,
-           double *scratch, int precise)
+           double *scratch)
 {
     size_t D = d->n_features, N = d->n_rows;
     double z[CHUNK], w[CHUNK], g[CHUNK];
@@ -380,7 +307,7 @@ batch_sums(const wlr_dataset *d, const double cw[2], const double *a, double c,
             size_t n = first[r] + count[r] - i;
             if (n > CHUNK) n = CHUNK;
             chunk_logits(d, a, c, i, n, z);
-            row_grads(d, cw, i, n, z, w, g, precise, NULL);
+            row_grads(d, cw, i, n, z, w, g, NULL);
             for (size_t j = 0; j < D; j++)
                 lane_sums(g, d->x + j * N + i, n, scratch + j * LANES);
             lane_sums(g, NULL, n, scratch + D * LANES);
@@ -391,7 +318,7 @@ batch_sums(const wlr_dataset *d, const double cw[2], const double *a, double c,
 
 /* sums[k] = the loss terms of LOSS_BLOCK-row block k, for blocks b0 .. b1 - 1,
  * each summed in its own LANES partial sums combined in lane order. */
-VECTOR_CLONES
+WLR_VECTOR_CLONES
 static void loss_blocks(const wlr_dataset *d, const double cw[2],
                         const double *a, double c, size_t b0, size_t b1,
                         double *sums)
@@ -529,31 +456,27 @@ static int block_runs(const size_t *first, const size_t *count, int n_runs,
     return k;
 }
 
+/* One job of block sums: blocks b0 .. b1 - 1 of a batch, each by sum. */
 typedef struct {
-    const wlr_dataset *d;
-    const double *cw, *a;
-    double c;
+    wlr_block_sums sum;
+    const void *ctx;
+    size_t P;           /* sums per block */
     const size_t *first, *count;
-    int n_runs, precise;
+    int n_runs;
     size_t b0, b1;      /* blocks b0 .. b1 - 1 */
-    double *sums;       /* (D + 1) per block, from block b0's */
-    double *scratch;    /* (D + 1) * LANES, this job's own */
+    double *sums;       /* P per block, from block b0's */
+    double *scratch;    /* P * LANES, this job's own */
 } grad_job;
 
-VECTOR_CLONES
 static void grad_blocks(const grad_job *j)
 {
-    size_t P = j->d->n_features + 1, total = 0;
+    size_t total = 0;
     for (int r = 0; r < j->n_runs; r++) total += j->count[r];
     for (size_t blk = j->b0; blk < j->b1; blk++) {
         size_t lo = blk * GRAD_BLOCK, f[2], n[2];
         size_t hi = total - lo < GRAD_BLOCK ? total : lo + GRAD_BLOCK;
         int runs = block_runs(j->first, j->count, j->n_runs, lo, hi, f, n);
-        double *out = j->sums + (blk - j->b0) * P;
-        if (j->precise)
-            batch_sums(j->d, j->cw, j->a, j->c, f, n, runs, out, j->scratch, 1);
-        else
-            batch_sums(j->d, j->cw, j->a, j->c, f, n, runs, out, j->scratch, 0);
+        j->sum(j->ctx, f, n, runs, j->sums + (blk - j->b0) * j->P, j->scratch);
     }
 }
 
@@ -564,19 +487,14 @@ static void *grad_worker(void *arg)
     return NULL;
 }
 
-/* G = the batch sums: one block directly; more blocks on threads from
- * PARALLEL_MIN_ROWS rows, their sums added in block order, or, on one
- * thread or if memory is short, one block at a time here, added in the
- * same order (the same result). */
-static void sums_by_blocks(const wlr_dataset *d, const double cw[2],
-                           const double *a, double c, const size_t *first,
-                           const size_t *count, int n_runs, double *G,
-                           double *scratch, int precise)
+void wlr_sums_by_blocks(wlr_block_sums sum, const void *ctx, size_t P,
+                        const size_t *first, const size_t *count, int n_runs,
+                        double *G, double *scratch)
 {
-    size_t P = d->n_features + 1, total = 0;
+    size_t total = 0;
     for (int r = 0; r < n_runs; r++) total += count[r];
     size_t n_blocks = (total + GRAD_BLOCK - 1) / GRAD_BLOCK;
-    grad_job job = {d, cw, a, c, first, count, n_runs, precise, 0, 1, G, scratch};
+    grad_job job = {sum, ctx, P, first, count, n_runs, 0, 1, G, scratch};
     if (n_blocks <= 1) {
         grad_blocks(&job);
         return;
@@ -609,12 +527,19 @@ static void sums_by_blocks(const wlr_dataset *d, const double cw[2],
     free(mem);
 }
 
-void wlr_fast_batch_sums(const wlr_dataset *d, const double cw[2],
-                         const double *a, double c, const size_t *first,
-                         const size_t *count, int n_runs, double *G,
-                         double *scratch)
+/* The final gradient's block: batch_sums in double at (a, c). */
+typedef struct {
+    const wlr_dataset *d;
+    const double *cw, *a;
+    double c;
+} grad_ctx;
+
+WLR_VECTOR_CLONES
+static void grad_block(const void *ctx, const size_t *first, const size_t *count,
+                       int n_runs, double *out, double *scratch)
 {
-    sums_by_blocks(d, cw, a, c, first, count, n_runs, G, scratch, 0);
+    const grad_ctx *g = ctx;
+    batch_sums(g->d, g->cw, g->a, g->c, first, count, n_runs, out, scratch);
 }
 
 void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
@@ -622,7 +547,9 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
                         const size_t *count, int n_runs, double *G,
                         double *scratch)
 {
-    sums_by_blocks(d, cw, a, c, first, count, n_runs, G, scratch, 1);
+    grad_ctx g = {d, cw, a, c};
+    wlr_sums_by_blocks(grad_block, &g, d->n_features + 1, first, count, n_runs,
+                       G, scratch);
 }
 
 /* ------------------------------------------------------ Newton's sums */
@@ -642,7 +569,7 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
  * LANES lanes as the batch sums; scratch holds WLR_NEWTON_SCRATCH(D)
  * doubles.
  */
-VECTOR_CLONES
+WLR_VECTOR_CLONES
 void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
                            const double *a, double c, const double *mu,
                            const double *sd, double *g, double *H,
@@ -664,7 +591,7 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
     for (size_t i = 0; i < N; i += CHUNK) {
         size_t n = N - i < CHUNK ? N - i : CHUNK;
         chunk_logits(d, a, c, i, n, z);
-        row_grads(d, cw, i, n, z, w, r, 1, e);
+        row_grads(d, cw, i, n, z, w, r, e);
         for (size_t k = 0; k < n; k++) {
             double q = 1.0 / (1.0 + e[k]);
             h[k] = fabs(w[k]) * (e[k] * q * q);

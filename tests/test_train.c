@@ -1,8 +1,10 @@
 /*
- * test_train.c - tests of src/train.c, src/newton.c and src/weights.c: the
- * loss and gradient against the formula and finite differences, the Newton
- * solver against scikit-learn's optima, gradient descent's defaults against
- * the exact optimum, and every refusal.
+ * test_train.c - tests of src/train.c, src/train_fast.c, src/newton.c and
+ * src/weights.c: the loss and gradient against the formula and finite
+ * differences, the Newton solver against scikit-learn's optima, gradient
+ * descent's defaults against the exact optimum, the fast path against the
+ * reference, and every refusal. (Gradient descent's single-precision step,
+ * src/train_step.c: tests/test_step.c.)
  */
 #include "wlr.h"
 #include "internal.h"
@@ -555,11 +557,11 @@ static void test_fast_loss_threads(void)
     wlr_dataset_free(&d);
 }
 
-/* A batch of more than one block (full-batch descent on 1.5M rows, on every
+/* A batch of more than one block (the final gradient on 1.5M rows, on every
  * core) is the sum of its blocks' sums in block order: the same bits as the
- * blocks computed one by one here, for a batch that wraps past the last
- * row (two runs) and in both precisions. */
-static void test_fast_batch_sums_blocks(void)
+ * blocks computed one by one here, for a batch that wraps past the last row
+ * (two runs). (The step's sums in single precision: tests/test_step.c.) */
+static void test_fast_grad_sums_blocks(void)
 {
     wlr_gen_params p;
     wlr_gen_defaults(&p);
@@ -572,32 +574,25 @@ static void test_fast_batch_sums_blocks(void)
     }
     const size_t B = WLR_FAST_GRAD_BLOCK, N = d.n_rows, start = 1234567;
     double a[2] = {0.8, -0.3}, cw[2] = {1.0, 50.0}, c = -2.5;
-    double G[3], want[3], one[3], scratch[WLR_FAST_SCRATCH(2)];
+    double G[3], want[3] = {0}, one[3], scratch[WLR_FAST_SCRATCH(2)];
     size_t first[2] = {start, 0}, count[2] = {N - start, start};
-    for (int precise = 0; precise < 2; precise++) {
-        void (*sums)(const wlr_dataset *, const double *, const double *, double,
-                     const size_t *, const size_t *, int, double *, double *) =
-            precise ? wlr_fast_grad_sums : wlr_fast_batch_sums;
-        sums(&d, cw, a, c, first, count, 2, G, scratch);
-        memset(want, 0, sizeof want);
-        for (size_t lo = 0; lo < N; lo += B) {
-            /* batch positions lo .. lo + B - 1 as runs of the data */
-            size_t f[2], n[2], len = N - lo < B ? N - lo : B;
-            int runs = 0;
-            size_t row = (start + lo) % N;
-            f[runs] = row;
-            n[runs++] = row + len <= N ? len : N - row;
-            if (row + len > N) {
-                f[runs] = 0;
-                n[runs++] = len - (N - row);
-            }
-            sums(&d, cw, a, c, f, n, runs, one, scratch);
-            for (int k = 0; k < 3; k++) want[k] += one[k];
+    wlr_fast_grad_sums(&d, cw, a, c, first, count, 2, G, scratch);
+    for (size_t lo = 0; lo < N; lo += B) {
+        /* batch positions lo .. lo + B - 1 as runs of the data */
+        size_t f[2], n[2], len = N - lo < B ? N - lo : B;
+        int runs = 0;
+        size_t row = (start + lo) % N;
+        f[runs] = row;
+        n[runs++] = row + len <= N ? len : N - row;
+        if (row + len > N) {
+            f[runs] = 0;
+            n[runs++] = len - (N - row);
         }
-        CHECK(memcmp(G, want, sizeof G) == 0, "precise %d: %.17g %.17g %.17g vs "
-              "%.17g %.17g %.17g", precise, G[0], G[1], G[2], want[0], want[1],
-              want[2]);
+        wlr_fast_grad_sums(&d, cw, a, c, f, n, runs, one, scratch);
+        for (int k = 0; k < 3; k++) want[k] += one[k];
     }
+    CHECK(memcmp(G, want, sizeof G) == 0, "%.17g %.17g %.17g vs %.17g %.17g "
+          "%.17g", G[0], G[1], G[2], want[0], want[1], want[2]);
     wlr_dataset_free(&d);
 }
 
@@ -631,24 +626,12 @@ static void test_fast_exp_log1p_accuracy(void)
            "error %.2e\n", worst_exp, worst_log);
 }
 
-/* The single-precision exp of the training steps against libm's, and each
- * row's gradient weight c s (p - y) from the training kernel (float) and
- * the precise one (double) against the formula in long double: relative
- * error at most (|z| + 5) 6e-8 and ~1e-15, for both labels and both signs
- * of z, including p near y where a subtraction p - y would lose it all. */
+/* Each row's gradient weight c s (p - y) from the precise (double) sums
+ * against the formula in long double: relative error ~1e-15, for both
+ * labels and both signs of z, including p near y where a subtraction p - y
+ * would lose it all. (The step's single-precision rows: test_step.c.) */
 static void test_fast_row_gradients(void)
 {
-    double worst = 0;
-    for (int k = 0; k <= 1000000; k++) {
-        float x = -87.0f * (float)k / 1000000.0f;
-        double rel = fabs((double)wlr_fast_expf(x) - exp((double)x)) / exp((double)x);
-        if (rel > worst) worst = rel;
-    }
-    CHECK(worst < 1.5e-7, "fast expf: worst relative error %.2e", worst);
-    CHECK(wlr_fast_expf(0.0f) == 1.0f && wlr_fast_expf(-1e30f) > 0 &&
-          isnan(wlr_fast_expf(NAN)), "expf at 0, -1e30, NaN");
-    printf("  fast expf: worst relative error %.2e\n", worst);
-
     /* one feature x = z, a = 1, b = 0: each row's sums are g (x, 1) */
     enum { ROWS = 4001 };
     wlr_dataset d;
@@ -658,27 +641,20 @@ static void test_fast_row_gradients(void)
         d.y[i] = i % 2;
     }
     double cw[2] = {0.5, 7.0}, a = 1.0, G[2], scratch[WLR_FAST_SCRATCH(1)];
-    double worst_f = 0, worst_d = 0;
+    double worst = 0;
     for (size_t i = 0; i < ROWS; i++) {
         size_t first = i, count = 1;
         long double z = d.x[i], e = expl(-fabsl(z));
         long double p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
         long double q = d.y[i] ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : p;
         long double want = cw[d.y[i]] * q;   /* c (p - y), no cancellation */
-        wlr_fast_batch_sums(&d, cw, &a, 0.0, &first, &count, 1, G, scratch);
-        double rel = (double)(fabsl(G[1] - want) / fabsl(want));
-        double bound = (fabs(d.x[i]) + 5) * 6e-8;
-        if (rel / bound > worst_f) worst_f = rel / bound;
-        CHECK(G[0] == G[1] * d.x[i] || d.x[i] == 0, "row %zu: G = g x", i);
         wlr_fast_grad_sums(&d, cw, &a, 0.0, &first, &count, 1, G, scratch);
-        rel = (double)(fabsl(G[1] - want) / fabsl(want));
-        if (rel > worst_d) worst_d = rel;
+        double rel = (double)(fabsl(G[1] - want) / fabsl(want));
+        if (rel > worst) worst = rel;
+        CHECK(G[0] == G[1] * d.x[i] || d.x[i] == 0, "row %zu: G = g x", i);
     }
-    CHECK(worst_f <= 1, "training rows: error %.2f x the bound (|z| + 5) 6e-8",
-          worst_f);
-    CHECK(worst_d < 2e-15, "precise rows: worst relative error %.2e", worst_d);
-    printf("  row gradients: float path %.2f x its bound, double path %.2e\n",
-           worst_f, worst_d);
+    CHECK(worst < 2e-15, "precise rows: worst relative error %.2e", worst);
+    printf("  row gradients, double path: %.2e\n", worst);
     wlr_dataset_free(&d);
 }
 
@@ -1027,7 +1003,7 @@ int main(void)
     RUN(test_fast_exp_log1p_accuracy);
     RUN(test_fast_row_gradients);
     RUN(test_fast_loss_threads);
-    RUN(test_fast_batch_sums_blocks);
+    RUN(test_fast_grad_sums_blocks);
     RUN(test_gd_variants);
     RUN(test_on_epoch_callback);
     RUN(test_epoch_loss_changes_nothing);

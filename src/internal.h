@@ -39,10 +39,6 @@ void wlr_scaling_grad(const wlr_scaling *s, double *g);
 double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
                        const double cw[2], double l2, const double *theta,
                        double *a);
-/* The same with the fast (vectorised) loss. */
-double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
-                            const double cw[2], double l2, const double *theta,
-                            double *a);
 
 /* The sums behind the starting intercept and the step size (train.c),
  * addable a window at a time with the same bits: per class, the row
@@ -303,16 +299,17 @@ void wlr_fast_step_sums(const wlr_fast_rows *r, const double *theta,
 /* One epoch of the fast path: the batches of bp, each summed by
  * wlr_fast_step_sums and stepped by wlr_gd_step. */
 void wlr_fast_gd_epoch(wlr_gd *g, const wlr_batch_plan *bp);
-/* Newton's sums over all rows at (a, c) on the scaled features
- * x' = (x - mu) / sd, x~ = (x', 1): g = sum c s (p - y) x~ and
- * H = sum c s p (1 - p) x~ x~^T (P = D + 1, H[j * P + k]); scratch holds
- * WLR_NEWTON_SCRATCH(D) doubles. */
+/* Newton's sums over all rows at (a, c), in one pass: the loss sum
+ * S = sum c s [log(1 + e^z) - y z] (the same bits as N wlr_fast_loss), and
+ * on the scaled features x' = (x - mu) / sd, x~ = (x', 1):
+ * g = sum c s (p - y) x~ and H = sum c s p (1 - p) x~ x~^T (P = D + 1,
+ * H[j * P + k]); scratch holds WLR_NEWTON_SCRATCH(D) doubles. */
 #define WLR_NEWTON_SCRATCH(D) \
-    (8 * (((D) + 1) + ((D) + 1) * ((D) + 2) / 2) + WLR_FAST_CHUNK * (D))
-void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
-                           const double *a, double c, const double *mu,
-                           const double *sd, double *g, double *H,
-                           double *scratch);
+    (8 * (((D) + 1) + ((D) + 1) * ((D) + 2) / 2 + 1) + WLR_FAST_CHUNK * (D))
+void wlr_fast_newton_sums(const wlr_dataset *d, const double cw[2],
+                          const double *a, double c, const double *mu,
+                          const double *sd, double *loss, double *g, double *H,
+                          double *scratch);
 /* G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs <= 2 runs, at
  * (a, c) on the original features, every row in double precision: for the
  * final gradient a fit reports. */
@@ -320,6 +317,9 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
                         const double *a, double c, const size_t *first,
                         const size_t *count, int n_runs, double *G,
                         double *scratch);
+/* 1 iff |(x_i - mu) inv| <= bound for all i < n (none a NaN). */
+int wlr_fast_within(const double *x, size_t n, double mu, double inv,
+                    double bound);
 /* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
 double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c);

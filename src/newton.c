@@ -9,7 +9,10 @@
  * singular H from collinear columns is handled) and moves theta -= t delta,
  * with t halved from 1 until the loss falls enough (Armijo's rule), which
  * keeps Newton safe far from the optimum. Near it convergence is quadratic:
- * a handful of steps take the gradient from 1e-2 to 1e-12.
+ * a handful of steps take the gradient from 1e-2 to 1e-12. Each trial point
+ * is evaluated whole, L with g and H (one pass over the rows on the fast
+ * path), since the accepted one's g and H are the next step's: one pass a
+ * step, where a loss pass for the line search and a gradient pass took two.
  */
 #include "internal.h"
 
@@ -71,16 +74,27 @@ static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
     }
 }
 
-/* The same g and H from the fast path's vector loops (train_fast.c: exp
- * to ~3e-16, the features scaled row by row as here). */
-static void fast_grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
-                              const double cw[2], double l2, const double *theta,
-                              const double *a, double c, double *g, double *H,
-                              double *scratch)
+/* L, g and H at theta: the reference path's loss and loops above (two
+ * passes), or the fast path's one pass (train_fast.c: wlr_fast_newton_sums,
+ * exp to ~3e-16, the features scaled row by row as here, L the same bits as
+ * wlr_fast_loss plus the penalty). a is scratch for the original-scale
+ * model. */
+static double evaluate(const wlr_dataset *d, const wlr_train_options *o,
+                       const wlr_scaling *s, const double *theta, double *a,
+                       double *g, double *H, double *scratch)
 {
     size_t D = d->n_features, P = D + 1;
-    double N = (double)d->n_rows;
-    wlr_fast_grad_hessian(d, cw, a, c, s->mu, s->sd, g, H, scratch);
+    const double *cw = o->class_weight;
+    double c, l2 = o->l2;
+    if (o->reference) {
+        double loss = wlr_scaled_loss(d, s, cw, l2, theta, a);
+        wlr_scaling_unscale(s, theta, a, &c);
+        grad_hessian(d, s, cw, l2, theta, a, c, g, H, scratch);
+        return loss;
+    }
+    double N = (double)d->n_rows, sum, pen = 0;
+    wlr_scaling_unscale(s, theta, a, &c);
+    wlr_fast_newton_sums(d, cw, a, c, s->mu, s->sd, &sum, g, H, scratch);
     for (size_t j = 0; j < P; j++) {
         g[j] /= N;
         for (size_t k = 0; k < P; k++) H[j * P + k] /= N;
@@ -88,7 +102,9 @@ static void fast_grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
     for (size_t j = 0; j < D; j++) {
         g[j] += l2 * theta[j];
         H[j * P + j] += l2;
+        pen += theta[j] * theta[j];
     }
+    return sum / N + 0.5 * l2 * pen;
 }
 
 /* Symmetric eigendecomposition H = V diag(lambda) V^T by cyclic Jacobi
@@ -171,25 +187,16 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
                       wlr_error *err)
 {
     size_t D = d->n_features, P = D + 1;
-    double *mem = calloc(P * P * 3 + P * 6 + WLR_NEWTON_SCRATCH(D), sizeof *mem);
+    double *mem = calloc(P * P * 5 + P * 7 + WLR_NEWTON_SCRATCH(D), sizeof *mem);
     if (!mem) return wlr_fail(err, WLR_ERR_NOMEM, "newton: out of memory");
-    double *H = mem, *A = H + P * P, *V = A + P * P, *g = V + P * P,
-           *delta = g + P, *trial = delta + P, *a = trial + P, *xt = a + P,
-           *tmp = xt + P, *scratch = tmp + P;
-    const double *cw = o->class_weight;
-    /* the reference path's loops, or the fast path's (the default) */
-    double (*scaled_loss)(const wlr_dataset *, const wlr_scaling *,
-                          const double *, double, const double *, double *) =
-        o->reference ? wlr_scaled_loss : wlr_fast_scaled_loss;
-
-    double c, loss = scaled_loss(d, s, cw, o->l2, theta, a);
+    double *H = mem, *A = H + P * P, *V = A + P * P, *Ht = V + P * P,
+           *g = Ht + P * P, *gt = g + P, *delta = gt + P, *trial = delta + P,
+           *a = trial + P, *tmp = a + P, *scratch = tmp + P;
+    /* every trial point is evaluated whole (L, g and H in one pass on the
+     * fast path): the accepted one's g and H are the next step's */
+    double loss = evaluate(d, o, s, theta, a, g, H, scratch);
     info->converged = 0;
     for (int it = 0; it < o->max_iter; it++) {
-        wlr_scaling_unscale(s, theta, a, &c);
-        if (o->reference)
-            grad_hessian(d, s, cw, o->l2, theta, a, c, g, H, xt);
-        else
-            fast_grad_hessian(d, s, cw, o->l2, theta, a, c, g, H, scratch);
         if (max_abs(g, P) < o->tol) {
             info->converged = 1;
             break;
@@ -203,7 +210,7 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
         int accepted = 0, trust = slope < TRUST_NEWTON * fabs(loss);
         for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
             for (size_t j = 0; j < P; j++) trial[j] = theta[j] - t * delta[j];
-            trial_loss = scaled_loss(d, s, cw, o->l2, trial, a);
+            trial_loss = evaluate(d, o, s, trial, a, gt, Ht, scratch);
             if (trust || trial_loss <= loss - ARMIJO * t * slope) {
                 accepted = 1;
                 break;
@@ -212,9 +219,12 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
         info->iterations = it + 1;
         if (!accepted) break; /* no step lowers L further in double precision */
         memcpy(theta, trial, P * sizeof *theta);
+        memcpy(g, gt, P * sizeof *g);
+        memcpy(H, Ht, P * P * sizeof *H);
         loss = trial_loss;
         if (o->on_epoch) wlr_report_epoch(o, s, theta, a, it + 1, loss);
     }
+    info->loss = loss;
     free(mem);
     return WLR_OK;
 }

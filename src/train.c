@@ -424,19 +424,6 @@ static void batch_sums(const wlr_dataset *d, const double cw[2],
     }
 }
 
-/* L at theta on the fast path: the vectorised loss plus the penalty on
- * the scaled coefficients. */
-double wlr_fast_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
-                            const double cw[2], double l2, const double *theta,
-                            double *a)
-{
-    double c, pen = 0;
-    wlr_scaling_unscale(s, theta, a, &c);
-    double loss = wlr_fast_loss(d, cw, a, c);
-    for (size_t j = 0; j < s->n; j++) pen += theta[j] * theta[j];
-    return loss + 0.5 * l2 * pen;
-}
-
 /* (1/N) sum_i c s [log(1 + e^z) - y z] on d at (a, c), unpenalised: the
  * fast path's vector loop, or the reference's per-row loop. */
 double wlr_gd_data_loss(const wlr_train_options *o, const wlr_dataset *d,
@@ -702,13 +689,8 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
             st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {
             wlr_scaling_unscale(&s, theta, model->coef, &model->intercept);
-            /* gradient descent has the loss of its last epoch; Newton's is
-             * computed here, the way its path computes it (fast or
-             * reference) */
-            if (o->solver != WLR_SOLVER_GD)
-                info->loss = o->reference
-                    ? wlr_scaled_loss(d, &s, o->class_weight, o->l2, theta, g)
-                    : wlr_fast_scaled_loss(d, &s, o->class_weight, o->l2, theta, g);
+            /* gradient descent has the loss of its last epoch, Newton the
+             * loss at its last point */
             wlr_mean_gradient(o, d, model->coef, model->intercept, g, g + (D + 1));
             st = wlr_train_finish(o, &s, theta, g, model, info, err);
             free(g);

@@ -552,37 +552,58 @@ void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
                        G, scratch);
 }
 
+/* Is |(x_i - mu) inv| <= bound (and so not a NaN) for every i < n? A plain
+ * loop with an integer "or", which the compiler vectorises (train_step.c
+ * asks it once of every column it will step in single precision). */
+WLR_VECTOR_CLONES
+int wlr_fast_within(const double *x, size_t n, double mu, double inv,
+                    double bound)
+{
+    int out = 0;
+    for (size_t i = 0; i < n; i++) out |= !(fabs((x[i] - mu) * inv) <= bound);
+    return !out;
+}
+
 /* ------------------------------------------------------ Newton's sums */
 
 /*
- * Newton's gradient and Hessian sums at (a, c) over all rows, on the scaled
- * features x'_j = (x_j - mu_j) / sd_j that Newton steps in, x~ = (x', 1):
- *   g = sum_i r_i x~_i,            r = c s (p - y)            (row_grads)
- *   H = sum_i h_i x~_i x~_i^T,     h = c s p (1 - p) = c s e / (1 + e)^2
- * with e = e^-|z| (p (1 - p) is the same expression for either sign of z;
- * s >= 0, which wlr_train checks), all in double precision. z is computed
- * on the original scale at (a, c), the same number. The features are
- * centred and scaled row by row before the products, as the reference path
- * does: summing on the original scale and transforming afterwards would
- * cancel about 2 log10(mu / sd) digits (a feature at 1e8 +- 1 stopped
- * Newton converging). H[j * P + k] for every j, k (symmetric). Each sum in
- * LANES lanes as the batch sums; scratch holds WLR_NEWTON_SCRATCH(D)
- * doubles.
+ * Newton's sums at (a, c) over all rows, in one pass: the loss sum, and the
+ * gradient and Hessian sums on the scaled features x'_j = (x_j - mu_j) / sd_j
+ * that Newton steps in, x~ = (x', 1):
+ *   S = sum_i c s [softplus(z_i) - y_i z_i]                (loss_term)
+ *   g = sum_i r_i x~_i,            r = c s (p - y)
+ *   H = sum_i h_i x~_i x~_i^T,     h = c s p (1 - p)
+ * all in double precision, from e = e^-|z| and q = 1 / (1 + e), one
+ * division a row:
+ *   r = w u q   (w = c_0 s or -c_1 s, u = 1 or e: see row_grads)
+ *   h = |w| e q^2   (p (1 - p) = e / (1 + e)^2 for either sign of z;
+ *                    s >= 0, which wlr_train checks).
+ * z is computed on the original scale at (a, c), the same number. The
+ * features are centred and scaled row by row before the products, as the
+ * reference path does: summing on the original scale and transforming
+ * afterwards would cancel about 2 log10(mu / sd) digits (a feature at
+ * 1e8 +- 1 stopped Newton converging). H[j * P + k] for every j, k
+ * (symmetric). g and H in LANES lanes as the batch sums; S block by block
+ * exactly as wlr_fast_loss does (LOSS_BLOCK rows a block in LANES lanes,
+ * the blocks added in order), so that S is the same bits as N times
+ * wlr_fast_loss. scratch holds WLR_NEWTON_SCRATCH(D) doubles.
  */
 WLR_VECTOR_CLONES
-void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
-                           const double *a, double c, const double *mu,
-                           const double *sd, double *g, double *H,
-                           double *scratch)
+void wlr_fast_newton_sums(const wlr_dataset *d, const double cw[2],
+                          const double *a, double c, const double *mu,
+                          const double *sd, double *loss, double *g, double *H,
+                          double *scratch)
 {
     size_t D = d->n_features, P = D + 1, N = d->n_rows;
-    /* lanes: g_j at j, then H_jk (k <= j) at P + j (j + 1) / 2 + k; then
-     * the chunk's scaled columns, CHUNK rows each */
-    size_t n_sums = P + P * (P + 1) / 2;
+    /* lanes: g_j at j, then H_jk (k <= j) at P + j (j + 1) / 2 + k, then
+     * the loss block's; then the chunk's scaled columns, CHUNK rows each */
+    size_t n_sums = P + P * (P + 1) / 2 + 1;
     double z[CHUNK], w[CHUNK], r[CHUNK], h[CHUNK], t[CHUNK], e[CHUNK];
     memset(scratch, 0, n_sums * LANES * sizeof *scratch);
     double *acc_g = scratch, *acc_h = scratch + P * LANES;
+    double *acc_loss = scratch + (n_sums - 1) * LANES, total = 0;
     double *xs = scratch + n_sums * LANES;
+    const uint8_t *y = d->y;
     /* unstandardised (mu = 0, sd = 1): the columns themselves, no copy */
     int identity = 1;
     for (size_t j = 0; j < D; j++) identity &= mu[j] == 0 && sd[j] == 1;
@@ -591,10 +612,26 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
     for (size_t i = 0; i < N; i += CHUNK) {
         size_t n = N - i < CHUNK ? N - i : CHUNK;
         chunk_logits(d, a, c, i, n, z);
-        row_grads(d, cw, i, n, z, w, r, e);
+        /* the signed weights, as row_grads */
+        for (size_t k = 0; k < n; k++) w[k] = y[i + k] ? -cw[1] : cw[0];
+        if (d->weight)
+            for (size_t k = 0; k < n; k++) w[k] = w[k] * d->weight[i + k];
         for (size_t k = 0; k < n; k++) {
-            double q = 1.0 / (1.0 + e[k]);
-            h[k] = fabs(w[k]) * (e[k] * q * q);
+            double ek = exp_nonpos(-fabs(z[k])), q = 1.0 / (1.0 + ek);
+            double u = (z[k] >= 0) == (w[k] >= 0) ? 1.0 : ek;
+            r[k] = w[k] * (u * q);
+            h[k] = fabs(w[k]) * (ek * q * q);
+            e[k] = ek;
+        }
+        /* the loss terms, |w| = c s */
+        for (size_t k = 0; k < n; k++) {
+            double sp = (z[k] > 0 ? z[k] : 0.0) + log1p_unit(e[k]);
+            t[k] = fabs(w[k]) * (sp - (double)y[i + k] * z[k]);
+        }
+        lane_sums(t, NULL, n, acc_loss);
+        if ((i + n) % LOSS_BLOCK == 0 || i + n == N) {
+            total += lanes_total(acc_loss);
+            memset(acc_loss, 0, LANES * sizeof *acc_loss);
         }
         const double *cols = identity ? d->x + i : xs;
         for (size_t j = 0; j < D && !identity; j++) {
@@ -613,6 +650,7 @@ void wlr_fast_grad_hessian(const wlr_dataset *d, const double cw[2],
         lane_sums(r, NULL, n, acc_g + D * LANES);
         lane_sums(h, NULL, n, HLANES(D, D));
     }
+    *loss = total;
     for (size_t j = 0; j < P; j++) {
         g[j] = lanes_total(acc_g + j * LANES);
         for (size_t k = 0; k <= j; k++)

@@ -94,6 +94,19 @@ typedef double dv8_u __attribute__((vector_size(8 * sizeof(double)), aligned(8),
                                     may_alias));
 #define INLINE static inline __attribute__((always_inline))
 
+/* stmt for j = 0 .. n - 1, n <= STEP_UNROLLED_D + 1 a constant, written out
+ * with j a constant in each copy: arrays indexed so, from the start, the
+ * compiler keeps in registers (a loop, even one it unrolls later, keeps
+ * them in memory: theta and G waited for a store and a load every step). */
+#define FOR_J(n, stmt)                                                       \
+    do {                                                                     \
+        { const size_t j = 0; if (j < (n)) { stmt; } }                       \
+        { const size_t j = 1; if (j < (n)) { stmt; } }                       \
+        { const size_t j = 2; if (j < (n)) { stmt; } }                       \
+        { const size_t j = 3; if (j < (n)) { stmt; } }                       \
+        { const size_t j = 4; if (j < (n)) { stmt; } }                       \
+    } while (0)
+
 /* v in every lane. (A loop: gcc 12 turns the initialiser {v, v, ...} of a
  * variable into 16 inserts.) */
 INLINE fv fv_splat(float v)
@@ -356,8 +369,11 @@ INLINE float lanes_total_f(fv v)
  * vector (and acc[2] with itself), the second all three. */
 INLINE void flush_sums(const fv *acc, size_t D, double *G)
 {
+    if (D <= STEP_UNROLLED_D && D != 2) {
+        FOR_J(D + 1, G[j] += (double)lanes_total_f(acc[j]));
+        return;
+    }
     if (D != 2) {
-#pragma GCC unroll 5
         for (size_t j = 0; j <= D; j++) G[j] += (double)lanes_total_f(acc[j]);
         return;
     }
@@ -384,25 +400,34 @@ INLINE void flush_sums(const fv *acc, size_t D, double *G)
     G[2] += (double)q[8];
 }
 
-/* G = the step's sums over the runs, at theta: D is r's feature count, a
- * constant where unrolled; copy says whether r has its copy; th and acc
- * hold D + 1 vectors each. */
-INLINE void step_sums_in(const wlr_fast_rows *r, const double *theta,
-                         const size_t *first, const size_t *count, int n_runs,
-                         double *G, size_t D, int copy, fv *th, fv *acc,
-                         float *buf)
+/* theta's D + 1 values rounded to floats, each in every lane of th[j]. */
+INLINE void theta_lanes(const double *theta, size_t D, fv *th)
 {
-#pragma GCC unroll 5
-    for (size_t j = 0; j <= D; j++) {
-        th[j] = fv_splat((float)theta[j]);
-        G[j] = 0;
-    }
+    if (D <= STEP_UNROLLED_D)
+        FOR_J(D + 1, th[j] = fv_splat((float)theta[j]));
+    else
+        for (size_t j = 0; j <= D; j++) th[j] = fv_splat((float)theta[j]);
+}
+
+/* G = the step's sums over the runs, at theta given as th (theta_lanes): D
+ * is r's feature count, a constant where unrolled; copy says whether r has
+ * its copy; acc holds D + 1 vectors. */
+INLINE void step_sums_in(const wlr_fast_rows *r, const fv *th,
+                         const size_t *first, const size_t *count, int n_runs,
+                         double *G, size_t D, int copy, fv *acc, float *buf)
+{
+    if (D <= STEP_UNROLLED_D)
+        FOR_J(D + 1, G[j] = 0);
+    else
+        for (size_t j = 0; j <= D; j++) G[j] = 0;
     for (int run = 0; run < n_runs; run++) {
         size_t end = first[run] + count[run];
         for (size_t lo = first[run]; lo < end; lo += FLUSH_ROWS) {
             size_t hi = end - lo < FLUSH_ROWS ? end : lo + FLUSH_ROWS, i = lo;
-#pragma GCC unroll 5
-            for (size_t j = 0; j <= D; j++) acc[j] = fv_splat(0.0f);
+            if (D <= STEP_UNROLLED_D)
+                FOR_J(D + 1, acc[j] = fv_splat(0.0f));
+            else
+                for (size_t j = 0; j <= D; j++) acc[j] = fv_splat(0.0f);
             for (; i + 2 * FLANES <= hi; i += 2 * FLANES) {
                 run_group(r, i, FLANES, th, D, copy, acc, buf);
                 run_group(r, i + FLANES, FLANES, th, D, copy, acc,
@@ -418,13 +443,13 @@ INLINE void step_sums_in(const wlr_fast_rows *r, const double *theta,
 
 /* step_sums_in for D <= STEP_UNROLLED_D, a constant: its vectors are
  * locals, which the compiler keeps in registers. */
-INLINE void step_sums(const wlr_fast_rows *r, const double *theta,
+INLINE void step_sums(const wlr_fast_rows *r, const fv *th,
                       const size_t *first, const size_t *count, int n_runs,
                       double *G, size_t D, int copy)
 {
-    fv th[STEP_UNROLLED_D + 1], acc[STEP_UNROLLED_D + 1];
+    fv acc[STEP_UNROLLED_D + 1];
     float buf[2 * (STEP_UNROLLED_D + 1) * FLANES];
-    step_sums_in(r, theta, first, count, n_runs, G, D, copy, th, acc, buf);
+    step_sums_in(r, th, first, count, n_runs, G, D, copy, acc, buf);
 }
 
 /* step_sums_in for any D up to STEP_MAX_D, its vectors on the stack. */
@@ -436,10 +461,11 @@ static void step_sums_general(const wlr_fast_rows *r, const double *theta,
     fv th[STEP_MAX_D + 1], acc[STEP_MAX_D + 1];
     float buf[2 * (STEP_MAX_D + 1) * FLANES];
     size_t D = r->d->n_features;
+    theta_lanes(theta, D, th);
     if (r->copy)
-        step_sums_in(r, theta, first, count, n_runs, G, D, 1, th, acc, buf);
+        step_sums_in(r, th, first, count, n_runs, G, D, 1, acc, buf);
     else
-        step_sums_in(r, theta, first, count, n_runs, G, D, 0, th, acc, buf);
+        step_sums_in(r, th, first, count, n_runs, G, D, 0, acc, buf);
 }
 
 /* step_sums with D a constant where it can be. */
@@ -448,8 +474,10 @@ INLINE void step_sums_any(const wlr_fast_rows *r, const double *theta,
                           double *G)
 {
     int copy = r->copy != NULL;
-#define STEP_D(D) (copy ? step_sums(r, theta, first, count, n_runs, G, D, 1) \
-                        : step_sums(r, theta, first, count, n_runs, G, D, 0))
+    fv th[STEP_UNROLLED_D + 1];
+#define STEP_D(D) (theta_lanes(theta, D, th),                                    \
+                   copy ? step_sums(r, th, first, count, n_runs, G, D, 1)        \
+                        : step_sums(r, th, first, count, n_runs, G, D, 0))
     switch (r->d->n_features) {
     case 1: STEP_D(1); break;
     case 2: STEP_D(2); break;
@@ -490,26 +518,14 @@ static void fill_copy(const wlr_fast_rows *r, float *copy, size_t stride)
     }
 }
 
-/* Is every scaled feature within +-STEP_MAX_X (and a number)? In double
- * vectors, the column's largest |x'| kept lane by lane. */
+/* Is every scaled feature within +-STEP_MAX_X (and a number)? */
 static int features_fit_floats(const wlr_fast_rows *r)
 {
     const wlr_dataset *d = r->d;
-    size_t N = d->n_rows;
     for (size_t j = 0; j < d->n_features; j++) {
-        const double *x = d->x + j * N;
         double mu = r->scaled ? r->mu[j] : 0.0, inv = r->scaled ? r->inv_sd[j] : 1.0;
-        lv8 bad = lv8_splat(0);
-        size_t i = 0;
-        for (; i + 8 <= N; i += 8) {
-            dv8 v = (*(const dv8_u *)(x + i) - dv8_splat(mu)) * dv8_splat(inv);
-            /* !(|v| <= max): also true for a NaN */
-            bad |= ~((dv8)((lv8)v & lv8_splat(INT64_MAX)) <= dv8_splat(STEP_MAX_X));
-        }
-        for (int k = 0; k < 8; k++)
-            if (bad[k]) return 0;
-        for (; i < N; i++)
-            if (!(fabs((x[i] - mu) * inv) <= STEP_MAX_X)) return 0;
+        if (!wlr_fast_within(d->x + j * d->n_rows, d->n_rows, mu, inv, STEP_MAX_X))
+            return 0;
     }
     return 1;
 }
@@ -532,9 +548,12 @@ void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2
     if (!copy || r->in_double ||
         stride > WLR_FAST_COPY_MAX / sizeof(float) / (D + 1))
         return;
-    float *c = calloc((D + 1) * stride, sizeof *c);
+    float *c = malloc((D + 1) * stride * sizeof *c);
     if (!c) return;             /* converted as read: the same results */
     fill_copy(r, c, stride);
+    /* the padding rows: zero */
+    for (size_t j = 0; j <= D; j++)
+        memset(c + j * stride + d->n_rows, 0, (stride - d->n_rows) * sizeof *c);
     r->copy = c;
     r->stride = stride;
 }
@@ -658,8 +677,10 @@ INLINE void epoch_loop(wlr_gd *g, const wlr_batch_plan *bp, size_t D, int copy)
      * from step to step; their addresses never escape */
     double theta_d[STEP_UNROLLED_D + 1], G_d[STEP_UNROLLED_D + 1];
     double *theta = D ? theta_d : g->theta, *G = D ? G_d : g->work;
-#pragma GCC unroll 5
-    for (size_t j = 0; D && j <= D; j++) theta[j] = g->theta[j];
+    FOR_J(D ? D + 1 : 0, theta[j] = g->theta[j]);
+    /* the next step's theta in float lanes, made as soon as theta is */
+    fv th[STEP_UNROLLED_D + 1];
+    if (D) theta_lanes(theta, D, th);
     int ahead = rows_bytes(r) > PREFETCH_MIN_BYTES;
     int sgd = g->o->optimizer == WLR_OPT_SGD;
     size_t first[2], count[2];
@@ -677,26 +698,28 @@ INLINE void epoch_loop(wlr_gd *g, const wlr_batch_plan *bp, size_t D, int copy)
         if (D == 0 || rows > WLR_FAST_GRAD_BLOCK) {
             /* through memory: any D, or a batch summed in blocks */
             size_t f[2] = {first[0], first[1]}, n[2] = {count[0], count[1]};
-#pragma GCC unroll 5
-            for (size_t j = 0; D && j <= D; j++) g->theta[j] = theta[j];
+            FOR_J(D ? D + 1 : 0, g->theta[j] = theta[j]);
             wlr_fast_step_sums(r, g->theta, f, n, runs, g->work, scratch);
-#pragma GCC unroll 5
-            for (size_t j = 0; D && j <= D; j++) G[j] = g->work[j];
+            FOR_J(D ? D + 1 : 0, G[j] = g->work[j]);
         } else {
-            step_sums(r, theta, first, count, runs, G, D, copy);
+            step_sums(r, th, first, count, runs, G, D, copy);
         }
         if (D && sgd) {
-            wlr_gd_sgd(theta, G, rows, wlr_gd_next_lr(g), g->o->l2, D);
+            /* wlr_gd_sgd, written out */
+            double lr = wlr_gd_next_lr(g), s = lr / (double)rows;
+            double keep = 1.0 - lr * g->o->l2;
+            FOR_J(D, theta[j] = fma(-s, G[j], theta[j] * keep));
+            FOR_J(D + 1, if (j == D) theta[j] = fma(-s, G[j], theta[j]));
         } else {
-#pragma GCC unroll 5
-            for (size_t j = 0; D && j <= D; j++) g->theta[j] = theta[j];
-            wlr_gd_step(g, g->theta, G, rows, P - 1);
-#pragma GCC unroll 5
-            for (size_t j = 0; D && j <= D; j++) theta[j] = g->theta[j];
+            /* momentum and Adam through memory (theta and G's addresses
+             * must not escape: they would leave the registers) */
+            FOR_J(D ? D + 1 : 0, g->theta[j] = theta[j]; g->work[j] = G[j]);
+            wlr_gd_step(g, g->theta, g->work, rows, P - 1);
+            FOR_J(D ? D + 1 : 0, theta[j] = g->theta[j]);
         }
+        if (D) theta_lanes(theta, D, th);
     }
-#pragma GCC unroll 5
-    for (size_t j = 0; D && j <= D; j++) g->theta[j] = theta[j];
+    FOR_J(D ? D + 1 : 0, g->theta[j] = theta[j]);
 }
 
 /* Each feature count and source its own function (compiled and laid out

@@ -286,7 +286,7 @@ void wlr_sums_by_blocks(wlr_block_sums sum, const void *ctx, size_t P,
  * the copy takes at most WLR_FAST_COPY_MAX bytes (and memory allows),
  * else converted as read. inv_sd holds D doubles the view keeps using.
  * wlr_fast_rows_free frees the copy. */
-#define WLR_FAST_COPY_MAX ((size_t)16 << 20)
+#define WLR_FAST_COPY_MAX ((size_t)8 << 20)
 void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2],
                        const wlr_scaling *s, double *inv_sd, int copy);
 void wlr_fast_rows_free(wlr_fast_rows *r);

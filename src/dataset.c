@@ -6,11 +6,15 @@
  * loops stream each feature contiguously; the hashes walk the data in
  * scikit-learn's row-major order instead.
  */
+/* madvise's MADV_POPULATE_WRITE is Linux's, outside POSIX */
+#define _DEFAULT_SOURCE
 #include "wlr.h"
 #include "internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
                              wlr_error *err)
@@ -30,6 +34,74 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
     d->n_rows = n_rows;
     d->n_features = n_features;
     return WLR_OK;
+}
+
+/* --------------------------------------------- faulting pages in ahead */
+
+/*
+ * A fresh dataset's memory comes from the kernel as pages that are mapped
+ * and zeroed the first time they are written: measured on this VM, that
+ * zeroing (clear_page) was 22 % of generating 1e8 rows. A second thread can
+ * take it: MADV_POPULATE_WRITE (Linux 5.14) faults a range in, writable,
+ * without touching its contents, so it may run beside the thread writing
+ * the data and changes nothing but the time. It goes through the columns
+ * and the labels side by side, PREFAULT_CHUNK bytes of each at a time, in
+ * the order the generator fills them. The ranges are first marked for 2 MB
+ * pages (MADV_HUGEPAGE, where transparent huge pages are on "madvise"),
+ * which the row shuffle's random swaps need far fewer TLB entries for.
+ * Measured, 1e8 rows (`bench_generate --big`, two runs each): 19.2-19.9 s
+ * before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB pages too. Below
+ * PREFAULT_MIN_BYTES, or where the calls are unknown, nothing is done.
+ */
+#define PREFAULT_CHUNK ((size_t)4 << 20)
+#define PREFAULT_MIN_BYTES ((size_t)64 << 20)
+
+static void *prefault_worker(void *arg)
+{
+#ifdef MADV_POPULATE_WRITE
+    const wlr_dataset *d = arg;
+    size_t n = d->n_rows, page = 4096;
+    for (size_t at = 0; at < n * sizeof(double); at += PREFAULT_CHUNK) {
+        for (size_t j = 0; j <= d->n_features; j++) {
+            char *col = j < d->n_features ? (char *)(d->x + j * n) : (char *)d->y;
+            size_t bytes = j < d->n_features ? n * sizeof(double) : n;
+            /* whole pages inside the column from its chunk at */
+            size_t lo = at, hi = at + PREFAULT_CHUNK < bytes ? at + PREFAULT_CHUNK : bytes;
+            if (lo >= hi) continue;
+            uintptr_t a = ((uintptr_t)(col + lo) + page - 1) & ~(uintptr_t)(page - 1);
+            uintptr_t b = (uintptr_t)(col + hi) & ~(uintptr_t)(page - 1);
+            if (b > a && madvise((void *)a, b - a, MADV_POPULATE_WRITE) != 0)
+                return NULL;    /* not supported here: the writes fault */
+        }
+    }
+#else
+    (void)arg;
+#endif
+    return NULL;
+}
+
+void wlr_prefault_start(wlr_prefault *p, const wlr_dataset *d)
+{
+#ifdef MADV_HUGEPAGE
+    if (d->n_rows * (d->n_features * sizeof(double) + 1) >= PREFAULT_MIN_BYTES) {
+        size_t big = (size_t)2 << 20;
+        for (size_t j = 0; j <= d->n_features; j++) {
+            char *col = j < d->n_features ? (char *)(d->x + j * d->n_rows) : (char *)d->y;
+            size_t bytes = j < d->n_features ? d->n_rows * sizeof(double) : d->n_rows;
+            uintptr_t a = ((uintptr_t)col + big - 1) & ~(uintptr_t)(big - 1);
+            uintptr_t b = (uintptr_t)(col + bytes) & ~(uintptr_t)(big - 1);
+            if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
+        }
+    }
+#endif
+    p->started = d->n_rows * (d->n_features * sizeof(double) + 1) >= PREFAULT_MIN_BYTES &&
+                 pthread_create(&p->tid, NULL, prefault_worker, (void *)d) == 0;
+}
+
+void wlr_prefault_join(wlr_prefault *p)
+{
+    if (p->started) pthread_join(p->tid, NULL);
+    p->started = 0;
 }
 
 void wlr_dataset_free(wlr_dataset *d)

@@ -446,10 +446,13 @@ wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
     st = wlr_dataset_alloc(out, p->n_samples, p->n_features, err);
     if (st) return st;
 
+    wlr_prefault pf;
+    wlr_prefault_start(&pf, out);
     wlr_rng rng;
     wlr_rng_seed(&rng, p->seed);
     st = make_clusters(&rng, p, out, err);
     if (!st) st = add_redundant(&rng, p, out, err);
+    wlr_prefault_join(&pf);
     if (st) {
         wlr_dataset_free(out);
         return st;

@@ -7,6 +7,7 @@
 #include "wlr.h"
 
 #include <math.h>
+#include <pthread.h>
 
 /* Fills err->message (printf-style) and returns code: `return wlr_fail(...)`.
  * err may be NULL. */
@@ -333,6 +334,16 @@ float wlr_fast_expf(float x);
 /* a[0..n-1] shuffled by Fisher-Yates with Lemire's bounded draws: wlr's
  * own shuffle for the training order, not numpy's (rng.c). */
 void wlr_rng_shuffle_fast(wlr_rng *r, size_t *a, size_t n);
+
+/* A fresh (calloc'd) dataset's pages faulted in on a second thread while
+ * the caller writes them (dataset.c); start, fill d, join before d is
+ * freed. The contents are never touched. */
+typedef struct {
+    pthread_t tid;
+    int started;
+} wlr_prefault;
+void wlr_prefault_start(wlr_prefault *p, const wlr_dataset *d);
+void wlr_prefault_join(wlr_prefault *p);
 
 /* d's rows reordered as numpy's X[permutation(n)] with r's next draws, in
  * place, by the permutation's own Fisher-Yates swaps (dataset.c). */

@@ -26,7 +26,7 @@
  * SSE), so the sums are the same bits on every machine, from the copy or
  * from the dataset.
  *
- * ERROR, per row (tests/test_train.c): theta, x' and each product and sum
+ * ERROR, per row (tests/test_step.c): theta, x' and each product and sum
  * of z round to float, so z is off by about (|b'| + sum_j |w'_j x'_j|)
  * 2^-24 (D + 1); e^-|z| then carries that error times |z|, and the
  * exponential (fv_exp_neg_abs), 1 + e and the division add about 3 ulp.
@@ -640,10 +640,13 @@ static size_t rows_bytes(const wlr_fast_rows *r)
     return N * (D * sizeof(double) + 1 + (r->d->weight ? sizeof(double) : 0));
 }
 
+/* Every cache line of the bytes [p, p + bytes), bytes > 0: from the line
+ * holding the first byte to the one holding the last. */
 static void prefetch_span(const void *p, size_t bytes)
 {
-    const char *c = p;
-    for (size_t b = 0; b < bytes; b += CACHE_LINE) PREFETCH(c + b);
+    uintptr_t a = (uintptr_t)p & ~(uintptr_t)(CACHE_LINE - 1);
+    uintptr_t end = (uintptr_t)p + bytes;
+    for (; a < end; a += CACHE_LINE) PREFETCH((const void *)a);
 }
 
 static void prefetch_runs(const wlr_fast_rows *r, const size_t *first,

@@ -26,13 +26,14 @@
  * SSE), so the sums are the same bits on every machine, from the copy or
  * from the dataset.
  *
- * ERROR, per row (tests/test_step.c): theta, x' and each product and sum
- * of z round to float, so z is off by about (|b'| + sum_j |w'_j x'_j|)
- * 2^-24 (D + 1); e^-|z| then carries that error times |z|, and the
- * exponential (fv_exp_neg_abs), 1 + e and the division add about 3 ulp.
- * The sums add at most FLUSH_ROWS / 16 terms per lane in float before
- * they reach double. All of it is far below the noise of a batch's
- * gradient; the losses, the final gradient and Newton are in double.
+ * ERROR, per row (tests/test_step.c): theta and x' round to float, and z
+ * is accumulated by D fused multiply-adds (one rounding each), so z is off
+ * by about (|b'| + sum_j |w'_j x'_j|) (D + 1) 2^-24; an absolute error d in
+ * z is a relative error of about d in e^-|z|; the exponential
+ * (fv_exp_neg_abs), 1 + e and the division add about 3 ulp. The sums add
+ * at most FLUSH_ROWS / 16 terms per lane in float before they reach
+ * double. All of it is far below the noise of a batch's gradient; the
+ * losses, the final gradient and Newton are in double.
  *
  * SPEED. At batch 100 a step's arithmetic is short and each step waits
  * for the last (z needs the new theta): what sets the pace is the chain
@@ -60,9 +61,15 @@
 #define STEP_UNROLLED_D 4
 #define STEP_MAX_D 256
 /* So is it when a feature (scaled) is beyond +-2^64 in magnitude: floats
- * reach 3.4e38, and z = b' + sum_j w'_j x'_j must not overflow them while
- * the model is sane. */
+ * reach 3.4e38 (2^128), and z = b' + sum_j w'_j x'_j must not overflow
+ * them while the model is sane. And when a row weight c_y s is neither 0
+ * nor within [2^-64, 2^40]: then |g x'| <= 2^104 and a lane's FLUSH_ROWS
+ * / 16 terms stay below 2^108, and the typical g (w times a p - y of
+ * 1e-3 to 1) stays a normal float (above 2^-126), where a weight of 1e39
+ * would round to infinity and one of 1e-46 to zero. */
 #define STEP_MAX_X 18446744073709551616.0
+#define STEP_MIN_W 0x1p-64
+#define STEP_MAX_W 0x1p40
 /* Below e^-86 = 4.5e-38, 2^n (n >= -124) and e^x would leave the normal
  * floats; no gradient weight needs them. */
 #define EXPF_MIN (-86.0f)
@@ -190,8 +197,9 @@ INLINE iv live_lanes(size_t n)
  * The clamp works on the bits: for floats with the sign bit set, a more
  * negative float is a larger signed integer, so max(x, EXPF_MIN) is the
  * integer min of the two (a NaN z, sign bit set, becomes EXPF_MIN).
- * Measured against glibc's exp over [-86, 0]: relative error below 1.3e-7
- * (tests/test_train.c checks 2e-7).
+ * Measured against glibc's exp over [-86, 86] (tests/test_step.c):
+ * relative error at most 1.8e-7 + 2.2e-9 |x| (the second term from ln 2
+ * rounded to float), 1.64e-7 at worst on [-10, 10].
  */
 INLINE fv fv_exp_neg_abs(fv x)
 {
@@ -518,6 +526,29 @@ static void fill_copy(const wlr_fast_rows *r, float *copy, size_t stride)
     }
 }
 
+/* Is every row weight c_y s 0 or within [STEP_MIN_W, STEP_MAX_W]? Checked
+ * for both class weights against the smallest nonzero and the largest s
+ * (s >= 0, which wlr_train checks), a bound on every row's. */
+static int weights_fit_floats(const wlr_fast_rows *r)
+{
+    const double *s = r->d->weight;
+    double lo = 1.0, hi = 1.0;
+    if (s) {
+        lo = INFINITY;
+        hi = 0.0;
+        for (size_t i = 0; i < r->d->n_rows; i++) {
+            lo = s[i] > 0 && s[i] < lo ? s[i] : lo;
+            hi = s[i] > hi ? s[i] : hi;
+        }
+        if (hi == 0.0) return 1;        /* every row weighs 0 */
+    }
+    for (int k = 0; k < 2; k++) {
+        double c = r->cw[k];
+        if (c != 0 && !(c * lo >= STEP_MIN_W && c * hi <= STEP_MAX_W)) return 0;
+    }
+    return 1;
+}
+
 /* Is every scaled feature within +-STEP_MAX_X (and a number)? */
 static int features_fit_floats(const wlr_fast_rows *r)
 {
@@ -544,7 +575,7 @@ void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2
         inv_sd[j] = 1.0 / s->sd[j];
         r->scaled |= s->mu[j] != 0 || s->sd[j] != 1;
     }
-    r->in_double = D > STEP_MAX_D || !features_fit_floats(r);
+    r->in_double = D > STEP_MAX_D || !features_fit_floats(r) || !weights_fit_floats(r);
     if (!copy || r->in_double ||
         stride > WLR_FAST_COPY_MAX / sizeof(float) / (D + 1))
         return;
@@ -620,8 +651,9 @@ void wlr_fast_step_sums(const wlr_fast_rows *r, const double *theta,
  * A hint only; it changes no result. Only when an epoch reads more than
  * PREFETCH_MIN_BYTES (smaller rows stay in the cache from epoch to epoch).
  * Into L2 (locality 2): measured on 2e7 training rows (25M generated,
- * `bench_train 25000000 --fast --epochs 5`), 8 batches ahead gave
- * 2.06-2.26e8 row-visits/s against 1.51-1.86e8 for 4, and 16 1.45e8. */
+ * `bench_train 25000000 --fast --epochs 5`) on an Intel Xeon VM, 8 batches
+ * ahead gave 2.06-2.26e8 row-visits/s against 1.51-1.86e8 for 4, and 16
+ * 1.45e8; on the Zen 5 VM of bench/README.md 16 measured the same as 8. */
 #define PREFETCH_AHEAD 8
 #define PREFETCH_MIN_BYTES ((size_t)4 << 20)
 #if defined(__GNUC__)

@@ -130,7 +130,7 @@ static void exact_sums(const wlr_dataset *d, const double cw[2],
     for (size_t j = 0; j <= D; j++) want[j] = mag[j] = 0;
     for (int r = 0; r < runs; r++)
         for (size_t i = first[r]; i < first[r] + count[r]; i++) {
-            long double xs[16], z = theta[D];
+            long double xs[512], z = theta[D];
             for (size_t j = 0; j < D; j++) {
                 xs[j] = ((long double)d->x[j * N + i] - sr->s.mu[j]) / sr->s.sd[j];
                 z += theta[j] * xs[j];
@@ -269,10 +269,86 @@ static void test_step_in_double(void)
               "%zu features: %.17g vs %.17g", D, G[0], want[0]);
         free(G);
         free(want);
-        free(scratch);
         rows_close(&sr);
+        if (k) {
+            /* standardised: the sums on x' from those on x (step_sums_double's
+             * transform), against the exact ones */
+            rows_open(&sr, &d, cw, 1, 1);
+            long double ew[301], em[301];
+            double Gs[301];
+            CHECK(sr.r.in_double && sr.r.scaled, "standardised: in_double %d", sr.r.in_double);
+            wlr_fast_step_sums(&sr.r, theta, &first, &count, 1, Gs, scratch);
+            exact_sums(&d, cw, &sr, theta, &first, &count, 1, ew, em);
+            double worst = 0;
+            for (size_t j = 0; j <= D; j++) {
+                double e = (double)(fabsl(Gs[j] - ew[j]) / em[j]);
+                if (e > worst) worst = e;
+            }
+            CHECK(worst < 1e-12, "standardised, %zu features: %.2e of sum |g x'|", D, worst);
+            rows_close(&sr);
+        }
+        free(scratch);
         wlr_dataset_free(&d);
     }
+}
+
+/* Row weights c_y s beyond what the float step holds (0 or [2^-64, 2^40])
+ * send the step to double, where it trains as the reference path does: the
+ * same final loss to 1e-6 and a model that moved. Weights at the bounds,
+ * and rows of weight 0, stay in floats. Without the l2 penalty, whose
+ * step lr / (mean weight) l2 would diverge for tiny weights on both paths
+ * alike: the fits are then those of s = 1 scaled. */
+static void test_weights_in_double(void)
+{
+    static const struct {
+        double s, c1;   /* every row's s (0: none), class 1's weight */
+        int in_double;
+    } cases[] = {
+        {1e39, 1, 1}, {1e-46, 1, 1}, {0, 1e39, 1},
+        {0x1p40 / 20, 20, 0}, {0x1p-64, 1, 0}, {0x1p41 / 20, 20, 1}, {0, 200, 0}};
+    wlr_dataset d;
+    generated(&d, 2003, 2);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        free(d.weight);
+        d.weight = NULL;
+        if (cases[k].s) {
+            d.weight = malloc(d.n_rows * sizeof *d.weight);
+            for (size_t i = 0; i < d.n_rows; i++) d.weight[i] = i % 7 ? cases[k].s : 0.0;
+        }
+        double cw[2] = {1.0, cases[k].c1};
+        step_rows sr;
+        rows_open(&sr, &d, cw, 0, 1);
+        CHECK(sr.r.in_double == cases[k].in_double, "s %g, c1 %g: in_double %d",
+              cases[k].s, cases[k].c1, sr.r.in_double);
+        rows_close(&sr);
+        double loss[2], coef[2];
+        for (int ref = 0; ref < 2; ref++) {
+            wlr_train_options o;
+            wlr_train_defaults(&o);
+            o.class_weight[1] = cases[k].c1;
+            o.epochs = 5;
+            o.l2 = 0;
+            o.reference = ref;
+            wlr_model m;
+            wlr_train_info info;
+            wlr_error err;
+            loss[ref] = coef[ref] = NAN;
+            wlr_status st = wlr_train(&d, &o, &m, &info, &err);
+            CHECK(st == WLR_OK, "s %g, c1 %g, ref %d: %s", cases[k].s, cases[k].c1, ref,
+                  err.message);
+            if (st == WLR_OK) {
+                loss[ref] = info.loss;
+                coef[ref] = m.coef[0];
+                wlr_model_free(&m);
+                wlr_train_info_free(&info);
+            }
+        }
+        CHECK(fabs(loss[0] - loss[1]) <= 1e-6 * fabs(loss[1]) && coef[0] != 0 &&
+                  isfinite(coef[0]),
+              "s %g, c1 %g: loss %.17g vs reference %.17g, coef %g", cases[k].s,
+              cases[k].c1, loss[0], loss[1], coef[0]);
+    }
+    wlr_dataset_free(&d);
 }
 
 /* Epochs from the copy and from the dataset give the same model, bit for
@@ -329,6 +405,7 @@ int main(void)
     RUN(test_copy_and_convert_agree);
     RUN(test_big_batch_blocks);
     RUN(test_step_in_double);
+    RUN(test_weights_in_double);
     RUN(test_epochs_copy_or_not);
     return check_summary();
 }

@@ -40,7 +40,7 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
 
 /*
  * A fresh dataset's memory comes from the kernel as pages that are mapped
- * and zeroed the first time they are written: measured on this VM, that
+ * and zeroed the first time they are written: measured on an Intel Xeon VM, that
  * zeroing (clear_page) was 22 % of generating 1e8 rows. A second thread can
  * take it: MADV_POPULATE_WRITE (Linux 5.14) faults a range in, writable,
  * without touching its contents, so it may run beside the thread writing
@@ -49,8 +49,9 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
  * the order the generator fills them. The ranges are first marked for 2 MB
  * pages (MADV_HUGEPAGE, where transparent huge pages are on "madvise"),
  * which the row shuffle's random swaps need far fewer TLB entries for.
- * Measured, 1e8 rows (`bench_generate --big`, two runs each): 19.2-19.9 s
- * before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB pages too. Below
+ * Measured there, 1e8 rows (`bench_generate --big`, two runs each):
+ * 19.2-19.9 s before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB pages
+ * too (8.9-9.8 s on the Zen 5 VM of bench/README.md). Below
  * PREFAULT_MIN_BYTES, or where the calls are unknown, nothing is done.
  */
 #define PREFAULT_CHUNK ((size_t)4 << 20)

@@ -24,21 +24,23 @@
  *     and this keeps the path (and the right lr) the same. "none" and
  *     "balanced" have cbar = 1; 1:200 on the tutorial data has cbar = 3.04.
  *
- * Two paths compute each batch and the loss: the fast default
- * (train_fast.c: vector loops, our own exp and log1p to ~3e-16, a step's
- * c s (p - y) in single precision, partial sums in a fixed order, big
- * passes shared by the cores) and the reference (options.reference = 1:
- * the per-row loops below with libm). They visit the same rows in the same
- * order (see THE ORDER OF ROWS), so they differ only by rounding: final
- * losses within 1e-6 relative is tested, ~1e-12 is seen. The loss over all
+ * Two paths compute each batch and the loss: the fast default (vector
+ * loops: a step's sums in single precision, train_step.c; the losses, the
+ * final gradient and Newton's sums in double with our own exp and log1p to
+ * ~3e-16, train_fast.c; partial sums in a fixed order, big passes shared
+ * by the cores) and the reference (options.reference = 1: the per-row
+ * loops below with libm). They visit the same rows in the same order (see
+ * THE ORDER OF ROWS), so they differ only by rounding: final losses within
+ * 1e-6 relative is tested, 7e-12 to 7e-11 is seen on the tutorial data. The loss over all
  * rows is computed after the last epoch, and after every epoch only with
  * options.epoch_loss (it costs as much as the epoch itself).
  *
- * Standardisation is folded into the arithmetic rather than into a copy of
- * the data: with x' = (x - mu) / sd, w' . x' + b' = a . x + c where
- * a_j = w'_j / sd_j and c = b' - sum_j a_j mu_j, so the hot loop always sees
- * the original features, and the gradient for w'_j is
- * (sum_i g_i x_ij - mu_j sum_i g_i) / sd_j.
+ * Standardisation: with x' = (x - mu) / sd, w' . x' + b' = a . x + c where
+ * a_j = w'_j / sd_j and c = b' - sum_j a_j mu_j, and the gradient for w'_j
+ * is (sum_i g_i x_ij - mu_j sum_i g_i) / sd_j. The reference loops (and the
+ * double-precision fallback of the fast step) work so, on the original
+ * features; the fast single-precision step centres and scales each x as it
+ * reads it (or once, into its float copy), so that it sums on x' itself.
  */
 #include "internal.h"
 
@@ -401,7 +403,7 @@ void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
  * wlr_split leaves it (sorted rows would make one-class batches). What it
  * buys: nb + 1 random draws an epoch instead of N, no index array of N
  * entries (8 bytes a row; the block order is 8 bytes per B rows) and
- * contiguous reads the fast path streams through (train_fast.c). Both paths
+ * contiguous reads the fast path streams through (train_step.c). Both paths
  * visit rows in this order.
  */
 /* The raw sums of one batch on the scaled features, one row at a time with

@@ -575,7 +575,8 @@ int wlr_fast_within(const double *x, size_t n, double mu, double inv,
  *   H = sum_i h_i x~_i x~_i^T,     h = c s p (1 - p)
  * all in double precision, from e = e^-|z| and q = 1 / (1 + e), one
  * division a row:
- *   r = w u q   (w = c_0 s or -c_1 s, u = 1 or e: see row_grads)
+ *   r = w u q   (w = c_0 s or -c_1 s, u = 1 or e: see row_grads; one
+ *               rounding apart from the final gradient's w u / (1 + e))
  *   h = |w| e q^2   (p (1 - p) = e / (1 + e)^2 for either sign of z;
  *                    s >= 0, which wlr_train checks).
  * z is computed on the original scale at (a, c), the same number. The

@@ -12,13 +12,15 @@
  *   batches      the same bytes as runs of 100 consecutive rows in a random
  *                order of the blocks, each run prefetched 8 runs ahead, as
  *                gradient descent reads them (src/train_step.c);
- *   training     an epoch of the default fit (balanced, batch 100):
- *                wlr_train's time for 5 epochs over 5.
+ *   training     an epoch of the default fit (balanced, batch 100): 5
+ *                epochs alone (epochs.h: without the fit's set-up and
+ *                final loss pass) over 5.
  * Each as seconds, row-visits per second and bytes read per second; the
  * batches line is the most any batch-100 epoch can reach on this machine.
  */
 #include "wlr.h"
 #include "internal.h"
+#include "epochs.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -82,10 +84,13 @@ static double batches(const wlr_dataset *d, const size_t *order, size_t nb, doub
     return s;
 }
 
+/* x_1, x_2 and y: the bytes of a row */
+#define ROW_BYTES (2 * sizeof(double) + 1)
+
 static void line(const char *what, double secs, size_t rows)
 {
     printf("%-12s %10.4f %14.3g %10.2f\n", what, secs, (double)rows / secs,
-           (double)rows * (2 * sizeof(double) + 1) / secs / 1e9);
+           (double)rows * ROW_BYTES / secs / 1e9);
 }
 
 int main(int argc, char **argv)
@@ -114,33 +119,17 @@ int main(int argc, char **argv)
         if (t < best_bat) best_bat = t;
     }
 
-    wlr_train_options o;
-    wlr_train_defaults(&o);
-    o.epochs = 5;
-    double best_fit = INFINITY;
-    if (wlr_class_weights_parse("balanced", &train, o.class_weight, &err)) {
-        fprintf(stderr, "bench_memory: %s\n", err.message);
-        return 1;
-    }
-    for (int r = 0; r < REPEATS; r++) {
-        wlr_model m;
-        wlr_train_info info;
-        if (wlr_train(&train, &o, &m, &info, &err)) {
-            fprintf(stderr, "bench_memory: %s\n", err.message);
-            return 1;
-        }
-        if (info.seconds < best_fit) best_fit = info.seconds;
-        wlr_model_free(&m);
-        wlr_train_info_free(&info);
-    }
+    double epochs5;
+    if (bench_epochs_alone(&train, "balanced", 5, 1, REPEATS, &epochs5)) return 1;
+    double epoch = epochs5 / 5;
 
     printf("%zu training rows (%.0f MB of x and y), best of %d (check %g)\n", n,
-           (double)n * 17 / 1e6, REPEATS, check);
+           (double)n * ROW_BYTES / 1e6, REPEATS, check);
     printf("%-12s %10s %14s %10s\n", "epoch", "seconds", "row-visits/s", "GB/s");
     line("sequential", best_seq, n);
     line("batches", best_bat, n);
-    line("training", best_fit / o.epochs, n);
-    printf("training runs at %.0f %% of the batches' read rate\n", 100 * best_bat / (best_fit / o.epochs));
+    line("training", epoch, n);
+    printf("training runs at %.0f %% of the batches' read rate\n", 100 * best_bat / epoch);
     free(order);
     wlr_dataset_free(&train);
     wlr_dataset_free(&test);

@@ -20,6 +20,7 @@
  */
 #include "wlr.h"
 #include "internal.h"
+#include "epochs.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -58,53 +59,6 @@ static int fit(const wlr_dataset *train, const char *spec, int reference,
         wlr_model_free(&m);
         wlr_train_info_free(&info);
     }
-    return 0;
-}
-
-/* The best time of the epochs alone of a default fit (batch 100) of
- * weighting spec: wlr_gd_use_rows outside the clock (keep 1: the float
- * copy where train.c makes it; 0: the rows converted as read, the path of
- * data above WLR_FAST_COPY_MAX), then the epochs, as train.c's train_gd
- * runs them, without the final loss. */
-static int epochs_alone(const wlr_dataset *train, const char *spec, int keep,
-                        double *best)
-{
-    wlr_train_options o;
-    wlr_train_defaults(&o);
-    o.epochs = epochs;
-    wlr_error err;
-    wlr_scaling s;
-    if (wlr_class_weights_parse(spec, train, o.class_weight, &err) ||
-        wlr_scaling_init(&s, train, 0, &err)) {
-        fprintf(stderr, "bench_train: %s\n", err.message);
-        return 1;
-    }
-    size_t nb = wlr_gd_blocks(&o, train->n_rows);
-    size_t *order = malloc(nb * sizeof *order);
-    double *theta = calloc(train->n_features + 1, sizeof *theta);
-    *best = INFINITY;
-    for (int r = 0; r < repeats && order && theta; r++) {
-        for (size_t k = 0; k < nb; k++) order[k] = k;
-        memset(theta, 0, (train->n_features + 1) * sizeof *theta);
-        wlr_gd g;
-        wlr_train_info info;
-        memset(&info, 0, sizeof info);
-        if (wlr_gd_init(&g, &o, &s, theta, 1.0, (long)nb * o.epochs, &info, &err)) {
-            fprintf(stderr, "bench_train: %s\n", err.message);
-            return 1;
-        }
-        wlr_gd_use_rows(&g, train, keep);
-        wlr_rng rng;
-        wlr_rng_seed(&rng, o.shuffle_seed);
-        double t0 = wlr_now();
-        for (int e = 0; e < o.epochs; e++) wlr_gd_epoch(&g, &rng, order);
-        double t = wlr_now() - t0;
-        if (t < *best) *best = t;
-        wlr_gd_free(&g);
-    }
-    free(order);
-    free(theta);
-    wlr_scaling_free(&s);
     return 0;
 }
 
@@ -166,8 +120,8 @@ int main(int argc, char **argv)
     }
     /* the parts of the default fit */
     double te, tr, tl = INFINITY, tfit, lfit, cw[2], a[2] = {0.6, -0.7};
-    if (epochs_alone(&train, "balanced", 1, &te) ||
-        epochs_alone(&train, "balanced", 0, &tr) ||
+    if (bench_epochs_alone(&train, "balanced", epochs, 1, repeats, &te) ||
+        bench_epochs_alone(&train, "balanced", epochs, 0, repeats, &tr) ||
         fit(&train, "balanced", 0, 100, 0, &tfit, &lfit) ||
         wlr_class_weights_parse("balanced", &train, cw, &err))
         return 1;

@@ -17,7 +17,7 @@ max=${2:-100000000}
 wlr=$build/wlr
 [ -x "$wlr" ] || { echo "scale: $wlr not built (run make)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "scale: /usr/bin/time (GNU time) not installed: skipped"; exit 0; }
-printf "%11s %6s %12s %14s %8s %9s %10s %8s\n" rows epochs "s/epoch" "visits/s" "in-cache" "wall s" "peak MB" "x raw"
+printf "%11s %6s %12s %14s %8s %9s %10s %8s\n" rows epochs "s/epoch" "visits/s" "in-cache" "wall s" "peak MiB" "x raw"
 base=
 for n in 100000 1000000 10000000 20000000 100000000; do
     [ "$n" -le "$max" ] || break

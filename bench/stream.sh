@@ -50,7 +50,7 @@ run() {
                $6 + $7, $8 / 1024 }'
 }
 
-printf "%-22s %11s %6s %10s %8s %8s %9s\n" "" "rows" epochs "s/epoch" "wall s" "cpu s" "peak MB"
+printf "%-22s %11s %6s %10s %8s %8s %9s\n" "" "rows" epochs "s/epoch" "wall s" "cpu s" "peak MiB"
 for n in 10000000 100000000; do
     [ "$n" -le "$max" ] || break
     epochs=5

@@ -16,7 +16,7 @@ const cli_opt cli_stream_opts[] = {
     {"stream", OPT_STRING, OFF(stream), "X.npy",
      "train on all of X.npy (+ --labels) a window at a time (gd)"},
     {"window", OPT_STRING, OFF(window), "ROWS",
-     "--stream: rows per window (default: as many as fit in 64 MB)"},
+     "--stream: rows per window (default: as many as fit in 64 MiB)"},
     {"test", OPT_STRING, OFF(test_x), "X.npy",
      "--stream: held-out rows for the test metrics (loaded whole)"},
     {"test-labels", OPT_STRING, OFF(test_y), "Y.npy", "--stream: their labels"},

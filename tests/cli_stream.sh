@@ -18,7 +18,7 @@
 S="--stream tr.X.npy --labels tr.y.npy --epochs 5"
 
 # ---------------------------------------------------------------- results
-# one window: the default (64 MB of rows) and --window N are the same run
+# one window: the default (64 MiB of rows) and --window N are the same run
 "$WLR" train $S >a.txt 2>/dev/null || bad "default window: exit $?"
 "$WLR" train $S --window 30011 >b.txt 2>/dev/null || bad "--window N: exit $?"
 expect_same "default window = --window N" a.txt b.txt

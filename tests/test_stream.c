@@ -134,7 +134,7 @@ static void check_identical(const char *what, const wlr_model *a,
 static void test_one_window_is_in_memory_bit_for_bit(void)
 {
     const char *specs[] = {"none", "balanced", "1:200"};
-    /* W = N, W > N, and the default (64 MB of rows: far more than N) */
+    /* W = N, W > N, and the default (64 MiB of rows: far more than N) */
     const size_t windows[] = {N_ROWS, N_ROWS + 5, 0};
     for (int k = 0; k < 3; k++) {
         for (int stdz = 0; stdz < 2; stdz++) {

@@ -40,8 +40,8 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
 
 /*
  * A fresh dataset's memory comes from the kernel as pages that are mapped
- * and zeroed the first time they are written: measured on an Intel Xeon VM, that
- * zeroing (clear_page) was 22 % of generating 1e8 rows. A second thread can
+ * and zeroed the first time they are written: measured on an Intel Xeon
+ * VM, that zeroing (clear_page) was 22 % of generating 1e8 rows. A second thread can
  * take it: MADV_POPULATE_WRITE (Linux 5.14) faults a range in, writable,
  * without touching its contents, so it may run beside the thread writing
  * the data and changes nothing but the time. It goes through the columns

@@ -31,9 +31,10 @@
  * by the cores) and the reference (options.reference = 1: the per-row
  * loops below with libm). They visit the same rows in the same order (see
  * THE ORDER OF ROWS), so they differ only by rounding: final losses within
- * 1e-6 relative is tested, 7e-12 to 7e-11 is seen on the tutorial data. The loss over all
- * rows is computed after the last epoch, and after every epoch only with
- * options.epoch_loss (it costs as much as the epoch itself).
+ * 1e-6 relative is tested, 7e-12 to 7e-11 is seen on the tutorial data.
+ * The loss over all rows is computed after the last epoch, and after every
+ * epoch only with options.epoch_loss (it costs as much as the epoch
+ * itself).
  *
  * Standardisation: with x' = (x - mu) / sd, w' . x' + b' = a . x + c where
  * a_j = w'_j / sd_j and c = b' - sum_j a_j mu_j, and the gradient for w'_j

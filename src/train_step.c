@@ -575,7 +575,8 @@ void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2
         inv_sd[j] = 1.0 / s->sd[j];
         r->scaled |= s->mu[j] != 0 || s->sd[j] != 1;
     }
-    r->in_double = D > STEP_MAX_D || !features_fit_floats(r) || !weights_fit_floats(r);
+    r->in_double =
+        D > STEP_MAX_D || !features_fit_floats(r) || !weights_fit_floats(r);
     if (!copy || r->in_double ||
         stride > WLR_FAST_COPY_MAX / sizeof(float) / (D + 1))
         return;

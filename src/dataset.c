@@ -41,37 +41,52 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
 /*
  * A fresh dataset's memory comes from the kernel as pages that are mapped
  * and zeroed the first time they are written: measured on an Intel Xeon
- * VM, that zeroing (clear_page) was 22 % of generating 1e8 rows. A second thread can
- * take it: MADV_POPULATE_WRITE (Linux 5.14) faults a range in, writable,
- * without touching its contents, so it may run beside the thread writing
- * the data and changes nothing but the time. It goes through the columns
- * and the labels side by side, PREFAULT_CHUNK bytes of each at a time, in
- * the order the generator fills them. The ranges are first marked for 2 MB
- * pages (MADV_HUGEPAGE, where transparent huge pages are on "madvise"),
- * which the row shuffle's random swaps need far fewer TLB entries for.
- * Measured there, 1e8 rows (`bench_generate --big`, two runs each):
- * 19.2-19.9 s before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB pages
- * too (8.9-9.8 s on the Zen 5 VM of bench/README.md). Below
+ * VM, that zeroing (clear_page) was 22 % of generating 1e8 rows. A second
+ * thread can take it: MADV_POPULATE_WRITE (Linux 5.14) faults a range in,
+ * writable, without touching its contents, so it may run beside the thread
+ * writing the data and changes nothing but the time. It goes through the
+ * columns and the labels side by side, PREFAULT_CHUNK bytes of each at a
+ * time, in the order the generator fills them. The ranges are first marked
+ * for 2 MB pages (MADV_HUGEPAGE, where transparent huge pages are on
+ * "madvise"), which the row shuffle's random swaps need far fewer TLB
+ * entries for. Measured there, 1e8 rows (`bench_generate --big`, two runs
+ * each): 19.2-19.9 s before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB
+ * pages too (8.9-9.8 s on the Zen 5 VM of bench/README.md). Below
  * PREFAULT_MIN_BYTES, or where the calls are unknown, nothing is done.
  */
 #define PREFAULT_CHUNK ((size_t)4 << 20)
 #define PREFAULT_MIN_BYTES ((size_t)64 << 20)
 
+#if defined(MADV_POPULATE_WRITE) || defined(MADV_HUGEPAGE)
+/* Column j of d (j = n_features: the labels) and its size in bytes. */
+static char *column(const wlr_dataset *d, size_t j, size_t *bytes)
+{
+    size_t n = d->n_rows;
+    *bytes = j < d->n_features ? n * sizeof(double) : n;
+    return j < d->n_features ? (char *)(d->x + j * n) : (char *)d->y;
+}
+
+/* madvise(advice) on the whole `align`-byte pages inside [p, p + bytes);
+ * 0 if there are none. */
+static int advise_inside(char *p, size_t bytes, size_t align, int advice)
+{
+    uintptr_t a = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+    uintptr_t b = (uintptr_t)(p + bytes) & ~(uintptr_t)(align - 1);
+    return b > a ? madvise((void *)a, b - a, advice) : 0;
+}
+#endif
+
 static void *prefault_worker(void *arg)
 {
 #ifdef MADV_POPULATE_WRITE
     const wlr_dataset *d = arg;
-    size_t n = d->n_rows, page = 4096;
-    for (size_t at = 0; at < n * sizeof(double); at += PREFAULT_CHUNK) {
+    for (size_t at = 0; at < d->n_rows * sizeof(double); at += PREFAULT_CHUNK) {
         for (size_t j = 0; j <= d->n_features; j++) {
-            char *col = j < d->n_features ? (char *)(d->x + j * n) : (char *)d->y;
-            size_t bytes = j < d->n_features ? n * sizeof(double) : n;
-            /* whole pages inside the column from its chunk at */
-            size_t lo = at, hi = at + PREFAULT_CHUNK < bytes ? at + PREFAULT_CHUNK : bytes;
-            if (lo >= hi) continue;
-            uintptr_t a = ((uintptr_t)(col + lo) + page - 1) & ~(uintptr_t)(page - 1);
-            uintptr_t b = (uintptr_t)(col + hi) & ~(uintptr_t)(page - 1);
-            if (b > a && madvise((void *)a, b - a, MADV_POPULATE_WRITE) != 0)
+            size_t bytes;
+            char *col = column(d, j, &bytes);
+            if (at >= bytes) continue;
+            size_t chunk = bytes - at < PREFAULT_CHUNK ? bytes - at : PREFAULT_CHUNK;
+            if (advise_inside(col + at, chunk, 4096, MADV_POPULATE_WRITE) != 0)
                 return NULL;    /* not supported here: the writes fault */
         }
     }
@@ -83,20 +98,16 @@ static void *prefault_worker(void *arg)
 
 void wlr_prefault_start(wlr_prefault *p, const wlr_dataset *d)
 {
+    p->started = 0;
+    if (d->n_rows * (d->n_features * sizeof(double) + 1) < PREFAULT_MIN_BYTES) return;
 #ifdef MADV_HUGEPAGE
-    if (d->n_rows * (d->n_features * sizeof(double) + 1) >= PREFAULT_MIN_BYTES) {
-        size_t big = (size_t)2 << 20;
-        for (size_t j = 0; j <= d->n_features; j++) {
-            char *col = j < d->n_features ? (char *)(d->x + j * d->n_rows) : (char *)d->y;
-            size_t bytes = j < d->n_features ? d->n_rows * sizeof(double) : d->n_rows;
-            uintptr_t a = ((uintptr_t)col + big - 1) & ~(uintptr_t)(big - 1);
-            uintptr_t b = (uintptr_t)(col + bytes) & ~(uintptr_t)(big - 1);
-            if (b > a) madvise((void *)a, b - a, MADV_HUGEPAGE);
-        }
+    for (size_t j = 0; j <= d->n_features; j++) {
+        size_t bytes;
+        char *col = column(d, j, &bytes);
+        advise_inside(col, bytes, (size_t)2 << 20, MADV_HUGEPAGE);
     }
 #endif
-    p->started = d->n_rows * (d->n_features * sizeof(double) + 1) >= PREFAULT_MIN_BYTES &&
-                 pthread_create(&p->tid, NULL, prefault_worker, (void *)d) == 0;
+    p->started = pthread_create(&p->tid, NULL, prefault_worker, (void *)d) == 0;
 }
 
 void wlr_prefault_join(wlr_prefault *p)

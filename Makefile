@@ -10,6 +10,8 @@ WFLAGS  := -std=c11 -Wall -Wextra -Werror -Wshadow -Wvla -ffp-contract=off
 CPPFLAGS := -Iinclude -D_POSIX_C_SOURCE=200809L
 # libm only: threads come from libc itself (glibc 2.34 and later).
 LDLIBS  := -lm
+# The public headers: wlr.h (the core) and its companions.
+HEADERS := $(wildcard include/*.h)
 BUILD   ?= build
 # Compile on every core, so make test stays well inside its 30 s.
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
@@ -26,7 +28,7 @@ BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 .PHONY: all test run bench sanitize clean install uninstall FORCE
 all: $(BUILD)/wlr $(BUILD)/libwlr.a
 
-$(BUILD)/obj/%.o: src/%.c include/wlr.h $(wildcard src/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(VECFLAGS) -c $< -o $@
 
 # train_fast.c's loops are written to be vectorised (see there): -O3 turns
@@ -50,7 +52,7 @@ $(BUILD)/libwlr.a: $(LIB_OBJ)
 $(BUILD)/wlr: $(CLI_OBJ) $(BUILD)/libwlr.a
 	$(CC) $(CFLAGS) $(LDFLAGS) $(CLI_OBJ) $(BUILD)/libwlr.a $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libwlr.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/%.c tests/check.h $(HEADERS) $(BUILD)/libwlr.a | $(BUILD)/tests
 	$(CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(CFLAGS) $(LDFLAGS) $< $(BUILD)/libwlr.a $(LDLIBS) -o $@
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libwlr.a | $(BUILD)/bench
@@ -89,10 +91,10 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 WLR_VERSION := $(shell sed -n 's/^\#define WLR_VERSION "\(.*\)"/\1/p' include/wlr.h)
 PIC_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
-INSTALLED := bin/wlr lib/libwlr.a lib/libwlr.so include/wlr.h \
+INSTALLED := bin/wlr lib/libwlr.a lib/libwlr.so $(HEADERS) \
              lib/pkgconfig/wlr.pc share/man/man1/wlr.1
 
-$(BUILD)/pic/%.o: src/%.c include/wlr.h $(wildcard src/*.h) | $(BUILD)/pic
+$(BUILD)/pic/%.o: src/%.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/pic
 	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(VECFLAGS) -fPIC -c $< -o $@
 
 $(BUILD)/libwlr.so: $(PIC_OBJ)
@@ -111,7 +113,7 @@ install: $(BUILD)/wlr $(BUILD)/libwlr.a $(BUILD)/libwlr.so $(BUILD)/wlr.pc
 	install -m 755 $(BUILD)/wlr $(DESTDIR)$(PREFIX)/bin/wlr
 	install -m 644 $(BUILD)/libwlr.a $(DESTDIR)$(PREFIX)/lib/libwlr.a
 	install -m 755 $(BUILD)/libwlr.so $(DESTDIR)$(PREFIX)/lib/libwlr.so
-	install -m 644 include/wlr.h $(DESTDIR)$(PREFIX)/include/wlr.h
+	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/wlr.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/wlr.pc
 	install -m 644 man/wlr.1 $(DESTDIR)$(PREFIX)/share/man/man1/wlr.1
 
@@ -132,11 +134,11 @@ FUZZ_SECONDS ?= 600
 FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZERS      := csv npy model options
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_SRC) include/wlr.h
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_SRC) $(HEADERS)
 	mkdir -p build/fuzz
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) $< $(LIB_SRC) $(LDLIBS) -o $@
 
-build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRC) $(CLI_SRC) include/wlr.h src/cli.h
+build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRC) $(CLI_SRC) $(HEADERS) src/cli.h
 	mkdir -p build/fuzz
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) -Dmain=wlr_cli_main \
 	  $< $(LIB_SRC) $(CLI_SRC) $(LDLIBS) -o $@

@@ -9,6 +9,10 @@
  * its ratio to the raw data (16 bytes of X + 1 byte of y per row).
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 
 #include <stdio.h>
 #include <string.h>

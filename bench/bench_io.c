@@ -15,6 +15,10 @@
  * strtod, the approach the fast parser replaces.
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 
 #include <stdint.h>
 #include <stdio.h>

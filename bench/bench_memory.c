@@ -18,7 +18,6 @@
  * Each as seconds, row-visits per second and bytes read per second; the
  * batches line is the most any batch-100 epoch can reach on this machine.
  */
-#include "wlr.h"
 #include "internal.h"
 #include "epochs.h"
 
@@ -57,9 +56,9 @@ static void prefetch(const void *p, size_t bytes)
 static double sequential(const wlr_dataset *d, double *secs)
 {
     const double *x1 = d->x, *x2 = d->x + d->n_rows;
-    double t0 = wlr_now(), s = 0;
+    double t0 = wlr__now(), s = 0;
     for (size_t i = 0; i < d->n_rows; i++) s += x1[i] + x2[i] + d->y[i];
-    *secs = wlr_now() - t0;
+    *secs = wlr__now() - t0;
     return s;
 }
 
@@ -67,7 +66,7 @@ static double sequential(const wlr_dataset *d, double *secs)
 static double batches(const wlr_dataset *d, const size_t *order, size_t nb, double *secs)
 {
     const double *x1 = d->x, *x2 = d->x + d->n_rows;
-    double t0 = wlr_now(), s = 0;
+    double t0 = wlr__now(), s = 0;
     for (size_t k = 0; k < nb; k++) {
         if (k + AHEAD < nb) {
             size_t f = order[k + AHEAD] * BATCH;
@@ -80,7 +79,7 @@ static double batches(const wlr_dataset *d, const size_t *order, size_t nb, doub
         for (size_t i = f; i < f + BATCH; i++) b += x1[i] + x2[i] + d->y[i];
         s += b;
     }
-    *secs = wlr_now() - t0;
+    *secs = wlr__now() - t0;
     return s;
 }
 

@@ -17,7 +17,6 @@
  * rounded to 3 decimals (heavy ties). Prints the best of BENCH_REPEATS wall
  * times and nanoseconds per row.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <math.h>
@@ -87,7 +86,7 @@ typedef struct {
 static int run_evaluate(job *j, wlr_error *err)
 {
     wlr_metrics m;
-    wlr_status st = wlr_evaluate_threads(j->y, j->score, j->n, 0.5, &m,
+    wlr_status st = wlr__evaluate_threads(j->y, j->score, j->n, 0.5, &m,
                                          j->threads, err);
     j->result = m.roc_auc;
     return st;
@@ -96,7 +95,7 @@ static int run_evaluate(job *j, wlr_error *err)
 static int run_curve(job *j, wlr_error *err)
 {
     wlr_curve c;
-    wlr_status st = wlr_curve_compute_threads(j->y, j->score, j->n, &c,
+    wlr_status st = wlr__curve_compute_threads(j->y, j->score, j->n, &c,
                                               j->threads, err);
     j->result = (double)c.n_points;
     wlr_curve_free(&c);
@@ -105,14 +104,14 @@ static int run_curve(job *j, wlr_error *err)
 
 static int run_recall(job *j, wlr_error *err)
 {
-    return wlr_threshold_for_recall_threads(j->y, j->score, j->n, 0.8,
+    return wlr__threshold_for_recall_threads(j->y, j->score, j->n, 0.8,
                                             &j->result, j->threads, err);
 }
 
 static int run_predict(job *j, wlr_error *err)
 {
     (void)err;
-    wlr_predict_proba_threads(j->model, j->d, j->p, j->threads);
+    wlr__predict_proba_threads(j->model, j->d, j->p, j->threads);
     j->result = j->p[j->d->n_rows / 2];
     return 0;
 }

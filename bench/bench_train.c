@@ -14,11 +14,10 @@
  * final loss pass is in the time, not in the visits), and the fast path's
  * speed-up and relative difference in the final loss. Then the fast fit's
  * parts (balanced, batch 100): the epochs alone, driven through the
- * internal wlr_gd loop as wlr_train drives them, and the final loss pass;
+ * internal wlr__gd loop as wlr_train drives them, and the final loss pass;
  * the rest of the fit is its set-up (the sums behind the start, the
  * single-precision copy of the rows).
  */
-#include "wlr.h"
 #include "internal.h"
 #include "epochs.h"
 
@@ -126,10 +125,10 @@ int main(int argc, char **argv)
         wlr_class_weights_parse("balanced", &train, cw, &err))
         return 1;
     for (int r = 0; r < repeats; r++) {
-        double t0 = wlr_now();
-        volatile double l = wlr_fast_loss(&train, cw, a, -3.0);
+        double t0 = wlr__now();
+        volatile double l = wlr__fast_loss(&train, cw, a, -3.0);
         (void)l;
-        double t = wlr_now() - t0;
+        double t = wlr__now() - t0;
         if (t < tl) tl = t;
     }
     printf("\nthe default fit's parts, balanced (ms, best of %d)\n", repeats);

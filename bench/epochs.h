@@ -1,7 +1,7 @@
 /*
  * epochs.h - the benchmarks' timer of gradient descent's epochs alone
  * (bench_train, bench_memory): a default fit's epochs (batch 100), driven
- * through the internal wlr_gd loop as train.c's train_gd drives them,
+ * through the internal wlr__gd loop as train.c's train_gd drives them,
  * without the set-up's sums and the final loss pass.
  */
 #ifndef WLR_BENCH_EPOCHS_H
@@ -16,9 +16,9 @@
 #include <string.h>
 
 /* The best of `repeats` timings of `epochs` epochs of weighting spec on
- * train: wlr_gd_use_rows outside the clock (keep 1: the float copy where
+ * train: wlr__gd_use_rows outside the clock (keep 1: the float copy where
  * train.c makes it; 0: the rows converted as read, the path of data above
- * WLR_FAST_COPY_MAX), then the epochs. 0, or 1 after a message. */
+ * WLR__FAST_COPY_MAX), then the epochs. 0, or 1 after a message. */
 static int bench_epochs_alone(const wlr_dataset *train, const char *spec, int epochs,
                               int keep, int repeats, double *best)
 {
@@ -26,13 +26,13 @@ static int bench_epochs_alone(const wlr_dataset *train, const char *spec, int ep
     wlr_train_defaults(&o);
     o.epochs = epochs;
     wlr_error err;
-    wlr_scaling s;
+    wlr__scaling s;
     if (wlr_class_weights_parse(spec, train, o.class_weight, &err) ||
-        wlr_scaling_init(&s, train, 0, &err)) {
+        wlr__scaling_init(&s, train, 0, &err)) {
         fprintf(stderr, "bench: %s\n", err.message);
         return 1;
     }
-    size_t nb = wlr_gd_blocks(&o, train->n_rows), P = train->n_features + 1;
+    size_t nb = wlr__gd_blocks(&o, train->n_rows), P = train->n_features + 1;
     size_t *order = malloc(nb * sizeof *order);
     double *theta = calloc(P, sizeof *theta);
     int failed = !order || !theta;
@@ -41,26 +41,26 @@ static int bench_epochs_alone(const wlr_dataset *train, const char *spec, int ep
     for (int r = 0; r < repeats && !failed; r++) {
         for (size_t k = 0; k < nb; k++) order[k] = k;
         memset(theta, 0, P * sizeof *theta);
-        wlr_gd g;
+        wlr__gd g;
         wlr_train_info info;
         memset(&info, 0, sizeof info);
-        if (wlr_gd_init(&g, &o, &s, theta, 1.0, (long)nb * o.epochs, &info, &err)) {
+        if (wlr__gd_init(&g, &o, &s, theta, 1.0, (long)nb * o.epochs, &info, &err)) {
             fprintf(stderr, "bench: %s\n", err.message);
             failed = 1;
             break;
         }
-        wlr_gd_use_rows(&g, train, keep);
-        wlr_rng rng;
-        wlr_rng_seed(&rng, o.shuffle_seed);
-        double t0 = wlr_now();
-        for (int e = 0; e < o.epochs; e++) wlr_gd_epoch(&g, &rng, order);
-        double t = wlr_now() - t0;
+        wlr__gd_use_rows(&g, train, keep);
+        wlr__rng rng;
+        wlr__rng_seed(&rng, o.shuffle_seed);
+        double t0 = wlr__now();
+        for (int e = 0; e < o.epochs; e++) wlr__gd_epoch(&g, &rng, order);
+        double t = wlr__now() - t0;
         if (t < *best) *best = t;
-        wlr_gd_free(&g);
+        wlr__gd_free(&g);
     }
     free(order);
     free(theta);
-    wlr_scaling_free(&s);
+    wlr__scaling_free(&s);
     return failed;
 }
 

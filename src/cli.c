@@ -308,7 +308,7 @@ int main(int argc, char **argv)
         {"predict", cmd_predict},
     };
     /* An output interrupted by ^C or kill leaves no temporary behind. */
-    wlr_out_remove_temps_on_signal();
+    wlr__out_remove_temps_on_signal();
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -7,7 +7,7 @@
 #ifndef WLR_CLI_H
 #define WLR_CLI_H
 
-#include "wlr.h"
+#include "internal.h"
 
 #include <stddef.h>
 
@@ -105,8 +105,8 @@ int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
 /* Where a command's output goes: -o FILE, written to a temporary and renamed
  * by cli_out_close if rc == 0 (else removed), or stdout. Both return the
  * exit status. */
-int cli_out_open(const cli_args *a, wlr_out *o);
-int cli_out_close(wlr_out *o, int rc);
+int cli_out_open(const cli_args *a, wlr__out *o);
+int cli_out_close(wlr__out *o, int rc);
 
 /* Writes a double to f in JSON: the shortest round-trip decimal, or null
  * for a value JSON cannot hold (inf, nan). */

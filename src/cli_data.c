@@ -104,19 +104,19 @@ int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
     return 0;
 }
 
-int cli_out_open(const cli_args *a, wlr_out *o)
+int cli_out_open(const cli_args *a, wlr__out *o)
 {
     wlr_error err;
     memset(o, 0, sizeof *o);
-    if (wlr_out_open(o, a->out ? a->out : "-", &err)) return cli_error(&err);
+    if (wlr__out_open(o, a->out ? a->out : "-", &err)) return cli_error(&err);
     return 0;
 }
 
-int cli_out_close(wlr_out *o, int rc)
+int cli_out_close(wlr__out *o, int rc)
 {
     wlr_error err;
-    if (rc == 0 && wlr_out_commit(o, &err)) rc = cli_error(&err);
-    wlr_out_abort(o);
+    if (rc == 0 && wlr__out_commit(o, &err)) rc = cli_error(&err);
+    wlr__out_abort(o);
     return rc;
 }
 
@@ -127,7 +127,7 @@ void cli_json_double(FILE *f, double v)
         fputs("null", f);
         return;
     }
-    wlr_format_double(buf, sizeof buf, v);
+    wlr__format_double(buf, sizeof buf, v);
     fputs(buf, f);
 }
 
@@ -164,9 +164,9 @@ static int write_error(const char *path, wlr_status s, const wlr_error *err)
  * second file's last block leaves a new first file beside an old second.
  * Nonzero (the message in err) if o's bytes cannot be written; a write
  * error sticks to the stream, so the commit reports it with its cause. */
-static int flush_failed(wlr_out *o, wlr_error *err)
+static int flush_failed(wlr__out *o, wlr_error *err)
 {
-    return (fflush(o->f) != 0 || ferror(o->f)) && wlr_out_commit(o, err) != WLR_OK;
+    return (fflush(o->f) != 0 || ferror(o->f)) && wlr__out_commit(o, err) != WLR_OK;
 }
 
 /* Writes d as two .npy files PREFIX.X.npy and PREFIX.y.npy, both or none. */
@@ -174,7 +174,7 @@ static int write_npy_pair(const char *prefix, const wlr_dataset *d)
 {
     size_t n = strlen(prefix) + 8;
     char *xp = malloc(n), *yp = malloc(n);
-    wlr_out ox = {0}, oy = {0};
+    wlr__out ox = {0}, oy = {0};
     wlr_error err;
     int rc = 1;
     if (!xp || !yp) {
@@ -184,7 +184,7 @@ static int write_npy_pair(const char *prefix, const wlr_dataset *d)
     snprintf(xp, n, "%s.X.npy", prefix);
     snprintf(yp, n, "%s.y.npy", prefix);
     wlr_status s;
-    if (wlr_out_open(&ox, xp, &err) || wlr_out_open(&oy, yp, &err)) {
+    if (wlr__out_open(&ox, xp, &err) || wlr__out_open(&oy, yp, &err)) {
         cli_error(&err);
         goto done;
     }
@@ -197,14 +197,14 @@ static int write_npy_pair(const char *prefix, const wlr_dataset *d)
         goto done;
     }
     if (flush_failed(&ox, &err) || flush_failed(&oy, &err) ||
-        wlr_out_commit(&ox, &err) || wlr_out_commit(&oy, &err)) {
+        wlr__out_commit(&ox, &err) || wlr__out_commit(&oy, &err)) {
         cli_error(&err);
         goto done;
     }
     rc = 0;
 done:
-    wlr_out_abort(&ox);
-    wlr_out_abort(&oy);
+    wlr__out_abort(&ox);
+    wlr__out_abort(&oy);
     free(xp);
     free(yp);
     return rc;
@@ -239,7 +239,7 @@ int cmd_generate(int argc, char **argv)
     if (npy) {
         rc = write_npy_pair(a.out, &d);
     } else {
-        wlr_out o;
+        wlr__out o;
         wlr_error err;
         rc = cli_out_open(&a, &o);
         wlr_status s;
@@ -318,21 +318,21 @@ int cmd_split(int argc, char **argv)
     char what[256];
     if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;
     wlr_error err;
-    wlr_out ot = {0}, os = {0};
+    wlr__out ot = {0}, os = {0};
     rc = 0;
     /* both files or neither: write both temporaries, then rename both */
     wlr_status s;
-    if (wlr_out_open(&ot, a.train_out, &err) || wlr_out_open(&os, a.test_out, &err))
+    if (wlr__out_open(&ot, a.train_out, &err) || wlr__out_open(&os, a.test_out, &err))
         rc = cli_error(&err);
     else if ((s = wlr_write_csv(ot.f, &train, &err)) != WLR_OK)
         rc = write_error(a.train_out, s, &err);
     else if ((s = wlr_write_csv(os.f, &test, &err)) != WLR_OK)
         rc = write_error(a.test_out, s, &err);
     else if (flush_failed(&ot, &err) || flush_failed(&os, &err) ||
-             wlr_out_commit(&ot, &err) || wlr_out_commit(&os, &err))
+             wlr__out_commit(&ot, &err) || wlr__out_commit(&os, &err))
         rc = cli_error(&err);
-    wlr_out_abort(&ot);
-    wlr_out_abort(&os);
+    wlr__out_abort(&ot);
+    wlr__out_abort(&os);
     wlr_dataset_free(&train);
     wlr_dataset_free(&test);
     return rc;

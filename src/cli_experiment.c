@@ -268,7 +268,7 @@ int cmd_experiment(int argc, char **argv)
     if (rc == 0) rc = find_lesson(runs, done, &test, &l);
     if (rc == 0 && a.plots)
         rc = cli_write_plots(a.plots, &a, runs, done, &train, &test);
-    wlr_out out = {0};
+    wlr__out out = {0};
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0 && a.json) {
         print_json(out.f, &o, runs, done, &l, &train, &test);

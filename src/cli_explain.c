@@ -141,7 +141,7 @@ int cmd_explain(int argc, char **argv)
     a.track_classes = 1;
     cli_run r;
     rc = cli_fit_run(&a, &o, a.class_weight, &train, &test, &r);
-    wlr_out out = {0};
+    wlr__out out = {0};
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0) {
         cli_print_split(out.f, what, &a, &train, &test);

@@ -66,17 +66,17 @@ static int write_file(const char *dir, const char *file, draw_fn draw,
 {
     char path[MAX_PATH];
     if (join_path(path, dir, file)) return 1;
-    wlr_out out = {0};
+    wlr__out out = {0};
     wlr_error err;
     int rc = 0;
-    if (wlr_out_open(&out, path, &err)) {
+    if (wlr__out_open(&out, path, &err)) {
         rc = cli_error(&err);
     } else if (draw(out.f, d, &err)) {
         rc = cli_errorf("%s:0: %s", path, err.message);
-    } else if (wlr_out_commit(&out, &err)) {
+    } else if (wlr__out_commit(&out, &err)) {
         rc = cli_error(&err);
     }
-    wlr_out_abort(&out);
+    wlr__out_abort(&out);
     return rc;
 }
 

@@ -51,7 +51,7 @@ static void put_cell(FILE *f, const char *s)
 static void put_double(FILE *f, double v)
 {
     char buf[40];
-    wlr_format_double(buf, sizeof buf, v);
+    wlr__format_double(buf, sizeof buf, v);
     fputs(buf, f);
 }
 
@@ -129,7 +129,7 @@ int cmd_predict(int argc, char **argv)
         return 1;
     }
     double *p = NULL;
-    wlr_out out = {0};
+    wlr__out out = {0};
     if (wlr_model_check_data(&mf, &d, a.pos[0], &err)) {
         /* when the column count decided, say how it was read */
         const char *how = !guessed ? ""

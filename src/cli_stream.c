@@ -156,7 +156,7 @@ static void print_stream(FILE *f, const cli_args *a, const wlr_train_options *o,
  * caller once the report is out). */
 static int save_stream_model(const cli_args *a, const wlr_train_options *o,
                              const wlr_stream_info *si, const cli_run *r,
-                             wlr_out *mo)
+                             wlr__out *mo)
 {
     wlr_model_file mf;
     wlr_error err;
@@ -164,7 +164,7 @@ static int save_stream_model(const cli_args *a, const wlr_train_options *o,
                                    a->threshold != 0.5 ? "given (--threshold)"
                                                        : "default", &err))
         return cli_error(&err);
-    wlr_status st = wlr_out_open(mo, a->save, &err);
+    wlr_status st = wlr__out_open(mo, a->save, &err);
     if (st == WLR_OK) st = wlr_model_write(mo->f, &mf, &err);
     wlr_model_file_free(&mf);
     return st ? cli_error(&err) : 0;
@@ -202,7 +202,7 @@ int cli_train_stream(const cli_args *a, const wlr_train_options *o)
                         test.n_features, a->stream, si.n_features);
     if (rc == 0 && a->test_x)
         rc = cli_score_model(&r.model, &test, a->threshold, &r.met);
-    wlr_out model_out = {0}, out = {0};
+    wlr__out model_out = {0}, out = {0};
     if (rc == 0 && a->save) rc = save_stream_model(a, &opt, &si, &r, &model_out);
     if (rc == 0) rc = cli_out_open(a, &out);
     if (rc == 0) {
@@ -219,11 +219,11 @@ int cli_train_stream(const cli_args *a, const wlr_train_options *o)
         if (a->save && (fflush(out.f) != 0 || ferror(out.f)))
             rc = cli_out_close(&out, 0) ? 1
                  : cli_errorf("%s: write failed", a->out ? a->out : "stdout");
-        if (rc == 0 && a->save && wlr_out_commit(&model_out, &err))
+        if (rc == 0 && a->save && wlr__out_commit(&model_out, &err))
             rc = cli_error(&err);
         if (out.f) rc = cli_out_close(&out, rc);
     }
-    wlr_out_abort(&model_out);
+    wlr__out_abort(&model_out);
     cli_run_free(&r);
     wlr_stream_info_free(&si);
     wlr_dataset_free(&test);

@@ -310,7 +310,7 @@ static int json_train(FILE *f, const cli_args *a, const wlr_train_options *o,
  * report is complete too, so a failed run changes neither file. */
 static int save_model(const cli_args *a, const wlr_train_options *o,
                       const wlr_dataset *fit, const cli_run *r, double threshold,
-                      wlr_out *mo)
+                      wlr__out *mo)
 {
     char rule[128];
     if (a->tune)
@@ -328,7 +328,7 @@ static int save_model(const cli_args *a, const wlr_train_options *o,
     if (wlr_model_file_make(&mf, fit, &used, &r->model, &r->info, threshold, rule,
                             &err))
         return cli_error(&err);
-    wlr_status st = wlr_out_open(mo, a->save, &err);
+    wlr_status st = wlr__out_open(mo, a->save, &err);
     if (st == WLR_OK) st = wlr_model_write(mo->f, &mf, &err);
     wlr_model_file_free(&mf);
     return st ? cli_error(&err) : 0;
@@ -393,7 +393,7 @@ int cmd_train(int argc, char **argv)
     cv_result cv = {0};
     cli_run r;
     memset(&r, 0, sizeof r);
-    wlr_out out = {0};
+    wlr__out out = {0};
     const wlr_dataset *fit_rows = &train;
     rc = a.cv ? run_cv(&a, &o, &train, &cv) : 0;
     if (rc == 0 && a.tune) {
@@ -405,7 +405,7 @@ int cmd_train(int argc, char **argv)
     if (rc == 0) rc = cli_fit_run(&a, &o, a.class_weight, fit_rows, &test, &r);
     if (rc == 0 && a.tune) rc = tune_threshold(&val, &test, &r, &t);
     double threshold = a.tune ? t.val.threshold : a.threshold;
-    wlr_out model_out = {0};
+    wlr__out model_out = {0};
     if (rc == 0 && a.save)
         rc = save_model(&a, &o, fit_rows, &r, threshold, &model_out);
     if (rc == 0) rc = cli_out_open(&a, &out);
@@ -430,11 +430,11 @@ int cmd_train(int argc, char **argv)
         /* the report complete on disk before the model replaces anything */
         if (rc == 0 && a.save && (fflush(out.f) != 0 || ferror(out.f)))
             rc = cli_out_close(&out, 0) ? 1 : cli_errorf("%s: write failed", a.out ? a.out : "stdout");
-        if (rc == 0 && a.save && wlr_out_commit(&model_out, &err))
+        if (rc == 0 && a.save && wlr__out_commit(&model_out, &err))
             rc = cli_error(&err);
         if (out.f) rc = cli_out_close(&out, rc);
     }
-    wlr_out_abort(&model_out);
+    wlr__out_abort(&model_out);
     cli_run_free(&r);
     cv_free(&cv);
     wlr_dataset_free(&train);
@@ -470,7 +470,7 @@ int cmd_report(int argc, char **argv)
     char what[512];
     if (cli_load_data(&a, &d, what, sizeof what)) return 1;
     rc = 0;
-    wlr_out out = {0};
+    wlr__out out = {0};
     if (d.n_features != 1) {
         rc = cli_errorf("%s:1: expected two columns, y and score; found %zu "
                         "besides the label", a.pos[0], d.n_features);

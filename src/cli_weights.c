@@ -43,7 +43,7 @@ static const cli_opt weights_opts[] = {
 
 /*
  * repr(float) in Python 3: the shortest round-trip digits (the same digits
- * wlr_format_double finds), laid out as Python does: with an exponent
+ * wlr__format_double finds), laid out as Python does: with an exponent
  * ("1e-05", "1.5e+16") iff the decimal point would sit more than 4 places
  * before the first digit or more than 16 after it, else positional with at
  * least one digit after the point ("50.0", "0.0001").
@@ -51,7 +51,7 @@ static const cli_opt weights_opts[] = {
 static void python_repr(char *out, size_t cap, double v)
 {
     char text[48], digits[32];
-    wlr_format_double(text, sizeof text, v);
+    wlr__format_double(text, sizeof text, v);
     const char *p = text;
     int neg = *p == '-', nd = 0, int_digits = 0, seen_point = 0, exp10 = 0;
     p += neg;
@@ -174,14 +174,14 @@ static int write_plot(const cli_args *a, size_t rows)
     o.x_label = "conversion rate (share of class 1)";
     o.y_label = "class weight (log scale)";
     o.log_y = 1;
-    wlr_out out = {0};
+    wlr__out out = {0};
     wlr_error err;
     int rc = 0;
-    if (wlr_out_open(&out, a->plot, &err)) rc = cli_error(&err);
+    if (wlr__out_open(&out, a->plot, &err)) rc = cli_error(&err);
     else if (wlr_plot_lines(out.f, &o, s, 3, &err))
         rc = cli_errorf("%s:0: %s", a->plot, err.message);
-    else if (wlr_out_commit(&out, &err)) rc = cli_error(&err);
-    wlr_out_abort(&out);
+    else if (wlr__out_commit(&out, &err)) rc = cli_error(&err);
+    wlr__out_abort(&out);
     free(r);
     return rc;
 }
@@ -210,7 +210,7 @@ int cmd_weights(int argc, char **argv)
     size_t rows = 0;
     if (check_weights_args(&a, &rows)) return 1;
     if (a.plot && write_plot(&a, rows)) return 1;
-    wlr_out out;
+    wlr__out out;
     rc = cli_out_open(&a, &out);
     if (rc == 0) rc = write_table(out.f, &a, rows);
     if (out.f) rc = cli_out_close(&out, rc);

@@ -39,7 +39,6 @@
  * Reading streams the file through a large buffer (fread blocks of
  * CSV_BLOCK bytes), so memory holds the dataset and one block, not the text.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -751,7 +750,7 @@ static int shortest_text_fast(char *buf, double v)
     return format_g(buf, signbit(v) != 0, d, lo, k);
 }
 
-int wlr_format_double(char *buf, size_t cap, double v)
+int wlr__format_double(char *buf, size_t cap, double v)
 {
     char tmp[40]; /* "-1.2345678901234567e-308" is 24 characters */
     int len;
@@ -1104,7 +1103,7 @@ static wlr_status grow_rows(csv_state *s, wlr_error *err)
                : FIRST_RESERVE_BYTES / (sizeof(double) * (d + 1));
     if (cap < MIN_ROW_CAPACITY) cap = MIN_ROW_CAPACITY;
     if (cap > SIZE_MAX / sizeof(double) / d)
-        return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: too many rows", s->name);
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: too many rows", s->name);
     double *x = realloc(s->x, d * cap * sizeof *x);
     if (!x) goto nomem;
     s->x = x;
@@ -1123,14 +1122,14 @@ static wlr_status grow_rows(csv_state *s, wlr_error *err)
 nomem:
     /* The rows read so far are lost (x may already be laid out for the new
      * stride); the caller frees everything and reports this. */
-    return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory after %zu rows",
+    return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory after %zu rows",
                     s->name, s->n);
 }
 
 static wlr_status cell_count_error(const csv_state *s, size_t line,
                                    size_t found, wlr_error *err)
 {
-    return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: expected %zu cells, found %zu",
+    return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: expected %zu cells, found %zu",
                     s->name, line, s->n_cols, found);
 }
 
@@ -1142,15 +1141,15 @@ static wlr_status bad_number(const csv_state *s, size_t line, size_t c,
     char q[4 * QUOTE_MAX + 16];
     quote_text(q, sizeof q, cb, ce);
     if (has_nul(lb, le))
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
                         "is this a binary file?", s->name, line);
     if (cb == ce)
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu is empty",
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu is empty",
                         s->name, line, c + 1);
     if (kind < 0)
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu is not finite (%s)",
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu is not finite (%s)",
                         s->name, line, c + 1, q);
-    return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu \"%s\" is not a number",
+    return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu \"%s\" is not a number",
                     s->name, line, c + 1, q);
 }
 
@@ -1171,7 +1170,7 @@ static wlr_status positive_label(csv_state *s, size_t line, size_t i,
         if (strlen(s->other) == len && memcmp(cb, s->other, len) == 0)
             return WLR_OK;
         char q[4 * QUOTE_MAX + 16], p[4 * QUOTE_MAX + 16], o[4 * QUOTE_MAX + 16];
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: a third label value \"%s\" "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a third label value \"%s\" "
                         "(positive is \"%s\", the other value is \"%s\")",
                         s->name, line, quote_text(q, sizeof q, cb, ce),
                         quote_text(p, sizeof p, s->positive,
@@ -1181,7 +1180,7 @@ static wlr_status positive_label(csv_state *s, size_t line, size_t i,
     }
     s->other = malloc(len + 1);
     if (!s->other)
-        return wlr_fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
     memcpy(s->other, cb, len);
     s->other[len] = '\0';
     return WLR_OK;
@@ -1196,9 +1195,9 @@ static wlr_status slow_cell(csv_state *s, size_t line, size_t c, char *lb,
     char *cb, *ce;
     if (next_cell(p, le, &cb, &ce, more)) {
         if (has_nul(lb, le))
-            return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
+            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
                             "is this a binary file?", s->name, line);
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu: a quote is not "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu: a quote is not "
                         "closed, or text follows the closing quote (quoted cells "
                         "may not span lines)", s->name, line, c + 1);
     }
@@ -1215,9 +1214,9 @@ static wlr_status slow_cell(csv_state *s, size_t line, size_t c, char *lb,
         }
         char q[4 * QUOTE_MAX + 16];
         if (has_nul(lb, le))
-            return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
+            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
                             "is this a binary file?", s->name, line);
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: label \"%s\" in cell %zu is "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: label \"%s\" in cell %zu is "
                         "not 0 or 1 (labels must be 0/1, or give positive)",
                         s->name, line, quote_text(q, sizeof q, cb, ce), c + 1);
     }
@@ -1225,7 +1224,7 @@ static wlr_status slow_cell(csv_state *s, size_t line, size_t c, char *lb,
     if (role == ROLE_WEIGHT) {
         if (!(v > 0)) {
             char q[4 * QUOTE_MAX + 16];
-            return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu: weight %s is "
+            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu: weight %s is "
                             "not positive", s->name, line, c + 1,
                             quote_text(q, sizeof q, cb, ce));
         }
@@ -1316,7 +1315,7 @@ static wlr_status resolve_column(const csv_state *s, const char *what,
     if (is_index(spec)) {
         size_t k = parse_index(spec);
         if (k < 1 || k > s->n_cols)
-            return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: %s column %s is out of "
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s column %s is out of "
                             "range (the file has %zu columns)", s->name, line,
                             what, spec, s->n_cols);
         *col = k - 1;
@@ -1324,9 +1323,9 @@ static wlr_status resolve_column(const csv_state *s, const char *what,
     }
     quote_text(q, sizeof q, spec, spec + strlen(spec));
     if (header)
-        return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: no column named \"%s\" for "
+        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: no column named \"%s\" for "
                         "the %s", s->name, line, q, what);
-    return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: %s column \"%s\" is a name, but "
+    return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s column \"%s\" is a name, but "
                     "the file has no header", s->name, line, what, q);
 }
 
@@ -1373,7 +1372,7 @@ static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
     size_t others = s->n_cols - (size_t)s->has_weight;
     if (o->no_label == -1 && others != o->expect_features &&
         others != o->expect_features + 1)
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: %zu column%s%s; expected "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: %zu column%s%s; expected "
                         "%zu feature columns, or %zu with a label column",
                         s->name, line, others, others == 1 ? "" : "s",
                         s->has_weight ? " besides the weight" : "",
@@ -1384,11 +1383,11 @@ static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
     else if (o->no_label == -1 && header && o->expect_names)
         label = label_by_name(s, o, cells, weight, label);
     if (s->has_weight && weight == label)
-        return wlr_fail(err, WLR_ERR_ARG, "%s:%zu: the weight column is the "
+        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: the weight column is the "
                         "label column (column %zu)", s->name, line, label + 1);
     s->n_features = others - (size_t)!s->no_label;
     if (s->n_features == 0)
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: no feature columns (%zu "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: no feature columns (%zu "
                         "column%s, all %s)", s->name, line, s->n_cols,
                         s->n_cols == 1 ? "" : "s",
                         s->no_label ? "weight" : "label or weight");
@@ -1411,7 +1410,7 @@ static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
     }
     return WLR_OK;
 nomem:
-    return wlr_fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+    return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
 }
 
 /* A guess at the number of rows: file size over the first row's length, a
@@ -1472,9 +1471,9 @@ static wlr_status read_error(const line_reader *r, const char *name,
                              line_result lr, wlr_error *err)
 {
     if (lr == LINE_NOMEM)
-        return wlr_fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory (a line "
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory (a line "
                         "longer than memory?)", name, r->line + 1);
-    return wlr_fail(err, WLR_ERR_IO, "%s:%zu: read error (%s)", name,
+    return wlr__fail(err, WLR_ERR_IO, "%s:%zu: read error (%s)", name,
                     r->line + 1, strerror(errno));
 }
 
@@ -1494,17 +1493,17 @@ static wlr_status read_stream(line_reader *r, csv_state *s,
         if (r->line == 1 && le - lb >= 3 && memcmp(lb, utf8_bom, 3) == 0) lb += 3;
         if (!blank_line(lb, le)) break;
     }
-    if (lr == LINE_END) return wlr_fail(err, WLR_ERR_DATA, "%s:0: empty file", s->name);
+    if (lr == LINE_END) return wlr__fail(err, WLR_ERR_DATA, "%s:0: empty file", s->name);
     if (lr != LINE_OK) return read_error(r, s->name, lr, err);
     first_line = r->line;
     if (has_nul(lb, le))
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; is "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; is "
                         "this a binary file?", s->name, first_line);
     int rc = split_line(lb, le, &cells);
-    if (rc == -2) return wlr_fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory",
+    if (rc == -2) return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory",
                                   s->name, first_line);
     if (rc == -1)
-        return wlr_fail(err, WLR_ERR_DATA, "%s:%zu: a quote is not closed, or "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a quote is not closed, or "
                         "text follows a closing quote (quoted cells may not "
                         "span lines)", s->name, first_line);
 
@@ -1525,13 +1524,13 @@ static wlr_status read_stream(line_reader *r, csv_state *s,
     if (lr != LINE_END) { st = read_error(r, s->name, lr, err); goto fail; }
 
     if (s->n == 0) {
-        st = wlr_fail(err, WLR_ERR_DATA, "%s:%zu: header but no rows", s->name,
+        st = wlr__fail(err, WLR_ERR_DATA, "%s:%zu: header but no rows", s->name,
                       first_line);
         goto fail;
     }
     if (s->positive && !s->positive_seen) {
         char q[4 * QUOTE_MAX + 16], p[4 * QUOTE_MAX + 16];
-        st = wlr_fail(err, WLR_ERR_DATA, "%s:0: the positive label \"%s\" never "
+        st = wlr__fail(err, WLR_ERR_DATA, "%s:0: the positive label \"%s\" never "
                       "occurs (every label is \"%s\")", s->name,
                       quote_text(p, sizeof p, s->positive, s->positive + s->positive_len),
                       quote_text(q, sizeof q, s->other, s->other + strlen(s->other)));
@@ -1555,30 +1554,30 @@ wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
         wlr_csv_defaults(&defaults);
         o = &defaults;
     }
-    if (!path) return wlr_fail(err, WLR_ERR_ARG, "path: missing");
+    if (!path) return wlr__fail(err, WLR_ERR_ARG, "path: missing");
     int use_stdin = strcmp(path, "-") == 0;
     const char *name = use_stdin ? "<stdin>" : path;
     if (o->positive && !o->positive[0])
-        return wlr_fail(err, WLR_ERR_ARG, "positive: empty");
+        return wlr__fail(err, WLR_ERR_ARG, "positive: empty");
     if (o->no_label < -1 || o->no_label > 1)
-        return wlr_fail(err, WLR_ERR_ARG, "no_label: %d is not 0, 1 or -1",
+        return wlr__fail(err, WLR_ERR_ARG, "no_label: %d is not 0, 1 or -1",
                         o->no_label);
     if (o->no_label && (o->label || o->positive))
-        return wlr_fail(err, WLR_ERR_ARG, "no_label: the file has no label "
+        return wlr__fail(err, WLR_ERR_ARG, "no_label: the file has no label "
                         "column, yet %s is given", o->label ? "label" : "positive");
     if (o->no_label == -1 && o->expect_features == 0)
-        return wlr_fail(err, WLR_ERR_ARG, "expect_features: 0 (no_label = -1 "
+        return wlr__fail(err, WLR_ERR_ARG, "expect_features: 0 (no_label = -1 "
                         "needs the feature count to look for)");
 
     line_reader r = {0};
     r.f = use_stdin ? stdin : fopen(path, "rb");
     if (!r.f)
-        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
+        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
                         strerror(errno));
     struct stat sb;
     if (!use_stdin && fstat(fileno(r.f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
         fclose(r.f);
-        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
+        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
                         strerror(EISDIR));
     }
     r.cap = CSV_BLOCK;
@@ -1588,7 +1587,7 @@ wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
     s.positive = o->positive;
     s.positive_len = o->positive ? strlen(o->positive) : 0;
     wlr_status st = r.buf ? read_stream(&r, &s, o, out, err)
-                          : wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", name);
+                          : wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", name);
     csv_state_free(&s);
     free(r.buf);
     if (!use_stdin) fclose(r.f);
@@ -1656,7 +1655,7 @@ static void out_header_cell(text_out *t, const char *name, int first)
 static void out_number(text_out *t, double v, char sep)
 {
     if (t->len + NUMBER_ROOM > sizeof t->buf) out_flush(t);
-    int n = wlr_format_double(t->buf + t->len, NUMBER_ROOM, v);
+    int n = wlr__format_double(t->buf + t->len, NUMBER_ROOM, v);
     t->len += (size_t)n;
     t->buf[t->len++] = sep;
 }
@@ -1667,15 +1666,15 @@ wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
     /* Refuse what could not be read back. */
     for (size_t k = 0; k < n * dim; k++)
         if (!isfinite(d->x[k]))
-            return wlr_fail(err, WLR_ERR_ARG, "d: row %zu, feature %zu is not "
+            return wlr__fail(err, WLR_ERR_ARG, "d: row %zu, feature %zu is not "
                             "finite", k % n + 1, k / n + 1);
     for (size_t i = 0; d->weight && i < n; i++)
         if (!isfinite(d->weight[i]) || !(d->weight[i] > 0))
-            return wlr_fail(err, WLR_ERR_ARG, "d: the weight of row %zu is not "
+            return wlr__fail(err, WLR_ERR_ARG, "d: the weight of row %zu is not "
                             "finite and positive", i + 1);
 
     text_out *t = malloc(sizeof *t);
-    if (!t) return wlr_fail(err, WLR_ERR_NOMEM, "f: out of memory");
+    if (!t) return wlr__fail(err, WLR_ERR_NOMEM, "f: out of memory");
     t->f = f;
     t->len = 0;
     t->failed = 0;
@@ -1699,6 +1698,6 @@ wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
     int failed = t->failed || ferror(f);
     free(t);
     if (failed)
-        return wlr_fail(err, WLR_ERR_IO, "f: write failed (%s)", strerror(errno));
+        return wlr__fail(err, WLR_ERR_IO, "f: write failed (%s)", strerror(errno));
     return WLR_OK;
 }

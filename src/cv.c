@@ -11,7 +11,6 @@
  * offset n0 starts class 1 where class 0 stopped, so the folds' sizes also
  * differ by at most one row.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <stdlib.h>
@@ -28,17 +27,17 @@ wlr_status wlr_folds_make(const uint8_t *y, size_t n, size_t k, uint32_t seed,
                           wlr_folds *f, wlr_error *err)
 {
     memset(f, 0, sizeof *f);
-    if (k < 2) return wlr_fail(err, WLR_ERR_ARG, "k: %zu folds; need at least 2", k);
+    if (k < 2) return wlr__fail(err, WLR_ERR_ARG, "k: %zu folds; need at least 2", k);
     size_t count[2] = {0, 0};
     for (size_t i = 0; i < n; i++) {
         if (y[i] > 1)
-            return wlr_fail(err, WLR_ERR_ARG, "y: row %zu's label is %u, not 0 "
+            return wlr__fail(err, WLR_ERR_ARG, "y: row %zu's label is %u, not 0 "
                             "or 1", i, (unsigned)y[i]);
         count[y[i]]++;
     }
     for (int c = 0; c < 2; c++)
         if (count[c] < k)
-            return wlr_fail(err, WLR_ERR_ARG, "k: %zu folds need at least %zu "
+            return wlr__fail(err, WLR_ERR_ARG, "k: %zu folds need at least %zu "
                             "rows of each class; class %d has %zu", k, k, c,
                             count[c]);
 
@@ -50,13 +49,13 @@ wlr_status wlr_folds_make(const uint8_t *y, size_t n, size_t k, uint32_t seed,
         free(perm);
         free(fold_of);
         wlr_folds_free(f);
-        return wlr_fail(err, WLR_ERR_NOMEM, "folds: out of memory for %zu rows", n);
+        return wlr__fail(err, WLR_ERR_NOMEM, "folds: out of memory for %zu rows", n);
     }
     f->k = k;
     f->n = n;
-    wlr_rng rng;
-    wlr_rng_seed(&rng, seed);
-    wlr_rng_permutation(&rng, perm, n);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, seed);
+    wlr__rng_permutation(&rng, perm, n);
 
     /* deal each class out in turn; count each fold's rows */
     size_t dealt[2] = {0, count[0] % k};
@@ -84,15 +83,15 @@ wlr_status wlr_folds_split(const wlr_folds *f, size_t fold,
     memset(train, 0, sizeof *train);
     memset(test, 0, sizeof *test);
     if (fold >= f->k)
-        return wlr_fail(err, WLR_ERR_ARG, "fold: %zu is not below k = %zu", fold,
+        return wlr__fail(err, WLR_ERR_ARG, "fold: %zu is not below k = %zu", fold,
                         f->k);
     if (d->n_rows != f->n)
-        return wlr_fail(err, WLR_ERR_ARG, "d: %zu rows, the folds cover %zu",
+        return wlr__fail(err, WLR_ERR_ARG, "d: %zu rows, the folds cover %zu",
                         d->n_rows, f->n);
     const size_t *held = f->index + f->start[fold];
     size_t n_test = f->start[fold + 1] - f->start[fold];
     size_t *rest = malloc((f->n - n_test + 1) * sizeof *rest);
-    if (!rest) return wlr_fail(err, WLR_ERR_NOMEM, "folds: out of memory");
+    if (!rest) return wlr__fail(err, WLR_ERR_NOMEM, "folds: out of memory");
     size_t n_train = 0;
     for (size_t j = 0; j < f->k; j++)
         if (j != fold)

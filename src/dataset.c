@@ -8,7 +8,6 @@
  */
 /* madvise's MADV_POPULATE_WRITE is Linux's, outside POSIX */
 #define _DEFAULT_SOURCE
-#include "wlr.h"
 #include "internal.h"
 
 #include <pthread.h>
@@ -21,14 +20,14 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
 {
     memset(d, 0, sizeof *d);
     if (n_features != 0 && n_rows > SIZE_MAX / sizeof(double) / n_features)
-        return wlr_fail(err, WLR_ERR_NOMEM, "dataset: %zu rows x %zu features "
+        return wlr__fail(err, WLR_ERR_NOMEM, "dataset: %zu rows x %zu features "
                         "is too large", n_rows, n_features);
     /* calloc(0) may return NULL; allocate at least one element. */
     d->x = calloc(n_rows * n_features + 1, sizeof *d->x);
     d->y = calloc(n_rows + 1, sizeof *d->y);
     if (!d->x || !d->y) {
         wlr_dataset_free(d);
-        return wlr_fail(err, WLR_ERR_NOMEM, "dataset: out of memory for %zu "
+        return wlr__fail(err, WLR_ERR_NOMEM, "dataset: out of memory for %zu "
                         "rows x %zu features", n_rows, n_features);
     }
     d->n_rows = n_rows;
@@ -96,7 +95,7 @@ static void *prefault_worker(void *arg)
     return NULL;
 }
 
-void wlr_prefault_start(wlr_prefault *p, const wlr_dataset *d)
+void wlr__prefault_start(wlr__prefault *p, const wlr_dataset *d)
 {
     p->started = 0;
     if (d->n_rows * (d->n_features * sizeof(double) + 1) < PREFAULT_MIN_BYTES) return;
@@ -110,7 +109,7 @@ void wlr_prefault_start(wlr_prefault *p, const wlr_dataset *d)
     p->started = pthread_create(&p->tid, NULL, prefault_worker, (void *)d) == 0;
 }
 
-void wlr_prefault_join(wlr_prefault *p)
+void wlr__prefault_join(wlr__prefault *p)
 {
     if (p->started) pthread_join(p->tid, NULL);
     p->started = 0;
@@ -146,7 +145,7 @@ const char *wlr_feature_name(const wlr_dataset *d, size_t j, char *buf,
 }
 
 /* FNV-1a: h = (h xor byte) * 0x100000001b3 for every byte, mod 2^64. */
-uint64_t wlr_fnv1a64(uint64_t h, const void *bytes, size_t n)
+uint64_t wlr__fnv1a64(uint64_t h, const void *bytes, size_t n)
 {
     const unsigned char *b = bytes;
     for (size_t i = 0; i < n; i++) {
@@ -156,9 +155,9 @@ uint64_t wlr_fnv1a64(uint64_t h, const void *bytes, size_t n)
     return h;
 }
 
-uint64_t wlr_hash_x(const wlr_dataset *d)
+uint64_t wlr__hash_x(const wlr_dataset *d)
 {
-    uint64_t h = WLR_FNV_OFFSET;
+    uint64_t h = WLR__FNV_OFFSET;
     for (size_t i = 0; i < d->n_rows; i++)
         for (size_t j = 0; j < d->n_features; j++) {
             /* little-endian float64 bytes, whatever the host's order */
@@ -166,14 +165,14 @@ uint64_t wlr_hash_x(const wlr_dataset *d)
             unsigned char le[8];
             memcpy(&u, &d->x[j * d->n_rows + i], 8);
             for (int k = 0; k < 8; k++) le[k] = (unsigned char)(u >> (8 * k));
-            h = wlr_fnv1a64(h, le, 8);
+            h = wlr__fnv1a64(h, le, 8);
         }
     return h;
 }
 
-uint64_t wlr_hash_y(const wlr_dataset *d)
+uint64_t wlr__hash_y(const wlr_dataset *d)
 {
-    return wlr_fnv1a64(WLR_FNV_OFFSET, d->y, d->n_rows);
+    return wlr__fnv1a64(WLR__FNV_OFFSET, d->y, d->n_rows);
 }
 
 /* ------------------------------------------------------ shuffling rows */
@@ -224,7 +223,7 @@ static void swap_rows(wlr_dataset *d, size_t i, size_t j)
  * their rows prefetched, then the swaps are done in order; the misses then
  * overlap instead of queueing (about 2x faster on 1e8 rows).
  */
-void wlr_shuffle_rows(wlr_rng *rng, wlr_dataset *d)
+void wlr__shuffle_rows(wlr__rng *rng, wlr_dataset *d)
 {
     size_t n = d->n_rows, cols = d->n_features;
     size_t js[SHUFFLE_BATCH];
@@ -232,7 +231,7 @@ void wlr_shuffle_rows(wlr_rng *rng, wlr_dataset *d)
     while (i >= 1) {
         size_t batch = i < SHUFFLE_BATCH ? i : SHUFFLE_BATCH;
         for (size_t k = 0; k < batch; k++) {
-            size_t j = (size_t)wlr_rng_interval(rng, i - k);
+            size_t j = (size_t)wlr__rng_interval(rng, i - k);
             js[k] = j;
             for (size_t c = 0; c < cols; c++)
                 PREFETCH_FOR_WRITE(d->x + c * n + j);

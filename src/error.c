@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-wlr_status wlr_fail(wlr_error *err, wlr_status code, const char *fmt, ...)
+wlr_status wlr__fail(wlr_error *err, wlr_status code, const char *fmt, ...)
 {
     if (err) {
         va_list ap;

@@ -19,10 +19,10 @@ wlr_status wlr_class_terms_compute(const wlr_dataset *d, const double cw[2],
 {
     size_t D = d->n_features, P = D + 1, N = d->n_rows;
     memset(t, 0, sizeof *t);
-    if (N == 0) return wlr_fail(err, WLR_ERR_ARG, "explain: no rows");
+    if (N == 0) return wlr__fail(err, WLR_ERR_ARG, "explain: no rows");
     /* g[k * P + j]: class k's unweighted sum of s (p - y) x~_j */
     double *g = calloc(2 * P, sizeof *g);
-    if (!g) return wlr_fail(err, WLR_ERR_NOMEM, "explain: out of memory");
+    if (!g) return wlr__fail(err, WLR_ERR_NOMEM, "explain: out of memory");
     double loss[2] = {0, 0};
     for (size_t i = 0; i < N; i++) {
         int k = d->y[i];

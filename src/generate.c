@@ -23,7 +23,6 @@
  * 1e8 rows need no index array and no scratch column; label flips are marked
  * in a spare bit of y rather than in a mask.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <math.h>
@@ -117,37 +116,37 @@ static size_t add_saturating(size_t a, size_t b)
 static wlr_status check_counts(const wlr_gen_params *p, wlr_error *err)
 {
     if (p->n_samples < 1)
-        return wlr_fail(err, WLR_ERR_ARG, "n_samples: must be at least 1");
+        return wlr__fail(err, WLR_ERR_ARG, "n_samples: must be at least 1");
     if ((double)p->n_samples > GEN_MAX_SAMPLES)
-        return wlr_fail(err, WLR_ERR_ARG, "n_samples: %zu exceeds 2^53",
+        return wlr__fail(err, WLR_ERR_ARG, "n_samples: %zu exceeds 2^53",
                         p->n_samples);
     if (p->n_features < 1)
-        return wlr_fail(err, WLR_ERR_ARG, "n_features: must be at least 1");
+        return wlr__fail(err, WLR_ERR_ARG, "n_features: must be at least 1");
     if (p->n_informative < 1)
-        return wlr_fail(err, WLR_ERR_ARG, "n_informative: must be at least 1");
+        return wlr__fail(err, WLR_ERR_ARG, "n_informative: must be at least 1");
     if (p->n_informative > GEN_MAX_INFORMATIVE)
-        return wlr_fail(err, WLR_ERR_ARG, "n_informative: %zu exceeds %d, the "
+        return wlr__fail(err, WLR_ERR_ARG, "n_informative: %zu exceeds %d, the "
                         "most supported", p->n_informative,
                         GEN_MAX_INFORMATIVE);
     size_t used = add_saturating(add_saturating(p->n_informative,
                                                 p->n_redundant), p->n_repeated);
     if (used > p->n_features) {
         if (used == SIZE_MAX)
-            return wlr_fail(err, WLR_ERR_ARG, "n_informative + n_redundant + "
+            return wlr__fail(err, WLR_ERR_ARG, "n_informative + n_redundant + "
                             "n_repeated exceeds n_features = %zu",
                             p->n_features);
-        return wlr_fail(err, WLR_ERR_ARG, "n_informative + n_redundant + "
+        return wlr__fail(err, WLR_ERR_ARG, "n_informative + n_redundant + "
                         "n_repeated = %zu exceeds n_features = %zu", used,
                         p->n_features);
     }
     if (p->n_clusters_per_class < 1)
-        return wlr_fail(err, WLR_ERR_ARG, "n_clusters_per_class: must be at "
+        return wlr__fail(err, WLR_ERR_ARG, "n_clusters_per_class: must be at "
                         "least 1");
     /* 2 * K distinct vertices of a hypercube with 2^informative vertices:
      * K <= 2^(informative - 1), written so that nothing overflows. */
     uint64_t half_vertices = (uint64_t)1 << (p->n_informative - 1);
     if ((uint64_t)p->n_clusters_per_class > half_vertices)
-        return wlr_fail(err, WLR_ERR_ARG, "n_clusters_per_class: 2 classes x "
+        return wlr__fail(err, WLR_ERR_ARG, "n_clusters_per_class: 2 classes x "
                         "%zu clusters exceed the 2^%zu = %llu corners of "
                         "n_informative = %zu dimensions",
                         p->n_clusters_per_class, p->n_informative,
@@ -161,12 +160,12 @@ static wlr_status check_weights(const wlr_gen_params *p, wlr_error *err)
     for (int i = 0; i < 2; i++) {
         double w = p->weights[i];
         if (!(w >= 0.0 && w <= 1.0))  /* also catches NaN */
-            return wlr_fail(err, WLR_ERR_ARG, "weights: weights[%d] = %g is "
+            return wlr__fail(err, WLR_ERR_ARG, "weights: weights[%d] = %g is "
                             "not in [0, 1]", i, w);
     }
     cluster_sizes c = cluster_sizes_of(p);
     if (c.total > p->n_samples)
-        return wlr_fail(err, WLR_ERR_ARG, "weights: %g + %g give %llu rows, "
+        return wlr__fail(err, WLR_ERR_ARG, "weights: %g + %g give %llu rows, "
                         "more than n_samples = %zu (the weights must add up "
                         "to at most 1)", p->weights[0], p->weights[1],
                         (unsigned long long)c.total, p->n_samples);
@@ -180,10 +179,10 @@ wlr_status wlr_gen_check(const wlr_gen_params *p, wlr_error *err)
     st = check_weights(p, err);
     if (st) return st;
     if (!(p->flip_y >= 0.0 && p->flip_y <= 1.0))
-        return wlr_fail(err, WLR_ERR_ARG, "flip_y: %g is not in [0, 1]",
+        return wlr__fail(err, WLR_ERR_ARG, "flip_y: %g is not in [0, 1]",
                         p->flip_y);
     if (!isfinite(p->class_sep))
-        return wlr_fail(err, WLR_ERR_ARG, "class_sep: %g is not a finite "
+        return wlr__fail(err, WLR_ERR_ARG, "class_sep: %g is not a finite "
                         "number", p->class_sep);
     return WLR_OK;
 }
@@ -197,15 +196,15 @@ wlr_status wlr_gen_check(const wlr_gen_params *p, wlr_error *err)
  */
 
 /* 0.01 < ratio < 0.99: the first k of permutation(P). */
-static wlr_status swr_permutation(wlr_rng *rng, uint64_t pop, uint64_t k,
+static wlr_status swr_permutation(wlr__rng *rng, uint64_t pop, uint64_t k,
                                   uint32_t *out, wlr_error *err)
 {
     size_t *perm = malloc((size_t)pop * sizeof *perm);
     if (!perm)
-        return wlr_fail(err, WLR_ERR_NOMEM, "n_informative: out of memory "
+        return wlr__fail(err, WLR_ERR_NOMEM, "n_informative: out of memory "
                         "for the %llu hypercube corners",
                         (unsigned long long)pop);
-    wlr_rng_permutation(rng, perm, (size_t)pop);
+    wlr__rng_permutation(rng, perm, (size_t)pop);
     for (uint64_t i = 0; i < k; i++) out[i] = (uint32_t)perm[i];
     free(perm);
     return WLR_OK;
@@ -220,7 +219,7 @@ static size_t slot_of(uint32_t v, int bits)
 /* ratio < 0.01 (tracking selection): j = randint(P), redrawn while j was
  * already chosen. The chosen set is an open-addressing hash set of v + 1
  * (0 = empty) at most half full. */
-static wlr_status swr_tracking(wlr_rng *rng, uint64_t pop, uint64_t k,
+static wlr_status swr_tracking(wlr__rng *rng, uint64_t pop, uint64_t k,
                                uint32_t *out, wlr_error *err)
 {
     int bits = 1;
@@ -228,11 +227,11 @@ static wlr_status swr_tracking(wlr_rng *rng, uint64_t pop, uint64_t k,
     size_t cap = (size_t)1 << bits;
     uint32_t *set = calloc(cap, sizeof *set);
     if (!set)
-        return wlr_fail(err, WLR_ERR_NOMEM, "n_clusters_per_class: out of "
+        return wlr__fail(err, WLR_ERR_NOMEM, "n_clusters_per_class: out of "
                         "memory for %llu clusters", (unsigned long long)k);
     for (uint64_t i = 0; i < k; i++) {
         for (;;) {
-            uint32_t j = (uint32_t)wlr_rng_randint(rng, pop);
+            uint32_t j = (uint32_t)wlr__rng_randint(rng, pop);
             size_t s = slot_of(j, bits);
             while (set[s] != 0 && set[s] != j + 1) s = (s + 1) & (cap - 1);
             if (set[s] == j + 1) continue;   /* already chosen: redraw */
@@ -247,17 +246,17 @@ static wlr_status swr_tracking(wlr_rng *rng, uint64_t pop, uint64_t k,
 
 /* ratio >= 0.99 (reservoir): out = 0..k-1, then for i = k..P-1,
  * j = randint(i + 1) replaces out[j] by i when j < k. */
-static void swr_reservoir(wlr_rng *rng, uint64_t pop, uint64_t k,
+static void swr_reservoir(wlr__rng *rng, uint64_t pop, uint64_t k,
                           uint32_t *out)
 {
     for (uint64_t i = 0; i < k; i++) out[i] = (uint32_t)i;
     for (uint64_t i = k; i < pop; i++) {
-        uint64_t j = wlr_rng_randint(rng, i + 1);
+        uint64_t j = wlr__rng_randint(rng, i + 1);
         if (j < k) out[j] = (uint32_t)i;
     }
 }
 
-static wlr_status choose_vertices(wlr_rng *rng, size_t informative,
+static wlr_status choose_vertices(wlr__rng *rng, size_t informative,
                                   uint64_t k, uint32_t *out, wlr_error *err)
 {
     uint64_t pop = (uint64_t)1 << informative;
@@ -284,21 +283,21 @@ static double centroid_coord(uint32_t v, size_t informative, size_t b,
 
 /* N(0, 1) into columns first..last-1 of every row, row by row (numpy fills
  * a (rows, columns) array in row-major order, one gaussian per element). */
-static void fill_normals(wlr_rng *rng, wlr_dataset *d, size_t first,
+static void fill_normals(wlr__rng *rng, wlr_dataset *d, size_t first,
                          size_t last)
 {
     size_t n = d->n_rows;
     for (size_t i = 0; i < n; i++)
         for (size_t j = first; j < last; j++)
-            d->x[j * n + i] = wlr_rng_normal(rng);
+            d->x[j * n + i] = wlr__rng_normal(rng);
 }
 
 /* `2 * uniform(size=(rows, cols)) - 1`, row-major: a random matrix with
  * entries in [-1, 1). */
-static void random_matrix(wlr_rng *rng, double *m, size_t rows, size_t cols)
+static void random_matrix(wlr__rng *rng, double *m, size_t rows, size_t cols)
 {
     for (size_t i = 0; i < rows * cols; i++)
-        m[i] = 2.0 * wlr_rng_double(rng) - 1.0;
+        m[i] = 2.0 * wlr__rng_double(rng) - 1.0;
 }
 
 /*
@@ -330,14 +329,14 @@ static void shape_cluster(wlr_dataset *d, size_t informative, const double *a,
 }
 
 /* Steps 1-3: centroids, informative gaussians, one covariance per cluster. */
-static wlr_status make_clusters(wlr_rng *rng, const wlr_gen_params *p,
+static wlr_status make_clusters(wlr__rng *rng, const wlr_gen_params *p,
                                 wlr_dataset *d, wlr_error *err)
 {
     size_t inf = p->n_informative;
     cluster_sizes cs = cluster_sizes_of(p);
     uint32_t *vertex = malloc((size_t)cs.n_clusters * sizeof *vertex);
     if (!vertex)
-        return wlr_fail(err, WLR_ERR_NOMEM, "n_clusters_per_class: out of "
+        return wlr__fail(err, WLR_ERR_NOMEM, "n_clusters_per_class: out of "
                         "memory for %llu clusters",
                         (unsigned long long)cs.n_clusters);
     wlr_status st = choose_vertices(rng, inf, cs.n_clusters, vertex, err);
@@ -364,14 +363,14 @@ static wlr_status make_clusters(wlr_rng *rng, const wlr_gen_params *p,
 
 /* Redundant column j = sum_t x_t B_tj over the informative columns, B a
  * random (informative x redundant) matrix; "+ 0.0" as in shape_cluster. */
-static wlr_status add_redundant(wlr_rng *rng, const wlr_gen_params *p,
+static wlr_status add_redundant(wlr__rng *rng, const wlr_gen_params *p,
                                 wlr_dataset *d, wlr_error *err)
 {
     size_t inf = p->n_informative, red = p->n_redundant, n = d->n_rows;
     if (red == 0) return WLR_OK;
     double *b = malloc(inf * red * sizeof *b);
     if (!b)
-        return wlr_fail(err, WLR_ERR_NOMEM, "n_redundant: out of memory");
+        return wlr__fail(err, WLR_ERR_NOMEM, "n_redundant: out of memory");
     random_matrix(rng, b, inf, red);
     double row[GEN_MAX_INFORMATIVE];
     for (size_t i = 0; i < n; i++) {
@@ -389,12 +388,12 @@ static wlr_status add_redundant(wlr_rng *rng, const wlr_gen_params *p,
 /* Repeated columns: all source indices are drawn first,
  *   idx = (long)((m - 1) * u + 0.5),  m = informative + redundant,
  * i.e. a rounded uniform choice among the first m columns; then copied. */
-static void add_repeated(wlr_rng *rng, const wlr_gen_params *p,
+static void add_repeated(wlr__rng *rng, const wlr_gen_params *p,
                          wlr_dataset *d)
 {
     size_t m = p->n_informative + p->n_redundant, n = d->n_rows;
     for (size_t r = 0; r < p->n_repeated; r++) {
-        size_t src = (size_t)((double)(m - 1) * wlr_rng_double(rng) + 0.5);
+        size_t src = (size_t)((double)(m - 1) * wlr__rng_double(rng) + 0.5);
         /* The draws happen before any copy, but a copy only reads columns
          * below m, which no copy writes, so drawing and copying in one loop
          * consumes the same numbers in the same order. */
@@ -407,24 +406,24 @@ static void add_repeated(wlr_rng *rng, const wlr_gen_params *p,
  * the stream stays in step with scikit-learn); the rows with u < flip_y then
  * get y = randint(2), in row order.
  */
-static void flip_labels(wlr_rng *rng, double flip_y, wlr_dataset *d)
+static void flip_labels(wlr__rng *rng, double flip_y, wlr_dataset *d)
 {
     size_t n = d->n_rows;
     for (size_t i = 0; i < n; i++)
-        if (wlr_rng_double(rng) < flip_y) d->y[i] |= FLIP_MARK;
+        if (wlr__rng_double(rng) < flip_y) d->y[i] |= FLIP_MARK;
     for (size_t i = 0; i < n; i++)
-        if (d->y[i] & FLIP_MARK) d->y[i] = (uint8_t)wlr_rng_randint(rng, 2);
+        if (d->y[i] & FLIP_MARK) d->y[i] = (uint8_t)wlr__rng_randint(rng, 2);
 }
 
 /* ------------------------------------------------------------- shuffles */
 
 /* The feature columns the same way: permutation(n_features), new column c =
  * old column perm[c], done as the Fisher-Yates swaps on whole columns. */
-static void shuffle_columns(wlr_rng *rng, wlr_dataset *d)
+static void shuffle_columns(wlr__rng *rng, wlr_dataset *d)
 {
     size_t n = d->n_rows;
     for (size_t i = d->n_features; i-- > 1;) {
-        size_t j = (size_t)wlr_rng_interval(rng, i);
+        size_t j = (size_t)wlr__rng_interval(rng, i);
         if (j == i) continue;
         double *a = d->x + i * n, *b = d->x + j * n;
         for (size_t r = 0; r < n; r++) {
@@ -446,13 +445,13 @@ wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
     st = wlr_dataset_alloc(out, p->n_samples, p->n_features, err);
     if (st) return st;
 
-    wlr_prefault pf;
-    wlr_prefault_start(&pf, out);
-    wlr_rng rng;
-    wlr_rng_seed(&rng, p->seed);
+    wlr__prefault pf;
+    wlr__prefault_start(&pf, out);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, p->seed);
     st = make_clusters(&rng, p, out, err);
     if (!st) st = add_redundant(&rng, p, out, err);
-    wlr_prefault_join(&pf);
+    wlr__prefault_join(&pf);
     if (st) {
         wlr_dataset_free(out);
         return st;
@@ -461,7 +460,7 @@ wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
     size_t used = p->n_informative + p->n_redundant + p->n_repeated;
     fill_normals(&rng, out, used, p->n_features);   /* useless features */
     flip_labels(&rng, p->flip_y, out);
-    wlr_shuffle_rows(&rng, out);  /* dataset.c */
+    wlr__shuffle_rows(&rng, out);  /* dataset.c */
     shuffle_columns(&rng, out);
     return WLR_OK;
 }

@@ -23,7 +23,6 @@
  * same result, but that was measured slower on 2 cores, so it is not done
  * unless asked for (wlr_*_threads, internal.h).
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <math.h>
@@ -66,13 +65,13 @@ static wlr_status check_rows(const uint8_t *y, const double *score, size_t n,
                              size_t count[2], wlr_error *err)
 {
     count[0] = count[1] = 0;
-    if (n == 0) return wlr_fail(err, WLR_ERR_ARG, "n: there are no rows");
+    if (n == 0) return wlr__fail(err, WLR_ERR_ARG, "n: there are no rows");
     for (size_t i = 0; i < n; i++) {
         if (y[i] > 1)
-            return wlr_fail(err, WLR_ERR_ARG, "y: row %zu is %u, not 0 or 1",
+            return wlr__fail(err, WLR_ERR_ARG, "y: row %zu is %u, not 0 or 1",
                             i, (unsigned)y[i]);
         if (!(score[i] >= 0.0 && score[i] <= 1.0))
-            return wlr_fail(err, WLR_ERR_ARG, "score: row %zu is not a finite "
+            return wlr__fail(err, WLR_ERR_ARG, "score: row %zu is not a finite "
                             "number in [0, 1] (%.17g)", i, score[i]);
         count[y[i]]++;
     }
@@ -85,7 +84,7 @@ static wlr_status check_both_classes(const size_t count[2], const char *what,
 {
     for (int k = 0; k < 2; k++)
         if (count[k] == 0)
-            return wlr_fail(err, WLR_ERR_ARG, "y: %s is undefined: the labels "
+            return wlr__fail(err, WLR_ERR_ARG, "y: %s is undefined: the labels "
                             "hold only class %d", what, 1 - k);
     return WLR_OK;
 }
@@ -93,7 +92,7 @@ static wlr_status check_both_classes(const size_t count[2], const char *what,
 static wlr_status check_threshold(double threshold, wlr_error *err)
 {
     if (!isfinite(threshold))
-        return wlr_fail(err, WLR_ERR_ARG, "threshold: %g is not a finite "
+        return wlr__fail(err, WLR_ERR_ARG, "threshold: %g is not a finite "
                         "number", threshold);
     return WLR_OK;
 }
@@ -444,7 +443,7 @@ static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
     if (n_threads > MAX_THREADS) n_threads = MAX_THREADS;
     if (n_threads > m) n_threads = m > 0 ? m : 1;
     if (m >= SIZE_MAX / sizeof(uint64_t))
-        return wlr_fail(err, WLR_ERR_NOMEM, "score: %zu rows are too many to "
+        return wlr__fail(err, WLR_ERR_NOMEM, "score: %zu rows are too many to "
                         "sort", m);
     uint64_t *a = malloc((m + 1) * sizeof *a);
     uint64_t *tmp = malloc((m + 1) * sizeof *tmp);
@@ -453,7 +452,7 @@ static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
         free(a);
         free(tmp);
         free(jobs);
-        return wlr_fail(err, WLR_ERR_NOMEM, "score: out of memory sorting "
+        return wlr__fail(err, WLR_ERR_NOMEM, "score: out of memory sorting "
                         "%zu rows", m);
     }
     if (only_class1) {
@@ -746,7 +745,7 @@ static void ranking_metrics(const uint64_t *key, size_t n,
     m->average_precision = ap.result;
 }
 
-wlr_status wlr_evaluate_threads(const uint8_t *y, const double *score,
+wlr_status wlr__evaluate_threads(const uint8_t *y, const double *score,
                                 size_t n, double threshold, wlr_metrics *m,
                                 size_t n_threads, wlr_error *err)
 {
@@ -782,7 +781,7 @@ wlr_status wlr_evaluate_threads(const uint8_t *y, const double *score,
 wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
                         double threshold, wlr_metrics *m, wlr_error *err)
 {
-    return wlr_evaluate_threads(y, score, n, threshold, m, 0, err);
+    return wlr__evaluate_threads(y, score, n, threshold, m, 0, err);
 }
 
 /* --------------------------------------------------------------- curves */
@@ -805,7 +804,7 @@ static wlr_status curve_alloc(wlr_curve *c, size_t n_points, wlr_error *err)
     c->precision = alloc_array(n_points, sizeof *c->precision, &failed);
     if (failed) {
         wlr_curve_free(c);
-        return wlr_fail(err, WLR_ERR_NOMEM, "curve: out of memory for %zu "
+        return wlr__fail(err, WLR_ERR_NOMEM, "curve: out of memory for %zu "
                         "points", n_points);
     }
     c->n_points = n_points;
@@ -824,7 +823,7 @@ static void curve_set(wlr_curve *c, size_t k, double threshold, size_t fp,
     c->precision[k] = fp + tp == 0 ? 1.0 : (double)tp / ((double)tp + (double)fp);
 }
 
-wlr_status wlr_curve_compute_threads(const uint8_t *y, const double *score,
+wlr_status wlr__curve_compute_threads(const uint8_t *y, const double *score,
                                      size_t n, wlr_curve *c, size_t n_threads,
                                      wlr_error *err)
 {
@@ -864,7 +863,7 @@ wlr_status wlr_curve_compute_threads(const uint8_t *y, const double *score,
 wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
                              wlr_curve *c, wlr_error *err)
 {
-    return wlr_curve_compute_threads(y, score, n, c, 0, err);
+    return wlr__curve_compute_threads(y, score, n, c, 0, err);
 }
 
 void wlr_curve_free(wlr_curve *c)
@@ -897,7 +896,7 @@ wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
     wlr_status st = check_threshold(threshold, err);
     if (st) return st;
     if (c->n_points == 0)
-        return wlr_fail(err, WLR_ERR_ARG, "curve: it is empty (not computed, "
+        return wlr__fail(err, WLR_ERR_ARG, "curve: it is empty (not computed, "
                         "or freed)");
     size_t k = curve_point_above(c, threshold);
     m->threshold = threshold;
@@ -923,7 +922,7 @@ static size_t rows_for_recall(double target, size_t n1)
     return m;
 }
 
-wlr_status wlr_threshold_for_recall_threads(const uint8_t *y,
+wlr_status wlr__threshold_for_recall_threads(const uint8_t *y,
                                             const double *score, size_t n,
                                             double target, double *threshold,
                                             size_t n_threads, wlr_error *err)
@@ -933,10 +932,10 @@ wlr_status wlr_threshold_for_recall_threads(const uint8_t *y,
     wlr_status st = check_rows(y, score, n, count, err);
     if (st) return st;
     if (count[1] == 0)
-        return wlr_fail(err, WLR_ERR_ARG, "y: recall is undefined: the labels "
+        return wlr__fail(err, WLR_ERR_ARG, "y: recall is undefined: the labels "
                         "hold only class 0");
     if (!(target > 0.0 && target <= 1.0))
-        return wlr_fail(err, WLR_ERR_ARG, "target: the recall to reach must "
+        return wlr__fail(err, WLR_ERR_ARG, "target: the recall to reach must "
                         "be in (0, 1], not %g", target);
 
     uint64_t *key;
@@ -954,7 +953,7 @@ wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
                                     size_t n, double target, double *threshold,
                                     wlr_error *err)
 {
-    return wlr_threshold_for_recall_threads(y, score, n, target, threshold, 0,
+    return wlr__threshold_for_recall_threads(y, score, n, target, threshold, 0,
                                             err);
 }
 

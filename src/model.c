@@ -3,13 +3,12 @@
  * text, and read back so that it predicts the same bits.
  *
  * The format is documented in wlr.h ("model files"). Writing prints every
- * double with wlr_format_double (the shortest decimal that strtod reads back
+ * double with wlr__format_double (the shortest decimal that strtod reads back
  * exactly), so save -> load is the identity on the numbers. Reading is
  * strict: a file that is missing, from a newer wlr, truncated (no "end"
  * line), or holds a line we do not understand is refused with "PATH:LINE:
  * what", never half-loaded.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -57,7 +56,7 @@ static wlr_status model_file_alloc(wlr_model_file *mf, size_t D, wlr_error *err)
     mf->sd = calloc(D + 1, sizeof *mf->sd);
     if (!mf->model.coef || !mf->names || !mf->mean || !mf->sd) {
         wlr_model_file_free(mf);
-        return wlr_fail(err, WLR_ERR_NOMEM, "model: out of memory for %zu "
+        return wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory for %zu "
                         "features", D);
     }
     return WLR_OK;
@@ -94,13 +93,13 @@ wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
     size_t D = m->n_features;
     if (d->n_features != D) {
         memset(mf, 0, sizeof *mf);
-        return wlr_fail(err, WLR_ERR_ARG, "d: %zu features, the model has %zu",
+        return wlr__fail(err, WLR_ERR_ARG, "d: %zu features, the model has %zu",
                         d->n_features, D);
     }
     wlr_status st = model_file_alloc(mf, D, err);
     if (st) return st;
-    wlr_scaling s;
-    st = wlr_scaling_init(&s, d, o->standardize, err);
+    wlr__scaling s;
+    st = wlr__scaling_init(&s, d, o->standardize, err);
     if (st) {
         wlr_model_file_free(mf);
         return st;
@@ -110,9 +109,9 @@ wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
         mf->mean[j] = s.mu[j];
         mf->sd[j] = s.sd[j];
         mf->names[j] = copy_text(wlr_feature_name(d, j, buf, sizeof buf));
-        if (!mf->names[j]) st = wlr_fail(err, WLR_ERR_NOMEM, "model: out of memory");
+        if (!mf->names[j]) st = wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
     }
-    wlr_scaling_free(&s);
+    wlr__scaling_free(&s);
     if (st) {
         wlr_model_file_free(mf);
         return st;
@@ -134,7 +133,7 @@ wlr_status wlr_model_file_make_stream(wlr_model_file *mf,
     size_t D = m->n_features;
     if (si->n_features != D) {
         memset(mf, 0, sizeof *mf);
-        return wlr_fail(err, WLR_ERR_ARG, "si: %zu features, the model has %zu",
+        return wlr__fail(err, WLR_ERR_ARG, "si: %zu features, the model has %zu",
                         si->n_features, D);
     }
     wlr_status st = model_file_alloc(mf, D, err);
@@ -145,7 +144,7 @@ wlr_status wlr_model_file_make_stream(wlr_model_file *mf,
         mf->sd[j] = si->sd[j];
         snprintf(buf, sizeof buf, "x%zu", j + 1);
         mf->names[j] = copy_text(buf);
-        if (!mf->names[j]) st = wlr_fail(err, WLR_ERR_NOMEM, "model: out of memory");
+        if (!mf->names[j]) st = wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
     }
     if (st) {
         wlr_model_file_free(mf);
@@ -160,7 +159,7 @@ wlr_status wlr_model_file_make_stream(wlr_model_file *mf,
 static void put_double(FILE *f, double v)
 {
     char buf[40];
-    wlr_format_double(buf, sizeof buf, v);
+    wlr__format_double(buf, sizeof buf, v);
     fputs(buf, f);
 }
 
@@ -179,20 +178,20 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
     const wlr_model *m = &mf->model;
     for (size_t j = 0; j < m->n_features; j++)
         if (!mf->names || !mf->names[j] || !one_line(mf->names[j]))
-            return wlr_fail(err, WLR_ERR_ARG, "names: feature %zu's name is "
+            return wlr__fail(err, WLR_ERR_ARG, "names: feature %zu's name is "
                             "empty, too long, has a line break or starts or "
                             "ends with a blank", j + 1);
     if (!one_line(mf->threshold_rule) || !one_line(mf->solver))
-        return wlr_fail(err, WLR_ERR_ARG, "threshold_rule: must be one line "
+        return wlr__fail(err, WLR_ERR_ARG, "threshold_rule: must be one line "
                         "of text");
     double check[] = {m->intercept, mf->class_weight[0], mf->class_weight[1],
                       mf->threshold, mf->l2, mf->loss};
     for (size_t k = 0; k < sizeof check / sizeof check[0]; k++)
         if (!isfinite(check[k]))
-            return wlr_fail(err, WLR_ERR_ARG, "model: a value is not finite");
+            return wlr__fail(err, WLR_ERR_ARG, "model: a value is not finite");
     for (size_t j = 0; j < m->n_features; j++)
         if (!isfinite(m->coef[j]) || !isfinite(mf->mean[j]) || !isfinite(mf->sd[j]))
-            return wlr_fail(err, WLR_ERR_ARG, "model: feature %zu's coefficient "
+            return wlr__fail(err, WLR_ERR_ARG, "model: feature %zu's coefficient "
                             "or scaling is not finite", j + 1);
 
     fprintf(f, "wlr-model %d\n", WLR_MODEL_FORMAT);
@@ -233,15 +232,15 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
 wlr_status wlr_model_save(const wlr_model_file *mf, const char *path,
                           wlr_error *err)
 {
-    wlr_out out;
-    wlr_status st = wlr_out_open(&out, path, err);
+    wlr__out out;
+    wlr_status st = wlr__out_open(&out, path, err);
     if (st) return st;
     st = wlr_model_write(out.f, mf, err);
     if (st) {
-        wlr_out_abort(&out);
+        wlr__out_abort(&out);
         return st;
     }
-    return wlr_out_commit(&out, err);
+    return wlr__out_commit(&out, err);
 }
 
 /* ------------------------------------------------------------- reading */
@@ -262,7 +261,7 @@ static wlr_status bad(reader *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return wlr_fail(r->err, WLR_ERR_DATA, "%s:%zu: %s", r->path, r->line, what);
+    return wlr__fail(r->err, WLR_ERR_DATA, "%s:%zu: %s", r->path, r->line, what);
 }
 
 /* The next word of *s (blank-separated), advancing *s; NULL at the end. */
@@ -451,7 +450,7 @@ static wlr_status parse_model(FILE *f, reader *r, wlr_model_file *mf)
                 return bad(r, "feature sd: %g is not > 0", mf->sd[j]);
             mf->names[j] = copy_text(rest);
             if (!mf->names[j])
-                return wlr_fail(r->err, WLR_ERR_NOMEM, "model: out of memory");
+                return wlr__fail(r->err, WLR_ERR_NOMEM, "model: out of memory");
             features_read++;
             continue;
         }
@@ -471,7 +470,7 @@ static wlr_status parse_model(FILE *f, reader *r, wlr_model_file *mf)
     }
     if (st) return st;
     if (ferror(f))
-        return wlr_fail(r->err, WLR_ERR_IO, "%s:%zu: read error", r->path, r->line);
+        return wlr__fail(r->err, WLR_ERR_IO, "%s:%zu: read error", r->path, r->line);
     if (!version_seen) return bad(r, "empty: not a wlr model file");
     if (!ended) {
         if (!have_count) return bad(r, "truncated: no 'features' line");
@@ -502,7 +501,7 @@ wlr_status wlr_model_load(const char *path, wlr_model_file *mf, wlr_error *err)
     memset(mf, 0, sizeof *mf);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open: %s", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open: %s", path,
                         strerror(errno));
     reader r = {path, 0, err};
     wlr_status st = parse_model(f, &r, mf);
@@ -516,12 +515,12 @@ wlr_status wlr_model_check_data(const wlr_model_file *mf, const wlr_dataset *d,
 {
     size_t D = mf->model.n_features;
     if (d->n_features != D)
-        return wlr_fail(err, WLR_ERR_DATA, "%s:1: %zu feature columns; the "
+        return wlr__fail(err, WLR_ERR_DATA, "%s:1: %zu feature columns; the "
                         "model has %zu", where, d->n_features, D);
     if (!d->names) return WLR_OK;
     for (size_t j = 0; j < D; j++)
         if (strcmp(d->names[j], mf->names[j]) != 0)
-            return wlr_fail(err, WLR_ERR_DATA, "%s:1: feature column %zu is "
+            return wlr__fail(err, WLR_ERR_DATA, "%s:1: feature column %zu is "
                             "'%s'; the model's is '%s'", where, j + 1,
                             d->names[j], mf->names[j]);
     return WLR_OK;

@@ -36,7 +36,7 @@
 #define TRUST_NEWTON 1e-12
 
 /* g and H on the scaled parameters theta, at the original-scale (a, c). */
-static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
+static void grad_hessian(const wlr_dataset *d, const wlr__scaling *s,
                          const double cw[2], double l2, const double *theta,
                          const double *a, double c, double *g, double *H,
                          double *xt)
@@ -75,26 +75,26 @@ static void grad_hessian(const wlr_dataset *d, const wlr_scaling *s,
 }
 
 /* L, g and H at theta: the reference path's loss and loops above (two
- * passes), or the fast path's one pass (train_fast.c: wlr_fast_newton_sums,
+ * passes), or the fast path's one pass (train_fast.c: wlr__fast_newton_sums,
  * exp to ~3e-16, the features scaled row by row as here, L the same bits as
- * wlr_fast_loss plus the penalty). a is scratch for the original-scale
+ * wlr__fast_loss plus the penalty). a is scratch for the original-scale
  * model. */
 static double evaluate(const wlr_dataset *d, const wlr_train_options *o,
-                       const wlr_scaling *s, const double *theta, double *a,
+                       const wlr__scaling *s, const double *theta, double *a,
                        double *g, double *H, double *scratch)
 {
     size_t D = d->n_features, P = D + 1;
     const double *cw = o->class_weight;
     double c, l2 = o->l2;
     if (o->reference) {
-        double loss = wlr_scaled_loss(d, s, cw, l2, theta, a);
-        wlr_scaling_unscale(s, theta, a, &c);
+        double loss = wlr__scaled_loss(d, s, cw, l2, theta, a);
+        wlr__scaling_unscale(s, theta, a, &c);
         grad_hessian(d, s, cw, l2, theta, a, c, g, H, scratch);
         return loss;
     }
     double N = (double)d->n_rows, sum, pen = 0;
-    wlr_scaling_unscale(s, theta, a, &c);
-    wlr_fast_newton_sums(d, cw, a, c, s->mu, s->sd, &sum, g, H, scratch);
+    wlr__scaling_unscale(s, theta, a, &c);
+    wlr__fast_newton_sums(d, cw, a, c, s->mu, s->sd, &sum, g, H, scratch);
     for (size_t j = 0; j < P; j++) {
         g[j] /= N;
         for (size_t k = 0; k < P; k++) H[j * P + k] /= N;
@@ -182,13 +182,13 @@ static double max_abs(const double *v, size_t n)
     return m;
 }
 
-wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
-                      const wlr_scaling *s, double *theta, wlr_train_info *info,
+wlr_status wlr__newton(const wlr_dataset *d, const wlr_train_options *o,
+                      const wlr__scaling *s, double *theta, wlr_train_info *info,
                       wlr_error *err)
 {
     size_t D = d->n_features, P = D + 1;
-    double *mem = calloc(P * P * 5 + P * 7 + WLR_NEWTON_SCRATCH(D), sizeof *mem);
-    if (!mem) return wlr_fail(err, WLR_ERR_NOMEM, "newton: out of memory");
+    double *mem = calloc(P * P * 5 + P * 7 + WLR__NEWTON_SCRATCH(D), sizeof *mem);
+    if (!mem) return wlr__fail(err, WLR_ERR_NOMEM, "newton: out of memory");
     double *H = mem, *A = H + P * P, *V = A + P * P, *Ht = V + P * P,
            *g = Ht + P * P, *gt = g + P, *delta = gt + P, *trial = delta + P,
            *a = trial + P, *tmp = a + P, *scratch = tmp + P;
@@ -222,7 +222,7 @@ wlr_status wlr_newton(const wlr_dataset *d, const wlr_train_options *o,
         memcpy(g, gt, P * sizeof *g);
         memcpy(H, Ht, P * P * sizeof *H);
         loss = trial_loss;
-        if (o->on_epoch) wlr_report_epoch(o, s, theta, a, it + 1, loss);
+        if (o->on_epoch) wlr__report_epoch(o, s, theta, a, it + 1, loss);
     }
     info->loss = loss;
     free(mem);

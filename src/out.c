@@ -1,9 +1,9 @@
 /*
  * out.c - output files that appear all at once or not at all.
  *
- * wlr_out_open writes into a new temporary file beside the target
+ * wlr__out_open writes into a new temporary file beside the target
  * (PATH.tmp.XXXXXX, made by mkstemp, so in the same directory and on the same
- * filesystem); wlr_out_commit flushes it, checks every write for an error,
+ * filesystem); wlr__out_commit flushes it, checks every write for an error,
  * fsyncs it and renames it over PATH. rename() within one filesystem is
  * atomic: a reader of PATH sees the old file or the complete new one, and an
  * interrupted or failed run leaves the old file untouched (a crash can leave
@@ -20,14 +20,13 @@
  *
  * Signals: a process killed while writing would leave PATH.tmp.XXXXXX
  * behind. Every open temporary is therefore listed in a small registry, and
- * wlr_out_remove_temps_on_signal() installs handlers for SIGINT, SIGTERM,
+ * wlr__out_remove_temps_on_signal() installs handlers for SIGINT, SIGTERM,
  * SIGHUP that unlink() the listed files (unlink is async-signal-safe; so is
  * reading the list, whose slots are single pointer stores) and then die of
  * the same signal. It also ignores SIGXFSZ, so that a write beyond the file
  * size limit (ulimit -f) fails with EFBIG, reported like any other write
  * error, instead of killing the process with the temporary in place.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -78,7 +77,7 @@ static void remove_temps(int sig)
     errno = saved;
 }
 
-void wlr_out_remove_temps_on_signal(void)
+void wlr__out_remove_temps_on_signal(void)
 {
     static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
     struct sigaction sa;
@@ -106,7 +105,7 @@ static char *copy_string(const char *s)
     return c ? memcpy(c, s, n) : NULL;
 }
 
-static void out_clear(wlr_out *o)
+static void out_clear(wlr__out *o)
 {
     unregister_temp(o->tmp);
     free(o->path);
@@ -124,12 +123,12 @@ static mode_t new_file_mode(void)
     return NEW_FILE_MODE & ~mask;
 }
 
-wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
+wlr_status wlr__out_open(wlr__out *o, const char *path, wlr_error *err)
 {
     memset(o, 0, sizeof *o);
-    if (!path || !*path) return wlr_fail(err, WLR_ERR_ARG, "path: empty");
+    if (!path || !*path) return wlr__fail(err, WLR_ERR_ARG, "path: empty");
     o->path = copy_string(path);
-    if (!o->path) return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+    if (!o->path) return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
 
     if (strcmp(path, "-") == 0) {
         o->f = stdout;
@@ -139,7 +138,7 @@ wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
     int exists = stat(path, &st) == 0;
     if (exists && S_ISDIR(st.st_mode)) {
         out_clear(o);
-        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)", path,
                         strerror(EISDIR));
     }
     if (exists && !S_ISREG(st.st_mode)) { /* a device or a pipe */
@@ -147,7 +146,7 @@ wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
         if (!o->f) {
             int e = errno;
             out_clear(o);
-            return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+            return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
                             strerror(e));
         }
         return WLR_OK;
@@ -157,7 +156,7 @@ wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
     o->tmp = malloc(n + sizeof tmp_suffix);
     if (!o->tmp) {
         out_clear(o);
-        return wlr_fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
     }
     memcpy(o->tmp, path, n);
     memcpy(o->tmp + n, tmp_suffix, sizeof tmp_suffix);
@@ -165,7 +164,7 @@ wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
     if (fd < 0) {
         int e = errno;
         out_clear(o);
-        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot create a temporary file "
+        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot create a temporary file "
                         "beside it (%s)", path, strerror(e));
     }
     register_temp(o->tmp);
@@ -177,21 +176,21 @@ wlr_status wlr_out_open(wlr_out *o, const char *path, wlr_error *err)
         close(fd);
         remove(o->tmp);
         out_clear(o);
-        return wlr_fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
                         strerror(e));
     }
     return WLR_OK;
 }
 
-wlr_status wlr_out_commit(wlr_out *o, wlr_error *err)
+wlr_status wlr__out_commit(wlr__out *o, wlr_error *err)
 {
-    if (!o->f) return wlr_fail(err, WLR_ERR_ARG, "o: not open");
+    if (!o->f) return wlr__fail(err, WLR_ERR_ARG, "o: not open");
     if (o->f == stdout) {
         int bad = fflush(stdout) != 0 || ferror(stdout);
         int e = errno;
         out_clear(o);
         if (bad)
-            return wlr_fail(err, WLR_ERR_IO, "<stdout>:0: write error (%s)",
+            return wlr__fail(err, WLR_ERR_IO, "<stdout>:0: write error (%s)",
                             strerror(e));
         return WLR_OK;
     }
@@ -219,7 +218,7 @@ wlr_status wlr_out_commit(wlr_out *o, wlr_error *err)
         o->path = NULL;
         if (o->tmp) remove(o->tmp);
         out_clear(o);
-        wlr_status s = wlr_fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)",
+        wlr_status s = wlr__fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)",
                                 path, strerror(e));
         free(path);
         return s;
@@ -228,7 +227,7 @@ wlr_status wlr_out_commit(wlr_out *o, wlr_error *err)
     return WLR_OK;
 }
 
-void wlr_out_abort(wlr_out *o)
+void wlr__out_abort(wlr__out *o)
 {
     if (o->f && o->f != stdout) fclose(o->f);
     if (o->tmp) remove(o->tmp);

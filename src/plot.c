@@ -461,22 +461,22 @@ static wlr_status check_options(const wlr_plot_options *o, wlr_error *err)
 {
     if (o->width < MIN_SIZE || o->width > MAX_SIZE || o->height < MIN_SIZE ||
         o->height > MAX_SIZE)
-        return wlr_fail(err, WLR_ERR_ARG, "plot: size %d x %d is not within "
+        return wlr__fail(err, WLR_ERR_ARG, "plot: size %d x %d is not within "
                         "%d..%d pixels", o->width, o->height, MIN_SIZE, MAX_SIZE);
     const double lim[4] = {o->x_min, o->x_max, o->y_min, o->y_max};
     static const char *const name[4] = {"x_min", "x_max", "y_min", "y_max"};
     for (int k = 0; k < 4; k++)
         if (isinf(lim[k]) || fabs(lim[k]) > WLR_PLOT_MAX_ABS)
-            return wlr_fail(err, WLR_ERR_ARG, "plot: %s = %g is not a finite "
+            return wlr__fail(err, WLR_ERR_ARG, "plot: %s = %g is not a finite "
                             "number within +-%g", name[k], lim[k], WLR_PLOT_MAX_ABS);
     if (o->x_min >= o->x_max)
-        return wlr_fail(err, WLR_ERR_ARG, "plot: x_min %g is not below x_max %g",
+        return wlr__fail(err, WLR_ERR_ARG, "plot: x_min %g is not below x_max %g",
                         o->x_min, o->x_max);
     if (o->y_min >= o->y_max)
-        return wlr_fail(err, WLR_ERR_ARG, "plot: y_min %g is not below y_max %g",
+        return wlr__fail(err, WLR_ERR_ARG, "plot: y_min %g is not below y_max %g",
                         o->y_min, o->y_max);
     if (o->log_y && (o->y_min <= 0 || o->y_max <= 0))
-        return wlr_fail(err, WLR_ERR_ARG, "plot: a log y axis needs y limits "
+        return wlr__fail(err, WLR_ERR_ARG, "plot: a log y axis needs y limits "
                         "> 0 (got %g, %g)", o->y_min, o->y_max);
     return WLR_OK;
 }
@@ -484,7 +484,7 @@ static wlr_status check_options(const wlr_plot_options *o, wlr_error *err)
 static wlr_status finish(FILE *f, wlr_error *err)
 {
     if (ferror(f))
-        return wlr_fail(err, WLR_ERR_IO, "plot: writing the SVG failed");
+        return wlr__fail(err, WLR_ERR_IO, "plot: writing the SVG failed");
     return WLR_OK;
 }
 
@@ -640,7 +640,7 @@ wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
     if (st) return st;
     for (size_t k = 0; k < n_series; k++)
         if (s[k].n > 0 && (!s[k].x || !s[k].y))
-            return wlr_fail(err, WLR_ERR_ARG, "plot: series %zu has %zu points "
+            return wlr__fail(err, WLR_ERR_ARG, "plot: series %zu has %zu points "
                             "but no x or y array", k, s[k].n);
     chart c = {0};
     c.f = f;
@@ -758,19 +758,19 @@ wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
     wlr_status st = check_options(o, err);
     if (st) return st;
     if (n > 0 && (!x || !y || !cls))
-        return wlr_fail(err, WLR_ERR_ARG, "plot: %zu points but no x, y or "
+        return wlr__fail(err, WLR_ERR_ARG, "plot: %zu points but no x, y or "
                         "class array", n);
     if (n_lines > 0 && !lines)
-        return wlr_fail(err, WLR_ERR_ARG, "plot: %zu lines but no array", n_lines);
+        return wlr__fail(err, WLR_ERR_ARG, "plot: %zu lines but no array", n_lines);
     size_t count[2] = {0, 0};
     for (size_t i = 0; i < n; i++) {
         if (cls[i] > 1)
-            return wlr_fail(err, WLR_ERR_ARG, "plot: point %zu has class %d, "
+            return wlr__fail(err, WLR_ERR_ARG, "plot: point %zu has class %d, "
                             "not 0 or 1", i, cls[i]);
         count[cls[i]]++;
     }
     int *shown = calloc(n_lines + 1, sizeof *shown);
-    if (!shown) return wlr_fail(err, WLR_ERR_NOMEM, "plot: out of memory");
+    if (!shown) return wlr__fail(err, WLR_ERR_NOMEM, "plot: out of memory");
     chart c = {0};
     c.f = f;
     c.w = o->width;

@@ -36,7 +36,7 @@ enum {
  * (mod 2^32). The position starts past the end, so the first draw twists the
  * whole state; no gaussian is cached.
  */
-void wlr_rng_seed(wlr_rng *r, uint32_t seed)
+void wlr__rng_seed(wlr__rng *r, uint32_t seed)
 {
     r->mt[0] = seed;
     for (int i = 1; i < MT_N; i++) {
@@ -58,7 +58,7 @@ static uint32_t mt_twist_word(uint32_t cur, uint32_t next, uint32_t far)
 }
 
 /* Regenerates all 624 words of state at once (the "twist"). */
-static void mt_regenerate(wlr_rng *r)
+static void mt_regenerate(wlr__rng *r)
 {
     uint32_t *mt = r->mt;
     int k;
@@ -73,7 +73,7 @@ static void mt_regenerate(wlr_rng *r)
 /* The next 32-bit output: a state word passed through MT's tempering.
  * Inline so that the doubles, gaussians and integers below, which draw
  * billions of words for large data sets, pay no call per word. */
-static inline uint32_t next_u32(wlr_rng *r)
+static inline uint32_t next_u32(wlr__rng *r)
 {
     if (r->pos >= MT_N) mt_regenerate(r);
     uint32_t y = r->mt[r->pos++];
@@ -84,13 +84,13 @@ static inline uint32_t next_u32(wlr_rng *r)
     return y;
 }
 
-uint32_t wlr_rng_u32(wlr_rng *r)
+uint32_t wlr__rng_u32(wlr__rng *r)
 {
     return next_u32(r);
 }
 
 /* numpy's next_uint64 for MT19937: two words, the first one high. */
-static uint64_t rng_u64(wlr_rng *r)
+static uint64_t rng_u64(wlr__rng *r)
 {
     uint64_t hi = next_u32(r);
     uint64_t lo = next_u32(r);
@@ -99,14 +99,14 @@ static uint64_t rng_u64(wlr_rng *r)
 
 /* next_double: a = 27 random bits, b = 26 random bits,
  * (a * 2^26 + b) / 2^53, a multiple of 2^-53 in [0, 1). */
-static inline double next_double(wlr_rng *r)
+static inline double next_double(wlr__rng *r)
 {
     int32_t a = (int32_t)(next_u32(r) >> 5);
     int32_t b = (int32_t)(next_u32(r) >> 6);
     return (a * TWO_26 + b) / TWO_53;
 }
 
-double wlr_rng_double(wlr_rng *r)
+double wlr__rng_double(wlr__rng *r)
 {
     return next_double(r);
 }
@@ -119,7 +119,7 @@ double wlr_rng_double(wlr_rng *r)
  * makes f*x1 and f*x2 two independent standard normals. The second is
  * returned now, the first is cached in the state for the next call.
  */
-double wlr_rng_normal(wlr_rng *r)
+double wlr__rng_normal(wlr__rng *r)
 {
     if (r->has_gauss) {
         r->has_gauss = 0;
@@ -159,7 +159,7 @@ static uint64_t all_ones_cover(uint64_t v)
  * 32-bit words while max fits in 32 bits, 64-bit words (two draws) beyond.
  * Each try succeeds with probability > 1/2.
  */
-uint64_t wlr_rng_interval(wlr_rng *r, uint64_t max)
+uint64_t wlr__rng_interval(wlr__rng *r, uint64_t max)
 {
     if (max == 0) return 0;
     uint64_t mask = all_ones_cover(max);
@@ -174,13 +174,13 @@ uint64_t wlr_rng_interval(wlr_rng *r, uint64_t max)
 
 /* randint(n): a uniform integer in 0..n-1, no draw at all when n <= 1 (numpy
  * returns the only value without consuming randomness). */
-uint64_t wlr_rng_randint(wlr_rng *r, uint64_t n)
+uint64_t wlr__rng_randint(wlr__rng *r, uint64_t n)
 {
     if (n <= 1) return 0;
-    return wlr_rng_interval(r, n - 1);
+    return wlr__rng_interval(r, n - 1);
 }
 
-/* Swaps drawn ahead by wlr_rng_shuffle before any is made. */
+/* Swaps drawn ahead by wlr__rng_shuffle before any is made. */
 #define SHUFFLE_AHEAD 64
 
 /* Fisher-Yates as numpy's legacy shuffle: for i = n-1 down to 1, swap a[i]
@@ -190,14 +190,14 @@ uint64_t wlr_rng_randint(wlr_rng *r, uint64_t n)
  * before the swaps are made, in the same order: the same result, but on an
  * array far bigger than the cache the misses overlap instead of coming one
  * after another (a permutation of 1e8: 4.97 s before, 1.97 s, same result). */
-void wlr_rng_shuffle(wlr_rng *r, size_t *a, size_t n)
+void wlr__rng_shuffle(wlr__rng *r, size_t *a, size_t n)
 {
     size_t js[SHUFFLE_AHEAD];
     for (size_t i = n; i > 1;) {
         /* the swaps of i - 1, i - 2, .., i - k */
         size_t k = i - 1 < SHUFFLE_AHEAD ? i - 1 : SHUFFLE_AHEAD;
         for (size_t m = 0; m < k; m++) {
-            js[m] = (size_t)wlr_rng_interval(r, i - 1 - m);
+            js[m] = (size_t)wlr__rng_interval(r, i - 1 - m);
 #if defined(__GNUC__)
             __builtin_prefetch(&a[js[m]], 1, 0);
 #endif
@@ -212,10 +212,10 @@ void wlr_rng_shuffle(wlr_rng *r, size_t *a, size_t n)
 }
 
 /* permutation(n) = shuffle(arange(n)). */
-void wlr_rng_permutation(wlr_rng *r, size_t *a, size_t n)
+void wlr__rng_permutation(wlr__rng *r, size_t *a, size_t n)
 {
     for (size_t i = 0; i < n; i++) a[i] = i;
-    wlr_rng_shuffle(r, a, n);
+    wlr__rng_shuffle(r, a, n);
 }
 
 /*
@@ -232,7 +232,7 @@ void wlr_rng_permutation(wlr_rng *r, size_t *a, size_t n)
  * See Lemire, "Fast random integer generation in an interval", ACM TOMACS
  * 29(1), 2019.
  */
-void wlr_rng_shuffle_fast(wlr_rng *r, size_t *a, size_t n)
+void wlr__rng_shuffle_fast(wlr__rng *r, size_t *a, size_t n)
 {
     for (size_t i = n; i > 1; i--) {
         size_t j;
@@ -245,7 +245,7 @@ void wlr_rng_shuffle_fast(wlr_rng *r, size_t *a, size_t n)
             }
             j = (size_t)(m >> 32);
         } else {
-            j = (size_t)wlr_rng_interval(r, i - 1);
+            j = (size_t)wlr__rng_interval(r, i - 1);
         }
         size_t t = a[i - 1];
         a[i - 1] = a[j];

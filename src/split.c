@@ -26,7 +26,6 @@
  * random permutation, hence a uniform random subset; one permutation serves
  * both classes, so the split is a pure function of (data labels, t, s).
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <math.h>
@@ -67,7 +66,7 @@ static wlr_status take_extras(const wlr_dataset *src, const size_t *idx,
     }
     return WLR_OK;
 nomem:
-    return wlr_fail(err, WLR_ERR_NOMEM, "dataset: out of memory copying "
+    return wlr__fail(err, WLR_ERR_NOMEM, "dataset: out of memory copying "
                     "%zu rows", n);
 }
 
@@ -77,7 +76,7 @@ wlr_status wlr_dataset_take(const wlr_dataset *src, const size_t *idx,
     memset(out, 0, sizeof *out);
     for (size_t k = 0; k < n; k++)
         if (idx[k] >= src->n_rows)
-            return wlr_fail(err, WLR_ERR_ARG, "idx: idx[%zu] = %zu is not a "
+            return wlr__fail(err, WLR_ERR_ARG, "idx: idx[%zu] = %zu is not a "
                             "row of a dataset of %zu rows", k, idx[k],
                             src->n_rows);
     wlr_status st = wlr_dataset_alloc(out, n, src->n_features, err);
@@ -153,14 +152,14 @@ static wlr_status test_rows(double test_size, size_t n, size_t *n_test,
                             wlr_error *err)
 {
     if (!(test_size > 0.0 && test_size < 1.0))   /* also catches NaN */
-        return wlr_fail(err, WLR_ERR_ARG, "test_size: %g is not in (0, 1)",
+        return wlr__fail(err, WLR_ERR_ARG, "test_size: %g is not in (0, 1)",
                         test_size);
     double t = ceil(test_size * (double)n);
     if (n == 0 || t < 1.0)
-        return wlr_fail(err, WLR_ERR_ARG, "test_size: %g of %zu rows leaves "
+        return wlr__fail(err, WLR_ERR_ARG, "test_size: %g of %zu rows leaves "
                         "the test part empty", test_size, n);
     if (t >= (double)n)
-        return wlr_fail(err, WLR_ERR_ARG, "test_size: %g of %zu rows leaves "
+        return wlr__fail(err, WLR_ERR_ARG, "test_size: %g of %zu rows leaves "
                         "the train part empty", test_size, n);
     *n_test = (size_t)t;
     return WLR_OK;
@@ -181,12 +180,12 @@ wlr_status wlr_split(const wlr_dataset *all, double test_size, uint32_t seed,
     if (!perm || (stratify && !order)) {
         free(perm);
         free(order);
-        return wlr_fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
+        return wlr__fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
                         "permutation of %zu rows", n);
     }
-    wlr_rng rng;
-    wlr_rng_seed(&rng, seed);
-    wlr_rng_permutation(&rng, perm, n);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, seed);
+    wlr__rng_permutation(&rng, perm, n);
     const size_t *rows = perm;
     if (stratify) {
         stratify_order(all, perm, n_test, order);
@@ -214,7 +213,7 @@ wlr_status wlr_split(const wlr_dataset *all, double test_size, uint32_t seed,
  *   1. the rows put in the permutation's order where they stand (new row k
  *      = old row perm[k]):
  *      - a plain split replays the permutation's Fisher-Yates swaps on the
- *        rows themselves (wlr_shuffle_rows, as the generator does): no
+ *        rows themselves (wlr__shuffle_rows, as the generator does): no
  *        index array at all;
  *      - a stratified split needs the permutation and its order, 16, and
  *        follows each cycle of the order once (the top bit of rows[k] marks
@@ -299,10 +298,10 @@ wlr_status wlr_split_inplace(wlr_dataset *all, double test_size, uint32_t seed,
         wlr_dataset_free(all);
         return st;
     }
-    wlr_rng rng;
-    wlr_rng_seed(&rng, seed);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, seed);
     if (!stratify) {
-        wlr_shuffle_rows(&rng, all);
+        wlr__shuffle_rows(&rng, all);
     } else {
         size_t *perm = malloc(n * sizeof *perm);
         size_t *order = malloc(n * sizeof *order);
@@ -312,10 +311,10 @@ wlr_status wlr_split_inplace(wlr_dataset *all, double test_size, uint32_t seed,
             free(order);
             free(tmp);
             wlr_dataset_free(all);
-            return wlr_fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
+            return wlr__fail(err, WLR_ERR_NOMEM, "split: out of memory for the "
                             "permutation of %zu rows", n);
         }
-        wlr_rng_permutation(&rng, perm, n);
+        wlr__rng_permutation(&rng, perm, n);
         stratify_order(all, perm, n_test, order);
         free(perm);
         permute_rows(all, order, tmp);
@@ -327,7 +326,7 @@ wlr_status wlr_split_inplace(wlr_dataset *all, double test_size, uint32_t seed,
     size_t *idx = malloc((n_test + 1) * sizeof *idx);
     if (!idx) {
         wlr_dataset_free(all);
-        return wlr_fail(err, WLR_ERR_NOMEM, "split: out of memory for %zu "
+        return wlr__fail(err, WLR_ERR_NOMEM, "split: out of memory for %zu "
                         "test rows", n_test);
     }
     for (size_t k = 0; k < n_test; k++) idx[k] = k;

@@ -2,7 +2,7 @@
  * stream.c - gradient descent on a .npy pair bigger than memory.
  *
  * The data is never held whole: it is read a window of W consecutive rows at
- * a time into a column-major buffer (npy.c's wlr_npy_rows), and every pass
+ * a time into a column-major buffer (npy.c's wlr__npy_rows), and every pass
  * the in-memory trainer makes over its rows becomes a pass over the windows:
  *
  *   1. the set-up pass, windows in file order: class counts (for
@@ -10,9 +10,9 @@
  *      behind the starting intercept and the mean row weight, and the
  *      features' means and sds for --standardize. Each sum is carried from
  *      one window into the next in row order, so it is the very sum the
- *      in-memory code makes (train.c: wlr_weight_sums, wlr_scaling_add).
+ *      in-memory code makes (train.c: wlr__weight_sums, wlr__scaling_add).
  *   2. every epoch: the windows in a random order, each read in and trained
- *      on with train.c's own epoch of block batches (wlr_gd_epoch).
+ *      on with train.c's own epoch of block batches (wlr__gd_epoch).
  *   3. the loss and gradient at the end (and after each epoch, if asked):
  *      L = sum_w (n_w / N) L_w, the windows' mean losses weighted by their
  *      share of the rows, and the same for the gradient.
@@ -88,7 +88,7 @@ static size_t window_rows(const wlr_stream_options *so, size_t n, size_t dim)
 
 /* The open files and the window buffers. */
 typedef struct {
-    wlr_npy_rows *rows;
+    wlr__npy_rows *rows;
     size_t n, dim;            /* rows and features of the file */
     size_t w, n_windows;      /* rows per window, ceil(n / w) */
     wlr_dataset buf[2];       /* w rows each; buf[1] only with read-ahead */
@@ -112,9 +112,9 @@ static wlr_status read_window(streamer *sr, int b, size_t first, size_t count,
     wlr_dataset *d = &sr->buf[b];
     d->n_rows = count;
     size_t head = sr->n - first < count ? sr->n - first : count;
-    wlr_status st = wlr_npy_rows_read(sr->rows, first, head, d, 0, err);
+    wlr_status st = wlr__npy_rows_read(sr->rows, first, head, d, 0, err);
     if (st == WLR_OK && head < count)
-        st = wlr_npy_rows_read(sr->rows, 0, count - head, d, head, err);
+        st = wlr__npy_rows_read(sr->rows, 0, count - head, d, head, err);
     return st;
 }
 
@@ -149,9 +149,9 @@ static wlr_status stream_pass(streamer *sr, size_t r, const size_t *order,
 {
     size_t first, count;
     window_span(sr, r, order ? order[0] : 0, &first, &count);
-    double t0 = wlr_now();
+    double t0 = wlr__now();
     wlr_status st = read_window(sr, 0, first, count, err);
-    sr->read_seconds += wlr_now() - t0;
+    sr->read_seconds += wlr__now() - t0;
     for (size_t q = 0; q < sr->n_windows && st == WLR_OK; q++) {
         int cur = sr->n_buf == 2 ? (int)(q & 1) : 0;
         read_job job = {sr, 1 - cur, 0, 0, WLR_OK, {{0}}};
@@ -162,7 +162,7 @@ static wlr_status stream_pass(streamer *sr, size_t r, const size_t *order,
             started = pthread_create(&tid, NULL, read_worker, &job) == 0;
         }
         st = fn(ctx, &sr->buf[cur], err);
-        t0 = wlr_now();
+        t0 = wlr__now();
         if (started) {
             pthread_join(tid, NULL);
             if (st == WLR_OK && job.st) {
@@ -173,7 +173,7 @@ static wlr_status stream_pass(streamer *sr, size_t r, const size_t *order,
             window_span(sr, r, order ? order[q + 1] : q + 1, &first, &count);
             st = read_window(sr, sr->n_buf == 2 ? 1 - cur : 0, first, count, err);
         }
-        sr->read_seconds += wlr_now() - t0;
+        sr->read_seconds += wlr__now() - t0;
     }
     return st;
 }
@@ -187,7 +187,7 @@ static wlr_status count_classes(streamer *sr, size_t counts[2], wlr_error *err)
     uint8_t *y = sr->buf[0].y;
     for (size_t i0 = 0; i0 < sr->n; i0 += sr->w) {
         size_t cnt = sr->n - i0 < sr->w ? sr->n - i0 : sr->w;
-        wlr_status st = wlr_npy_rows_read_labels(sr->rows, i0, cnt, y, err);
+        wlr_status st = wlr__npy_rows_read_labels(sr->rows, i0, cnt, y, err);
         if (st) return st;
         for (size_t i = 0; i < cnt; i++) counts[y[i] != 0]++;
     }
@@ -199,8 +199,8 @@ typedef struct {
     const double *cw;
     int standardize;
     size_t counts[2];
-    wlr_weight_sums ws;
-    wlr_scaling *s;
+    wlr__weight_sums ws;
+    wlr__scaling *s;
     size_t rows_seen;
 } setup_sums;
 
@@ -212,16 +212,16 @@ static wlr_status add_setup(void *ctx, const wlr_dataset *d, wlr_error *err)
     wlr_class_counts(d, c);
     u->counts[0] += c[0];
     u->counts[1] += c[1];
-    wlr_weight_sums_add(&u->ws, d, u->cw);
-    if (u->standardize) wlr_scaling_add(u->s, d, u->rows_seen);
+    wlr__weight_sums_add(&u->ws, d, u->cw);
+    if (u->standardize) wlr__scaling_add(u->s, d, u->rows_seen);
     u->rows_seen += d->n_rows;
     return WLR_OK;
 }
 
 /* An epoch's training on one window. */
 typedef struct {
-    wlr_gd *gd;
-    wlr_rng *rng;
+    wlr__gd *gd;
+    wlr__rng *rng;
     size_t *order;            /* the window's block order */
 } epoch_job;
 
@@ -231,10 +231,10 @@ static wlr_status train_window(void *ctx, const wlr_dataset *d, wlr_error *err)
     epoch_job *j = ctx;
     /* a fresh block order each window: shuffled from 0..nb-1 it is as
      * random as in memory, where it is shuffled on from the last epoch's */
-    size_t nb = wlr_gd_blocks(j->gd->o, d->n_rows);
+    size_t nb = wlr__gd_blocks(j->gd->o, d->n_rows);
     for (size_t k = 0; k < nb; k++) j->order[k] = k;
-    wlr_gd_use_rows(j->gd, d, 0);
-    wlr_gd_epoch(j->gd, j->rng, j->order);
+    wlr__gd_use_rows(j->gd, d, 0);
+    wlr__gd_epoch(j->gd, j->rng, j->order);
     return WLR_OK;
 }
 
@@ -255,9 +255,9 @@ static wlr_status add_loss(void *ctx, const wlr_dataset *d, wlr_error *err)
     (void)err;
     loss_sums *l = ctx;
     double share = (double)d->n_rows / (double)l->n;
-    l->loss += share * wlr_gd_data_loss(l->o, d, l->a, l->c);
+    l->loss += share * wlr__gd_data_loss(l->o, d, l->a, l->c);
     if (l->grad) {
-        wlr_mean_gradient(l->o, d, l->a, l->c, l->g, l->scratch);
+        wlr__mean_gradient(l->o, d, l->a, l->c, l->g, l->scratch);
         for (size_t j = 0; j <= d->n_features; j++) l->grad[j] += share * l->g[j];
     }
     return WLR_OK;
@@ -271,17 +271,17 @@ static wlr_status check_stream(const wlr_stream_options *so,
     wlr_status st = wlr_train_check(o, err);
     if (st) return st;
     if (o->solver != WLR_SOLVER_GD)
-        return wlr_fail(err, WLR_ERR_ARG, "stream: only gradient descent can "
+        return wlr__fail(err, WLR_ERR_ARG, "stream: only gradient descent can "
                         "train from a file a window at a time (solver gd)");
     if (so->read_ahead != 0 && so->read_ahead != 1)
-        return wlr_fail(err, WLR_ERR_ARG, "stream: read_ahead is %d; it must "
+        return wlr__fail(err, WLR_ERR_ARG, "stream: read_ahead is %d; it must "
                         "be 0 or 1", so->read_ahead);
     return WLR_OK;
 }
 
 static void streamer_close(streamer *sr)
 {
-    wlr_npy_rows_close(sr->rows);
+    wlr__npy_rows_close(sr->rows);
     for (int b = 0; b < 2; b++) {
         sr->buf[b].n_rows = sr->w;
         wlr_dataset_free(&sr->buf[b]);
@@ -295,9 +295,9 @@ static wlr_status streamer_open(streamer *sr, const char *x_path,
                                 const wlr_stream_options *so, wlr_error *err)
 {
     memset(sr, 0, sizeof *sr);
-    wlr_status st = wlr_npy_rows_open(x_path, y_path, &sr->rows, err);
+    wlr_status st = wlr__npy_rows_open(x_path, y_path, &sr->rows, err);
     if (st) return st;
-    wlr_npy_rows_shape(sr->rows, &sr->n, &sr->dim);
+    wlr__npy_rows_shape(sr->rows, &sr->n, &sr->dim);
     sr->w = window_rows(so, sr->n, sr->dim);
     sr->n_windows = (sr->n + sr->w - 1) / sr->w;
     sr->n_buf = so->read_ahead && sr->n_windows > 1 &&
@@ -307,7 +307,7 @@ static wlr_status streamer_open(streamer *sr, const char *x_path,
         st = wlr_dataset_alloc(&sr->buf[b], sr->w, sr->dim, err);
     if (st) {
         streamer_close(sr);
-        return wlr_fail(err, WLR_ERR_NOMEM, "stream: out of memory for a window "
+        return wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory for a window "
                         "of %zu rows x %zu features (%.0f MB); give a smaller "
                         "window", sr->w, sr->dim,
                         (double)sr->w * (double)(8 * sr->dim + 1) / 1e6);
@@ -317,19 +317,19 @@ static wlr_status streamer_open(streamer *sr, const char *x_path,
 
 /* The loss (and, with grad, the mean gradient) over every row at theta;
  * the one window in place when there is one. */
-static wlr_status full_loss(streamer *sr, const wlr_gd *gd, double *loss,
+static wlr_status full_loss(streamer *sr, const wlr__gd *gd, double *loss,
                             double *grad, wlr_error *err)
 {
     size_t D = sr->dim;
     /* a, a window's gradient, and the fast sums' scratch */
-    double *a = malloc((2 * (D + 1) + WLR_FAST_SCRATCH(D)) * sizeof *a);
-    if (!a) return wlr_fail(err, WLR_ERR_NOMEM, "stream: out of memory");
+    double *a = malloc((2 * (D + 1) + WLR__FAST_SCRATCH(D)) * sizeof *a);
+    if (!a) return wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory");
     loss_sums l = {gd->o, a, 0, sr->n, 0.0, grad, a + (D + 1), a + 2 * (D + 1)};
-    wlr_scaling_unscale(gd->s, gd->theta, a, &l.c);
+    wlr__scaling_unscale(gd->s, gd->theta, a, &l.c);
     if (grad) memset(grad, 0, (D + 1) * sizeof *grad);
     wlr_status st = sr->n_windows == 1 ? add_loss(&l, &sr->buf[0], err)
                                        : stream_pass(sr, 0, NULL, add_loss, &l, err);
-    *loss = l.loss + wlr_gd_penalty(gd->o, gd->s, gd->theta);
+    *loss = l.loss + wlr__gd_penalty(gd->o, gd->s, gd->theta);
     free(a);
     return st;
 }
@@ -346,12 +346,12 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
     wlr_status st = check_stream(so, o, err);
     if (st) return st;
     if (!x_path || !y_path)
-        return wlr_fail(err, WLR_ERR_ARG, "%s: missing (training needs X and "
+        return wlr__fail(err, WLR_ERR_ARG, "%s: missing (training needs X and "
                         "its labels)", x_path ? "y_path" : "x_path");
     streamer sr;
     if ((st = streamer_open(&sr, x_path, y_path, so, err))) return st;
     size_t N = sr.n, D = sr.dim;
-    double t0 = wlr_now();
+    double t0 = wlr__now();
 
     /* the class weights: as given, or balanced from the labels' counts */
     wlr_train_options opt = *o;
@@ -363,9 +363,9 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
     }
 
     /* 1. the set-up pass: with one window, this read is the only one */
-    wlr_scaling s;
+    wlr__scaling s;
     memset(&s, 0, sizeof s);
-    if (st == WLR_OK) st = wlr_scaling_alloc(&s, D, err);
+    if (st == WLR_OK) st = wlr__scaling_alloc(&s, D, err);
     setup_sums u;
     memset(&u, 0, sizeof u);
     u.cw = opt.class_weight;
@@ -373,17 +373,17 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
     u.s = &s;
     if (st == WLR_OK) st = stream_pass(&sr, 0, NULL, add_setup, &u, err);
     if (st == WLR_OK) {
-        wlr_scaling_finish(&s, N, opt.standardize);
+        wlr__scaling_finish(&s, N, opt.standardize);
         si->mean = calloc(D + 1, sizeof *si->mean);
         si->sd = calloc(D + 1, sizeof *si->sd);
         model->coef = calloc(D + 1, sizeof *model->coef);
         model->n_features = D;
         if (!si->mean || !si->sd || !model->coef)
-            st = wlr_fail(err, WLR_ERR_NOMEM, "stream: out of memory");
+            st = wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory");
     }
 
     /* 2. the epochs */
-    wlr_gd gd;
+    wlr__gd gd;
     memset(&gd, 0, sizeof gd);
     size_t *order = NULL, *win_order = NULL;
     double *theta = NULL, *g = NULL;
@@ -392,37 +392,37 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
         for (size_t k = 0; k < sr.n_windows; k++) {
             size_t first, count;
             window_span(&sr, 0, k, &first, &count);
-            steps += (long)wlr_gd_blocks(&opt, count);
+            steps += (long)wlr__gd_blocks(&opt, count);
         }
         theta = calloc(D + 1, sizeof *theta);
         g = calloc(D + 1, sizeof *g);
-        order = malloc(wlr_gd_blocks(&opt, sr.w) * sizeof *order);
+        order = malloc(wlr__gd_blocks(&opt, sr.w) * sizeof *order);
         win_order = malloc(sr.n_windows * sizeof *win_order);
         if (!theta || !g || !order || !win_order)
-            st = wlr_fail(err, WLR_ERR_NOMEM, "stream: out of memory");
+            st = wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory");
         else
-            st = wlr_gd_init(&gd, &opt, &s, theta, u.ws.weight_sum / (double)N,
+            st = wlr__gd_init(&gd, &opt, &s, theta, u.ws.weight_sum / (double)N,
                              steps * opt.epochs, info, err);
     }
     if (st == WLR_OK) {
         /* w = 0, b at the weighted base rate, as in memory */
-        theta[D] = wlr_base_rate_logit(u.ws.tot);
-        size_t nb = wlr_gd_blocks(&opt, sr.w);
+        theta[D] = wlr__base_rate_logit(u.ws.tot);
+        size_t nb = wlr__gd_blocks(&opt, sr.w);
         for (size_t k = 0; k < nb; k++) order[k] = k;
-        wlr_rng rng, wrng;
-        wlr_rng_seed(&rng, opt.shuffle_seed);
-        wlr_rng_seed(&wrng, opt.shuffle_seed ^ WINDOW_SEED_MIX);
+        wlr__rng rng, wrng;
+        wlr__rng_seed(&rng, opt.shuffle_seed);
+        wlr__rng_seed(&wrng, opt.shuffle_seed ^ WINDOW_SEED_MIX);
         /* the one window stays as it is for every epoch, as the data in
          * memory (and may be copied as in memory) */
-        if (sr.n_windows == 1) wlr_gd_use_rows(&gd, &sr.buf[0], 1);
+        if (sr.n_windows == 1) wlr__gd_use_rows(&gd, &sr.buf[0], 1);
         for (int e = 0; e < opt.epochs && st == WLR_OK; e++) {
             if (sr.n_windows == 1) {
                 /* its block order carries on from epoch to epoch, as in
                  * memory */
-                wlr_gd_epoch(&gd, &rng, order);
+                wlr__gd_epoch(&gd, &rng, order);
             } else {
-                size_t r = (size_t)wlr_rng_randint(&wrng, N);
-                wlr_rng_permutation(&wrng, win_order, sr.n_windows);
+                size_t r = (size_t)wlr__rng_randint(&wrng, N);
+                wlr__rng_permutation(&wrng, win_order, sr.n_windows);
                 epoch_job job = {&gd, &rng, order};
                 st = stream_pass(&sr, r, win_order, train_window, &job, err);
             }
@@ -430,13 +430,13 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
              * windows): after the last epoch, with the gradient, or after
              * each with epoch_loss */
             double loss = NAN;
-            if (st == WLR_OK && wlr_gd_loss_due(&gd, e))
+            if (st == WLR_OK && wlr__gd_loss_due(&gd, e))
                 st = full_loss(&sr, &gd, &loss, e + 1 == opt.epochs ? g : NULL, err);
-            if (st == WLR_OK) st = wlr_gd_end_epoch(&gd, e, loss, info, err);
+            if (st == WLR_OK) st = wlr__gd_end_epoch(&gd, e, loss, info, err);
         }
     }
-    if (st == WLR_OK) st = wlr_train_finish(&opt, &s, theta, g, model, info, err);
-    info->seconds = wlr_now() - t0;
+    if (st == WLR_OK) st = wlr__train_finish(&opt, &s, theta, g, model, info, err);
+    info->seconds = wlr__now() - t0;
     if (st == WLR_OK) {
         si->n_rows = N;
         si->n_features = D;
@@ -450,12 +450,12 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
         si->n_windows = sr.n_windows;
         si->read_seconds = sr.read_seconds;
     }
-    wlr_gd_free(&gd);
+    wlr__gd_free(&gd);
     free(theta);
     free(g);
     free(order);
     free(win_order);
-    wlr_scaling_free(&s);
+    wlr__scaling_free(&s);
     streamer_close(&sr);
     if (st) {
         wlr_model_free(model);

@@ -17,7 +17,7 @@
  * "none" and "1:200" without tuning:
  *   - the intercept starts at the weighted log-odds of the classes, the
  *     optimum when w = 0, instead of 0 (on rare-event data b* is near -4);
- *   - the learning rate decays linearly to WLR_LR_FLOOR of its start over the
+ *   - the learning rate decays linearly to WLR__LR_FLOOR of its start over the
  *     run, so the last epochs average out the batch noise;
  *   - the step is lr / cbar, with cbar = (1/N) sum_i c_{y_i} s_i the mean row
  *     weight: multiplying every weight by 10 multiplies the gradient by 10,
@@ -72,31 +72,31 @@ wlr_status wlr_train_check(const wlr_train_options *o, wlr_error *err)
 {
     for (int k = 0; k < 2; k++)
         if (!isfinite(o->class_weight[k]) || o->class_weight[k] <= 0)
-            return wlr_fail(err, WLR_ERR_ARG, "class_weight: c_%d = %g must be "
+            return wlr__fail(err, WLR_ERR_ARG, "class_weight: c_%d = %g must be "
                             "a finite number > 0", k, o->class_weight[k]);
     if (!isfinite(o->l2) || o->l2 < 0)
-        return wlr_fail(err, WLR_ERR_ARG, "l2: %g must be a finite number >= 0",
+        return wlr__fail(err, WLR_ERR_ARG, "l2: %g must be a finite number >= 0",
                         o->l2);
     if (o->solver != WLR_SOLVER_GD && o->solver != WLR_SOLVER_NEWTON)
-        return wlr_fail(err, WLR_ERR_ARG, "solver: unknown value %d",
+        return wlr__fail(err, WLR_ERR_ARG, "solver: unknown value %d",
                         (int)o->solver);
     if (o->solver == WLR_SOLVER_NEWTON) {
         if (!isfinite(o->tol) || o->tol <= 0)
-            return wlr_fail(err, WLR_ERR_ARG, "tol: %g must be a finite number "
+            return wlr__fail(err, WLR_ERR_ARG, "tol: %g must be a finite number "
                             "> 0", o->tol);
         if (o->max_iter < 1)
-            return wlr_fail(err, WLR_ERR_ARG, "max_iter: %d must be >= 1",
+            return wlr__fail(err, WLR_ERR_ARG, "max_iter: %d must be >= 1",
                             o->max_iter);
         return WLR_OK;
     }
     if (o->optimizer != WLR_OPT_SGD && o->optimizer != WLR_OPT_MOMENTUM &&
         o->optimizer != WLR_OPT_ADAM)
-        return wlr_fail(err, WLR_ERR_ARG, "optimizer: unknown value %d",
+        return wlr__fail(err, WLR_ERR_ARG, "optimizer: unknown value %d",
                         (int)o->optimizer);
     if (o->epochs < 1)
-        return wlr_fail(err, WLR_ERR_ARG, "epochs: %d must be >= 1", o->epochs);
+        return wlr__fail(err, WLR_ERR_ARG, "epochs: %d must be >= 1", o->epochs);
     if (!isfinite(o->lr) || o->lr <= 0)
-        return wlr_fail(err, WLR_ERR_ARG, "lr: %g must be a finite number > 0",
+        return wlr__fail(err, WLR_ERR_ARG, "lr: %g must be a finite number > 0",
                         o->lr);
     return WLR_OK;
 }
@@ -196,7 +196,7 @@ static void *predict_range(void *arg)
 /* n_threads = 0: one below PREDICT_MIN_ROWS rows, else the online cores, at
  * most PREDICT_MAX_THREADS. A range whose thread fails to start is scored
  * here once the others are joined. */
-void wlr_predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
+void wlr__predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
                                double *p, size_t n_threads)
 {
     size_t n = d->n_rows;
@@ -224,7 +224,7 @@ void wlr_predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
 
 void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p)
 {
-    wlr_predict_proba_threads(m, d, p, 0);
+    wlr__predict_proba_threads(m, d, p, 0);
 }
 
 void wlr_model_free(wlr_model *m)
@@ -245,25 +245,25 @@ void wlr_train_info_free(wlr_train_info *info)
  * standardising; a constant column keeps sd = 1 so it is left as is), in
  * three steps so that the streaming trainer can add the rows a window at a
  * time and get the same bits: alloc, add the rows in order, finish. */
-wlr_status wlr_scaling_init(wlr_scaling *s, const wlr_dataset *d,
+wlr_status wlr__scaling_init(wlr__scaling *s, const wlr_dataset *d,
                             int standardize, wlr_error *err)
 {
-    wlr_status st = wlr_scaling_alloc(s, d->n_features, err);
+    wlr_status st = wlr__scaling_alloc(s, d->n_features, err);
     if (st) return st;
-    if (standardize) wlr_scaling_add(s, d, 0);
-    wlr_scaling_finish(s, d->n_rows, standardize);
+    if (standardize) wlr__scaling_add(s, d, 0);
+    wlr__scaling_finish(s, d->n_rows, standardize);
     return WLR_OK;
 }
 
 /* mu and sd zeroed: the running mean and sum of squared deviations. */
-wlr_status wlr_scaling_alloc(wlr_scaling *s, size_t n_features, wlr_error *err)
+wlr_status wlr__scaling_alloc(wlr__scaling *s, size_t n_features, wlr_error *err)
 {
     s->n = n_features;
     s->mu = calloc(n_features + 1, sizeof *s->mu);
     s->sd = calloc(n_features + 1, sizeof *s->sd);
     if (!s->mu || !s->sd) {
-        wlr_scaling_free(s);
-        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
+        wlr__scaling_free(s);
+        return wlr__fail(err, WLR_ERR_NOMEM, "train: out of memory");
     }
     return WLR_OK;
 }
@@ -271,8 +271,8 @@ wlr_status wlr_scaling_alloc(wlr_scaling *s, size_t n_features, wlr_error *err)
 /* Welford's running mean and variance, no cancellation: for the k-th row
  * (1-based) of each column, delta = x - mean, mean += delta / k,
  * M2 += delta (x - mean). d's rows follow the n_before rows added so far;
- * mu holds the mean and sd holds M2 until wlr_scaling_finish. */
-void wlr_scaling_add(wlr_scaling *s, const wlr_dataset *d, size_t n_before)
+ * mu holds the mean and sd holds M2 until wlr__scaling_finish. */
+void wlr__scaling_add(wlr__scaling *s, const wlr_dataset *d, size_t n_before)
 {
     for (size_t j = 0; j < s->n; j++) {
         const double *col = d->x + j * d->n_rows;
@@ -289,7 +289,7 @@ void wlr_scaling_add(wlr_scaling *s, const wlr_dataset *d, size_t n_before)
 
 /* sd = sqrt(M2 / n) over the n rows added (1 if that is 0); or mu = 0,
  * sd = 1 when not standardising. */
-void wlr_scaling_finish(wlr_scaling *s, size_t n_rows, int standardize)
+void wlr__scaling_finish(wlr__scaling *s, size_t n_rows, int standardize)
 {
     for (size_t j = 0; j < s->n; j++) {
         double sd = sqrt(s->sd[j] / (double)n_rows);
@@ -298,7 +298,7 @@ void wlr_scaling_finish(wlr_scaling *s, size_t n_rows, int standardize)
     }
 }
 
-void wlr_scaling_free(wlr_scaling *s)
+void wlr__scaling_free(wlr__scaling *s)
 {
     free(s->mu);
     free(s->sd);
@@ -307,7 +307,7 @@ void wlr_scaling_free(wlr_scaling *s)
 
 /* theta = (w'_1..w'_D, b') on the scaled features -> (a, c) on the original
  * ones: a_j = w'_j / sd_j, c = b' - sum_j a_j mu_j. */
-void wlr_scaling_unscale(const wlr_scaling *s, const double *theta, double *a,
+void wlr__scaling_unscale(const wlr__scaling *s, const double *theta, double *a,
                          double *c)
 {
     double b = theta[s->n];
@@ -320,18 +320,18 @@ void wlr_scaling_unscale(const wlr_scaling *s, const double *theta, double *a,
 
 /* Raw sums (G_1..G_D, G_b) = sum_i g_i (x_i, 1) -> gradient on the scaled
  * parameters: (G_j - mu_j G_b) / sd_j, and G_b for the intercept. */
-void wlr_scaling_grad(const wlr_scaling *s, double *g)
+void wlr__scaling_grad(const wlr__scaling *s, double *g)
 {
     for (size_t j = 0; j < s->n; j++) g[j] = (g[j] - s->mu[j] * g[s->n]) / s->sd[j];
 }
 
 /* L at theta, with the penalty on the scaled coefficients w'. */
-double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
+double wlr__scaled_loss(const wlr_dataset *d, const wlr__scaling *s,
                        const double cw[2], double l2, const double *theta,
                        double *a)
 {
     wlr_model m = {d->n_features, a, 0};
-    wlr_scaling_unscale(s, theta, a, &m.intercept);
+    wlr__scaling_unscale(s, theta, a, &m.intercept);
     double loss = wlr_loss(d, cw, 0.0, &m, NULL), pen = 0;
     for (size_t j = 0; j < s->n; j++) pen += theta[j] * theta[j];
     return loss + 0.5 * l2 * pen;
@@ -342,7 +342,7 @@ double wlr_scaled_loss(const wlr_dataset *d, const wlr_scaling *s,
  * s[k] += the row weights of class k, in row order (in locals: through the
  * struct, every row would wait for the last one's store), or, without
  * weights, the count of each class; then tot[k] = c_k s[k]. */
-void wlr_weight_sums_add(wlr_weight_sums *ws, const wlr_dataset *d,
+void wlr__weight_sums_add(wlr__weight_sums *ws, const wlr_dataset *d,
                          const double cw[2])
 {
     if (d->weight) {
@@ -366,13 +366,13 @@ void wlr_weight_sums_add(wlr_weight_sums *ws, const wlr_dataset *d,
 
 /* b at w = 0: sigma(b) = sum c_1 s / sum c s, the weighted share of class 1
  * (where dL/db = 0 with every p equal): b = log(tot[1] / tot[0]). */
-double wlr_base_rate_logit(const double tot[2])
+double wlr__base_rate_logit(const double tot[2])
 {
     if (tot[0] <= 0 || tot[1] <= 0) return 0.0;
     return log(tot[1] / tot[0]);
 }
 
-double wlr_now(void)
+double wlr__now(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
@@ -380,11 +380,11 @@ double wlr_now(void)
 }
 
 /* Calls o->on_epoch with the model on the original scale (a is scratch). */
-void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
+void wlr__report_epoch(const wlr_train_options *o, const wlr__scaling *s,
                       const double *theta, double *a, int epoch, double loss)
 {
     wlr_model m = {s->n, a, 0};
-    wlr_scaling_unscale(s, theta, a, &m.intercept);
+    wlr__scaling_unscale(s, theta, a, &m.intercept);
     o->on_epoch(o->on_epoch_ctx, epoch, &m, loss);
 }
 
@@ -410,7 +410,7 @@ void wlr_report_epoch(const wlr_train_options *o, const wlr_scaling *s,
 /* The raw sums of one batch on the scaled features, one row at a time with
  * libm (the reference path): G = sum c s (p - y) (x, 1) at the
  * original-scale parameters (a, c), then turned into the sums on the scaled
- * features by wlr_scaling_grad. */
+ * features by wlr__scaling_grad. */
 static void batch_sums(const wlr_dataset *d, const double cw[2],
                        const double *a, double c, const size_t *first,
                        const size_t *count, int n_runs, double *G)
@@ -429,18 +429,18 @@ static void batch_sums(const wlr_dataset *d, const double cw[2],
 
 /* (1/N) sum_i c s [log(1 + e^z) - y z] on d at (a, c), unpenalised: the
  * fast path's vector loop, or the reference's per-row loop. */
-double wlr_gd_data_loss(const wlr_train_options *o, const wlr_dataset *d,
+double wlr__gd_data_loss(const wlr_train_options *o, const wlr_dataset *d,
                         const double *a, double c)
 {
     if (o->reference) {
         wlr_model m = {d->n_features, (double *)a, c};
         return wlr_loss(d, o->class_weight, 0.0, &m, NULL);
     }
-    return wlr_fast_loss(d, o->class_weight, a, c);
+    return wlr__fast_loss(d, o->class_weight, a, c);
 }
 
 /* (l2/2) |w'|^2, the penalty on the scaled coefficients. */
-double wlr_gd_penalty(const wlr_train_options *o, const wlr_scaling *s,
+double wlr__gd_penalty(const wlr_train_options *o, const wlr__scaling *s,
                       const double *theta)
 {
     double pen = 0;
@@ -454,14 +454,14 @@ static size_t batch_rows(const wlr_train_options *o, size_t n)
     return o->batch_size == 0 || o->batch_size > n ? n : o->batch_size;
 }
 
-size_t wlr_gd_blocks(const wlr_train_options *o, size_t n_rows)
+size_t wlr__gd_blocks(const wlr_train_options *o, size_t n_rows)
 {
     size_t B = batch_rows(o, n_rows);
     return (n_rows + B - 1) / B;
 }
 
-wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
-                       const wlr_scaling *s, double *theta, double cbar,
+wlr_status wlr__gd_init(wlr__gd *g, const wlr_train_options *o,
+                       const wlr__scaling *s, double *theta, double cbar,
                        long total_steps, wlr_train_info *info, wlr_error *err)
 {
     size_t D = s->n;
@@ -473,27 +473,27 @@ wlr_status wlr_gd_init(wlr_gd *g, const wlr_train_options *o,
     g->total_steps = total_steps;
     g->inv_total = 1.0 / (double)total_steps;
     /* G, a, m, v, 1/sd and the fast path's scratch */
-    g->work = calloc(4 * (D + 1) + D + WLR_FAST_SCRATCH(D), sizeof *g->work);
+    g->work = calloc(4 * (D + 1) + D + WLR__FAST_SCRATCH(D), sizeof *g->work);
     if (o->epoch_loss)
         info->loss_per_epoch = calloc((size_t)o->epochs, sizeof *info->loss_per_epoch);
     if (!g->work || (o->epoch_loss && !info->loss_per_epoch)) {
-        wlr_gd_free(g);
-        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
+        wlr__gd_free(g);
+        return wlr__fail(err, WLR_ERR_NOMEM, "train: out of memory");
     }
     return WLR_OK;
 }
 
-void wlr_gd_free(wlr_gd *g)
+void wlr__gd_free(wlr__gd *g)
 {
-    wlr_fast_rows_free(&g->rows);
+    wlr__fast_rows_free(&g->rows);
     free(g->work);
     g->work = NULL;
 }
 
-void wlr_gd_use_rows(wlr_gd *g, const wlr_dataset *d, int keep)
+void wlr__gd_use_rows(wlr__gd *g, const wlr_dataset *d, int keep)
 {
-    wlr_fast_rows_free(&g->rows);
-    wlr_fast_rows_set(&g->rows, d, g->o->class_weight, g->s,
+    wlr__fast_rows_free(&g->rows);
+    wlr__fast_rows_set(&g->rows, d, g->o->class_weight, g->s,
                       g->work + 4 * (g->s->n + 1), keep && !g->o->reference);
 }
 
@@ -502,58 +502,58 @@ void wlr_gd_use_rows(wlr_gd *g, const wlr_dataset *d, int keep)
  * (order holds ceil(N / B) block numbers, shuffled from where the last
  * epoch left them), then for each batch
  *   g = (1/B) sum_{i in batch} c s (p - y) (x', 1) + l2 (w', 0)
- *   theta -= lr_t g (or the momentum / Adam step; see wlr_gd_step),
+ *   theta -= lr_t g (or the momentum / Adam step; see wlr__gd_step),
  * on the fast path (train_fast.c) or here, one row at a time (reference).
  */
-void wlr_gd_epoch(wlr_gd *g, wlr_rng *rng, size_t *order)
+void wlr__gd_epoch(wlr__gd *g, wlr__rng *rng, size_t *order)
 {
     const wlr_train_options *o = g->o;
-    const wlr_scaling *s = g->s;
+    const wlr__scaling *s = g->s;
     const wlr_dataset *d = g->rows.d;
     size_t N = d->n_rows, D = d->n_features, B = batch_rows(o, N);
-    wlr_batch_plan bp = {N, B, (N + B - 1) / B, 0, order};
-    bp.offset = (size_t)wlr_rng_randint(rng, N);
-    wlr_rng_shuffle_fast(rng, order, bp.n_blocks);
+    wlr__batch_plan bp = {N, B, (N + B - 1) / B, 0, order};
+    bp.offset = (size_t)wlr__rng_randint(rng, N);
+    wlr__rng_shuffle_fast(rng, order, bp.n_blocks);
     if (!o->reference) {
-        wlr_fast_gd_epoch(g, &bp);
+        wlr__fast_gd_epoch(g, &bp);
         return;
     }
     double *G = g->work, *a = g->work + (D + 1);
     for (size_t q = 0; q < bp.n_blocks; q++) {
         size_t first[2], count[2];
-        int runs = wlr_batch_runs(&bp, q, first, count);
+        int runs = wlr__batch_runs(&bp, q, first, count);
         double c;
-        wlr_scaling_unscale(s, g->theta, a, &c);
+        wlr__scaling_unscale(s, g->theta, a, &c);
         batch_sums(d, o->class_weight, a, c, first, count, runs, G);
-        wlr_scaling_grad(s, G);
-        wlr_gd_step(g, g->theta, G, count[0] + (runs == 2 ? count[1] : 0), D);
+        wlr__scaling_grad(s, G);
+        wlr__gd_step(g, g->theta, G, count[0] + (runs == 2 ? count[1] : 0), D);
     }
 }
 
-int wlr_gd_loss_due(const wlr_gd *g, int e)
+int wlr__gd_loss_due(const wlr__gd *g, int e)
 {
     return g->o->epoch_loss || e + 1 == g->o->epochs;
 }
 
-wlr_status wlr_gd_end_epoch(wlr_gd *g, int e, double loss,
+wlr_status wlr__gd_end_epoch(wlr__gd *g, int e, double loss,
                             wlr_train_info *info, wlr_error *err)
 {
     const wlr_train_options *o = g->o;
     size_t D = g->s->n;
-    int computed = wlr_gd_loss_due(g, e);
+    int computed = wlr__gd_loss_due(g, e);
     if (computed) {
         if (o->epoch_loss) info->loss_per_epoch[e] = loss;
         info->loss = loss;
     }
     info->iterations = e + 1;
     if (o->on_epoch)
-        wlr_report_epoch(o, g->s, g->theta, g->work + (D + 1), e + 1, loss);
+        wlr__report_epoch(o, g->s, g->theta, g->work + (D + 1), e + 1, loss);
     /* divergence shows in the parameters even when the loss is not
      * computed: an overflow makes them infinite, then NaN */
     int finite = !computed || isfinite(loss);
     for (size_t j = 0; j <= D; j++) finite &= isfinite(g->theta[j]) != 0;
     if (!finite)
-        return wlr_fail(err, WLR_ERR_NUMERIC, "train: the training diverged "
+        return wlr__fail(err, WLR_ERR_NUMERIC, "train: the training diverged "
                         "at epoch %d (%s is not finite); lower the learning "
                         "rate (lr = %g)", e + 1,
                         computed && !isfinite(loss) ? "the loss" : "a coefficient",
@@ -562,42 +562,42 @@ wlr_status wlr_gd_end_epoch(wlr_gd *g, int e, double loss,
 }
 
 static wlr_status train_gd(const wlr_dataset *d, const wlr_train_options *o,
-                           const wlr_scaling *s, double cbar, double *theta,
+                           const wlr__scaling *s, double cbar, double *theta,
                            wlr_train_info *info, wlr_error *err)
 {
-    size_t nb = wlr_gd_blocks(o, d->n_rows), D = d->n_features;
+    size_t nb = wlr__gd_blocks(o, d->n_rows), D = d->n_features;
     size_t *order = malloc(nb * sizeof *order);
     if (!order)
-        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory for %zu rows",
+        return wlr__fail(err, WLR_ERR_NOMEM, "train: out of memory for %zu rows",
                         d->n_rows);
     for (size_t k = 0; k < nb; k++) order[k] = k;
-    wlr_gd g;
-    wlr_status st = wlr_gd_init(&g, o, s, theta, cbar, (long)nb * o->epochs,
+    wlr__gd g;
+    wlr_status st = wlr__gd_init(&g, o, s, theta, cbar, (long)nb * o->epochs,
                                 info, err);
-    wlr_rng rng;
-    wlr_rng_seed(&rng, o->shuffle_seed);
-    if (st == WLR_OK) wlr_gd_use_rows(&g, d, 1);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, o->shuffle_seed);
+    if (st == WLR_OK) wlr__gd_use_rows(&g, d, 1);
     for (int e = 0; e < o->epochs && st == WLR_OK; e++) {
-        wlr_gd_epoch(&g, &rng, order);
+        wlr__gd_epoch(&g, &rng, order);
         /* the loss over all rows: every epoch if asked, else the last's */
         double loss = NAN;
-        if (wlr_gd_loss_due(&g, e)) {
+        if (wlr__gd_loss_due(&g, e)) {
             double *a = g.work + (D + 1), c;
-            wlr_scaling_unscale(s, theta, a, &c);
-            loss = wlr_gd_data_loss(o, d, a, c) + wlr_gd_penalty(o, s, theta);
+            wlr__scaling_unscale(s, theta, a, &c);
+            loss = wlr__gd_data_loss(o, d, a, c) + wlr__gd_penalty(o, s, theta);
         }
-        st = wlr_gd_end_epoch(&g, e, loss, info, err);
+        st = wlr__gd_end_epoch(&g, e, loss, info, err);
     }
-    wlr_gd_free(&g);
+    wlr__gd_free(&g);
     free(order);
     return st;
 }
 
 /* The gradient of the unpenalised loss at (a, c), on the original features:
  * (1/N) sum_i c s (p - y) (x, 1), for the report: the fast path's sums over
- * all rows in double precision (wlr_fast_grad_sums), or the reference's
- * per-row loop. g holds D + 1 values, scratch WLR_FAST_SCRATCH(D). */
-void wlr_mean_gradient(const wlr_train_options *o, const wlr_dataset *d,
+ * all rows in double precision (wlr__fast_grad_sums), or the reference's
+ * per-row loop. g holds D + 1 values, scratch WLR__FAST_SCRATCH(D). */
+void wlr__mean_gradient(const wlr_train_options *o, const wlr_dataset *d,
                        const double *a, double c, double *g, double *scratch)
 {
     if (o->reference) {
@@ -606,21 +606,21 @@ void wlr_mean_gradient(const wlr_train_options *o, const wlr_dataset *d,
         return;
     }
     size_t first = 0, count = d->n_rows;
-    wlr_fast_grad_sums(d, o->class_weight, a, c, &first, &count, 1, g, scratch);
+    wlr__fast_grad_sums(d, o->class_weight, a, c, &first, &count, 1, g, scratch);
     for (size_t j = 0; j <= d->n_features; j++) g[j] /= (double)d->n_rows;
 }
 
 /* The model from theta, and the report's gradient norm from g, the mean
  * gradient of the unpenalised loss on the original features
- * (wlr_mean_gradient): max_j |dL/dtheta_j| with the penalty's l2 w'.
+ * (wlr__mean_gradient): max_j |dL/dtheta_j| with the penalty's l2 w'.
  * Fails if anything is not finite. */
-wlr_status wlr_train_finish(const wlr_train_options *o, const wlr_scaling *s,
+wlr_status wlr__train_finish(const wlr_train_options *o, const wlr__scaling *s,
                             const double *theta, double *g, wlr_model *model,
                             wlr_train_info *info, wlr_error *err)
 {
     size_t D = s->n;
-    wlr_scaling_unscale(s, theta, model->coef, &model->intercept);
-    wlr_scaling_grad(s, g);
+    wlr__scaling_unscale(s, theta, model->coef, &model->intercept);
+    wlr__scaling_grad(s, g);
     double gmax = 0;
     for (size_t j = 0; j <= D; j++) {
         double gj = g[j] + (j < D ? o->l2 * theta[j] : 0.0);
@@ -630,7 +630,7 @@ wlr_status wlr_train_finish(const wlr_train_options *o, const wlr_scaling *s,
     int finite = isfinite(model->intercept) && isfinite(info->loss);
     for (size_t j = 0; j < D; j++) finite &= isfinite(model->coef[j]) != 0;
     if (!finite)
-        return wlr_fail(err, WLR_ERR_NUMERIC, "train: the model is not finite; "
+        return wlr__fail(err, WLR_ERR_NUMERIC, "train: the model is not finite; "
                         "the data may be separable without l2, or lr too large");
     return WLR_OK;
 }
@@ -645,62 +645,62 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
     wlr_status st = wlr_train_check(o, err);
     if (st) return st;
     if (d->n_rows == 0 || d->n_features == 0)
-        return wlr_fail(err, WLR_ERR_ARG, "train: the training data has %zu rows "
+        return wlr__fail(err, WLR_ERR_ARG, "train: the training data has %zu rows "
                         "and %zu features; it needs at least one of each",
                         d->n_rows, d->n_features);
     if (d->unlabelled)
-        return wlr_fail(err, WLR_ERR_ARG, "train: the data has no labels (it "
+        return wlr__fail(err, WLR_ERR_ARG, "train: the data has no labels (it "
                         "was read without a label column); it can be scored, "
                         "not trained on");
     /* the fast loops take the class from the sign of c s (train_fast.c) */
     for (size_t r = 0; d->weight && r < d->n_rows; r++)
         if (!(d->weight[r] >= 0 && isfinite(d->weight[r])))
-            return wlr_fail(err, WLR_ERR_ARG, "train: row %zu's weight %g must "
+            return wlr__fail(err, WLR_ERR_ARG, "train: row %zu's weight %g must "
                             "be a finite number >= 0", r + 1, d->weight[r]);
     size_t D = d->n_features;
-    wlr_scaling s;
-    st = wlr_scaling_init(&s, d, o->standardize, err);
+    wlr__scaling s;
+    st = wlr__scaling_init(&s, d, o->standardize, err);
     if (st) return st;
     double *theta = calloc(D + 1, sizeof *theta);
     model->coef = calloc(D + 1, sizeof *model->coef);
     if (!theta || !model->coef) {
         free(theta);
-        wlr_scaling_free(&s);
+        wlr__scaling_free(&s);
         wlr_model_free(model);
-        return wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
+        return wlr__fail(err, WLR_ERR_NOMEM, "train: out of memory");
     }
     model->n_features = D;
 
-    double t0 = wlr_now();
+    double t0 = wlr__now();
     /* start from w = 0 and b at the weighted base rate: the optimum of L
      * among models that ignore the features */
-    wlr_weight_sums ws;
+    wlr__weight_sums ws;
     memset(&ws, 0, sizeof ws);
-    wlr_weight_sums_add(&ws, d, o->class_weight);
-    theta[D] = wlr_base_rate_logit(ws.tot);
+    wlr__weight_sums_add(&ws, d, o->class_weight);
+    theta[D] = wlr__base_rate_logit(ws.tot);
     if (o->solver == WLR_SOLVER_NEWTON)
-        st = wlr_newton(d, o, &s, theta, info, err);
+        st = wlr__newton(d, o, &s, theta, info, err);
     else
         st = train_gd(d, o, &s, ws.weight_sum / (double)d->n_rows, theta, info,
                       err);
-    info->seconds = wlr_now() - t0;
+    info->seconds = wlr__now() - t0;
 
     if (st == WLR_OK) {
         /* g, and the fast sums' scratch */
-        double *g = calloc((D + 1) + WLR_FAST_SCRATCH(D), sizeof *g);
+        double *g = calloc((D + 1) + WLR__FAST_SCRATCH(D), sizeof *g);
         if (!g) {
-            st = wlr_fail(err, WLR_ERR_NOMEM, "train: out of memory");
+            st = wlr__fail(err, WLR_ERR_NOMEM, "train: out of memory");
         } else {
-            wlr_scaling_unscale(&s, theta, model->coef, &model->intercept);
+            wlr__scaling_unscale(&s, theta, model->coef, &model->intercept);
             /* gradient descent has the loss of its last epoch, Newton the
              * loss at its last point */
-            wlr_mean_gradient(o, d, model->coef, model->intercept, g, g + (D + 1));
-            st = wlr_train_finish(o, &s, theta, g, model, info, err);
+            wlr__mean_gradient(o, d, model->coef, model->intercept, g, g + (D + 1));
+            st = wlr__train_finish(o, &s, theta, g, model, info, err);
             free(g);
         }
     }
     free(theta);
-    wlr_scaling_free(&s);
+    wlr__scaling_free(&s);
     if (st) {
         wlr_model_free(model);
         wlr_train_info_free(info);

@@ -16,7 +16,7 @@
  *      the compiler may not reorder a single running sum; LANES independent
  *      sums it may compute side by side. The order is fixed in the source,
  *      so the result is the same bits whatever vector width the machine has
- *      (the SSE2, AVX2 or AVX-512 clones, WLR_VECTOR_CLONES, do the same
+ *      (the SSE2, AVX2 or AVX-512 clones, WLR__VECTOR_CLONES, do the same
  *      IEEE operations on each lane), and -ffp-contract=off keeps every
  *      multiply and add separately rounded.
  *
@@ -138,8 +138,8 @@ static inline double log1p_unit(double e)
     return k * LN2 + 2.0 * s * q;
 }
 
-double wlr_fast_exp(double x) { return exp_nonpos(x); }
-double wlr_fast_log1p(double e) { return log1p_unit(e); }
+double wlr__fast_exp(double x) { return exp_nonpos(x); }
+double wlr__fast_log1p(double e) { return log1p_unit(e); }
 
 /* One row's term c s [softplus(z) - y z], softplus(z) = max(z, 0) +
  * log(1 + e^-|z|). y z as a product (not a select) so that a NaN z makes
@@ -163,7 +163,7 @@ static inline double loss_term(double z, double yd, double w)
  *   3. acc[lane] += g_k x_kj, lane = k mod LANES: a reduction, done as
  *      LANES separate sums (lane_sums).
  */
-#define CHUNK WLR_FAST_CHUNK
+#define CHUNK WLR__FAST_CHUNK
 
 /* yd[k] = y_k, w[k] = c_{y_k} s_k for rows first .. first + n - 1. */
 static inline __attribute__((always_inline)) void
@@ -318,7 +318,7 @@ batch_sums(const wlr_dataset *d, const double cw[2], const double *a, double c,
 
 /* sums[k] = the loss terms of LOSS_BLOCK-row block k, for blocks b0 .. b1 - 1,
  * each summed in its own LANES partial sums combined in lane order. */
-WLR_VECTOR_CLONES
+WLR__VECTOR_CLONES
 static void loss_blocks(const wlr_dataset *d, const double cw[2],
                         const double *a, double c, size_t b0, size_t b1,
                         double *sums)
@@ -400,7 +400,7 @@ static void *loss_worker(void *arg)
  * unpenalised loss. Error: at most ~3e-16 per row and unit of row weight
  * from the approximations, plus the summation's (blocked, see LOSS_BLOCK).
  * If memory or threads are short it does the work itself: same result. */
-double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
+double wlr__fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
                      double c)
 {
     size_t n_blocks = (d->n_rows + LOSS_BLOCK - 1) / LOSS_BLOCK;
@@ -437,7 +437,7 @@ double wlr_fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
  * sums are the same bits on 1, 2 or 8 of them; a batch of at most
  * GRAD_BLOCK rows is one block, summed as before.
  */
-#define GRAD_BLOCK WLR_FAST_GRAD_BLOCK
+#define GRAD_BLOCK WLR__FAST_GRAD_BLOCK
 
 /* The rows lo .. hi - 1 of a batch (in the order above) as runs. */
 static int block_runs(const size_t *first, const size_t *count, int n_runs,
@@ -458,7 +458,7 @@ static int block_runs(const size_t *first, const size_t *count, int n_runs,
 
 /* One job of block sums: blocks b0 .. b1 - 1 of a batch, each by sum. */
 typedef struct {
-    wlr_block_sums sum;
+    wlr__block_sums sum;
     const void *ctx;
     size_t P;           /* sums per block */
     const size_t *first, *count;
@@ -487,7 +487,7 @@ static void *grad_worker(void *arg)
     return NULL;
 }
 
-void wlr_sums_by_blocks(wlr_block_sums sum, const void *ctx, size_t P,
+void wlr__sums_by_blocks(wlr__block_sums sum, const void *ctx, size_t P,
                         const size_t *first, const size_t *count, int n_runs,
                         double *G, double *scratch)
 {
@@ -534,7 +534,7 @@ typedef struct {
     double c;
 } grad_ctx;
 
-WLR_VECTOR_CLONES
+WLR__VECTOR_CLONES
 static void grad_block(const void *ctx, const size_t *first, const size_t *count,
                        int n_runs, double *out, double *scratch)
 {
@@ -542,21 +542,21 @@ static void grad_block(const void *ctx, const size_t *first, const size_t *count
     batch_sums(g->d, g->cw, g->a, g->c, first, count, n_runs, out, scratch);
 }
 
-void wlr_fast_grad_sums(const wlr_dataset *d, const double cw[2],
+void wlr__fast_grad_sums(const wlr_dataset *d, const double cw[2],
                         const double *a, double c, const size_t *first,
                         const size_t *count, int n_runs, double *G,
                         double *scratch)
 {
     grad_ctx g = {d, cw, a, c};
-    wlr_sums_by_blocks(grad_block, &g, d->n_features + 1, first, count, n_runs,
+    wlr__sums_by_blocks(grad_block, &g, d->n_features + 1, first, count, n_runs,
                        G, scratch);
 }
 
 /* Is |(x_i - mu) inv| <= bound (and so not a NaN) for every i < n? A plain
  * loop with an integer "or", which the compiler vectorises (train_step.c
  * asks it once of every column it will step in single precision). */
-WLR_VECTOR_CLONES
-int wlr_fast_within(const double *x, size_t n, double mu, double inv,
+WLR__VECTOR_CLONES
+int wlr__fast_within(const double *x, size_t n, double mu, double inv,
                     double bound)
 {
     int out = 0;
@@ -585,12 +585,12 @@ int wlr_fast_within(const double *x, size_t n, double mu, double inv,
  * afterwards would cancel about 2 log10(mu / sd) digits (a feature at
  * 1e8 +- 1 stopped Newton converging). H[j * P + k] for every j, k
  * (symmetric). g and H in LANES lanes as the batch sums; S block by block
- * exactly as wlr_fast_loss does (LOSS_BLOCK rows a block in LANES lanes,
+ * exactly as wlr__fast_loss does (LOSS_BLOCK rows a block in LANES lanes,
  * the blocks added in order), so that S is the same bits as N times
- * wlr_fast_loss. scratch holds WLR_NEWTON_SCRATCH(D) doubles.
+ * wlr__fast_loss. scratch holds WLR__NEWTON_SCRATCH(D) doubles.
  */
-WLR_VECTOR_CLONES
-void wlr_fast_newton_sums(const wlr_dataset *d, const double cw[2],
+WLR__VECTOR_CLONES
+void wlr__fast_newton_sums(const wlr_dataset *d, const double cw[2],
                           const double *a, double c, const double *mu,
                           const double *sd, double *loss, double *g, double *H,
                           double *scratch)

@@ -10,7 +10,7 @@
  * precision, so a step is computed in floats, FLANES = 16 rows at a time
  * (one AVX-512 register, two AVX2 ones, four SSE ones):
  *   1. x'_ij and the signed weight w_i = c_0 s_i (y_i = 0) or -c_1 s_i
- *      (y_i = 1), as floats: from a copy made once (wlr_fast_rows_set) or
+ *      (y_i = 1), as floats: from a copy made once (wlr__fast_rows_set) or
  *      converted from the dataset as the rows are read, the same floats;
  *   2. z = b' + w'_1 x'_1 + ... + w'_D x'_D in floats, in that order;
  *   3. g = w u / (1 + e) with e = e^-|z| and u = e where z and w have
@@ -41,7 +41,7 @@
  * scheme (depth 3, not 7), 2^n added into the exponent bits, the clamp on
  * the integer bits, one division for u / (1 + e) times w, two groups of 16
  * rows per loop turn (so that the next group's loads and arithmetic overlap
- * the last's), and the update fused into this loop (wlr_gd_step, inline).
+ * the last's), and the update fused into this loop (wlr__gd_step, inline).
  */
 #include "internal.h"
 
@@ -218,7 +218,7 @@ INLINE fv fv_exp_neg_abs(fv x)
     return (fv)((uv)p + ((uv)t << 23));
 }
 
-float wlr_fast_expf(float x)
+float wlr__fast_expf(float x)
 {
     return fv_exp_neg_abs(fv_splat(x))[0];
 }
@@ -245,14 +245,14 @@ static inline uint32_t label_bits(const uint8_t *y)
 }
 
 /* The row weight as a float, from the class weight c_0 or -c_1 and s. */
-static inline float signed_weight(const wlr_fast_rows *r, size_t i)
+static inline float signed_weight(const wlr__fast_rows *r, size_t i)
 {
     double c = r->d->y[i] ? -r->cw[1] : r->cw[0];
     return (float)(r->d->weight ? c * r->d->weight[i] : c);
 }
 
 /* x'_ij as a float. */
-static inline float scaled_x(const wlr_fast_rows *r, size_t j, size_t i)
+static inline float scaled_x(const wlr__fast_rows *r, size_t j, size_t i)
 {
     double x = r->d->x[j * r->d->n_rows + i];
     return (float)(r->scaled ? (x - r->mu[j]) * r->inv_sd[j] : x);
@@ -260,7 +260,7 @@ static inline float scaled_x(const wlr_fast_rows *r, size_t j, size_t i)
 
 /* x'_j of the 16 rows from i, converted from the dataset (the same floats
  * as scaled_x); i + 16 <= n_rows. */
-INLINE fv convert_x(const wlr_fast_rows *r, size_t j, size_t i)
+INLINE fv convert_x(const wlr__fast_rows *r, size_t j, size_t i)
 {
     const double *x = r->d->x + j * r->d->n_rows + i;
     dv8 lo = *(const dv8_u *)x, hi = *(const dv8_u *)(x + 8);
@@ -274,7 +274,7 @@ INLINE fv convert_x(const wlr_fast_rows *r, size_t j, size_t i)
 
 /* w of the 16 rows from i, converted from the labels and weights (the same
  * floats as signed_weight); i + 16 <= n_rows. */
-INLINE fv convert_w(const wlr_fast_rows *r, size_t i)
+INLINE fv convert_w(const wlr__fast_rows *r, size_t i)
 {
     uint32_t bits = label_bits(r->d->y + i);
     if (!r->d->weight) {
@@ -302,7 +302,7 @@ INLINE fv convert_w(const wlr_fast_rows *r, size_t i)
  * time. (The group then reads its inputs from memory, like the copy's:
  * vectors that arrive by different paths would stop the compiler from
  * vectorising fv_fma's lanes.) */
-INLINE void stage_group(const wlr_fast_rows *r, size_t i, size_t live, size_t D,
+INLINE void stage_group(const wlr__fast_rows *r, size_t i, size_t live, size_t D,
                         int copy, float *buf)
 {
     iv keep = live_lanes(live);
@@ -342,7 +342,7 @@ INLINE void step_group(const float *x, size_t stride, const fv *th, size_t D,
 
 /* The group of the 16 rows from i (`live` in the run): read from the copy
  * in place when whole, else staged in buf ((D + 1) 16 floats). */
-INLINE void run_group(const wlr_fast_rows *r, size_t i, size_t live,
+INLINE void run_group(const wlr__fast_rows *r, size_t i, size_t live,
                       const fv *th, size_t D, int copy, fv *acc, float *buf)
 {
     if (copy && live == FLANES) {
@@ -420,7 +420,7 @@ INLINE void theta_lanes(const double *theta, size_t D, fv *th)
 /* G = the step's sums over the runs, at theta given as th (theta_lanes): D
  * is r's feature count, a constant where unrolled; copy says whether r has
  * its copy; acc holds D + 1 vectors. */
-INLINE void step_sums_in(const wlr_fast_rows *r, const fv *th,
+INLINE void step_sums_in(const wlr__fast_rows *r, const fv *th,
                          const size_t *first, const size_t *count, int n_runs,
                          double *G, size_t D, int copy, fv *acc, float *buf)
 {
@@ -451,7 +451,7 @@ INLINE void step_sums_in(const wlr_fast_rows *r, const fv *th,
 
 /* step_sums_in for D <= STEP_UNROLLED_D, a constant: its vectors are
  * locals, which the compiler keeps in registers. */
-INLINE void step_sums(const wlr_fast_rows *r, const fv *th,
+INLINE void step_sums(const wlr__fast_rows *r, const fv *th,
                       const size_t *first, const size_t *count, int n_runs,
                       double *G, size_t D, int copy)
 {
@@ -461,8 +461,8 @@ INLINE void step_sums(const wlr_fast_rows *r, const fv *th,
 }
 
 /* step_sums_in for any D up to STEP_MAX_D, its vectors on the stack. */
-WLR_VECTOR_CLONES
-static void step_sums_general(const wlr_fast_rows *r, const double *theta,
+WLR__VECTOR_CLONES
+static void step_sums_general(const wlr__fast_rows *r, const double *theta,
                               const size_t *first, const size_t *count,
                               int n_runs, double *G)
 {
@@ -477,7 +477,7 @@ static void step_sums_general(const wlr_fast_rows *r, const double *theta,
 }
 
 /* step_sums with D a constant where it can be. */
-INLINE void step_sums_any(const wlr_fast_rows *r, const double *theta,
+INLINE void step_sums_any(const wlr__fast_rows *r, const double *theta,
                           const size_t *first, const size_t *count, int n_runs,
                           double *G)
 {
@@ -511,8 +511,8 @@ static size_t copy_stride(size_t n_rows)
 /* The copy's columns: x'_j and w, 16 rows at a time by the very functions
  * the convert path reads with (convert_x, convert_w), the last rows one at
  * a time (scaled_x, signed_weight): the same floats. */
-WLR_VECTOR_CLONES
-static void fill_copy(const wlr_fast_rows *r, float *copy, size_t stride)
+WLR__VECTOR_CLONES
+static void fill_copy(const wlr__fast_rows *r, float *copy, size_t stride)
 {
     size_t N = r->d->n_rows, D = r->d->n_features, i = 0;
     for (; i + FLANES <= N; i += FLANES) {
@@ -529,7 +529,7 @@ static void fill_copy(const wlr_fast_rows *r, float *copy, size_t stride)
 /* Is every row weight c_y s 0 or within [STEP_MIN_W, STEP_MAX_W]? Checked
  * for both class weights against the smallest nonzero and the largest s
  * (s >= 0, which wlr_train checks), a bound on every row's. */
-static int weights_fit_floats(const wlr_fast_rows *r)
+static int weights_fit_floats(const wlr__fast_rows *r)
 {
     const double *s = r->d->weight;
     double lo = 1.0, hi = 1.0;
@@ -550,19 +550,19 @@ static int weights_fit_floats(const wlr_fast_rows *r)
 }
 
 /* Is every scaled feature within +-STEP_MAX_X (and a number)? */
-static int features_fit_floats(const wlr_fast_rows *r)
+static int features_fit_floats(const wlr__fast_rows *r)
 {
     const wlr_dataset *d = r->d;
     for (size_t j = 0; j < d->n_features; j++) {
         double mu = r->scaled ? r->mu[j] : 0.0, inv = r->scaled ? r->inv_sd[j] : 1.0;
-        if (!wlr_fast_within(d->x + j * d->n_rows, d->n_rows, mu, inv, STEP_MAX_X))
+        if (!wlr__fast_within(d->x + j * d->n_rows, d->n_rows, mu, inv, STEP_MAX_X))
             return 0;
     }
     return 1;
 }
 
-void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2],
-                       const wlr_scaling *s, double *inv_sd, int copy)
+void wlr__fast_rows_set(wlr__fast_rows *r, const wlr_dataset *d, const double cw[2],
+                       const wlr__scaling *s, double *inv_sd, int copy)
 {
     size_t D = d->n_features, stride = copy_stride(d->n_rows);
     memset(r, 0, sizeof *r);
@@ -578,7 +578,7 @@ void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2
     r->in_double =
         D > STEP_MAX_D || !features_fit_floats(r) || !weights_fit_floats(r);
     if (!copy || r->in_double ||
-        stride > WLR_FAST_COPY_MAX / sizeof(float) / (D + 1))
+        stride > WLR__FAST_COPY_MAX / sizeof(float) / (D + 1))
         return;
     float *c = malloc((D + 1) * stride * sizeof *c);
     if (!c) return;             /* converted as read: the same results */
@@ -590,19 +590,19 @@ void wlr_fast_rows_set(wlr_fast_rows *r, const wlr_dataset *d, const double cw[2
     r->stride = stride;
 }
 
-void wlr_fast_rows_free(wlr_fast_rows *r)
+void wlr__fast_rows_free(wlr__fast_rows *r)
 {
     free(r->copy);
     r->copy = NULL;
 }
 
-/* A block of a big batch (wlr_sums_by_blocks). */
+/* A block of a big batch (wlr__sums_by_blocks). */
 typedef struct {
-    const wlr_fast_rows *r;
+    const wlr__fast_rows *r;
     const double *theta;
 } step_ctx;
 
-WLR_VECTOR_CLONES
+WLR__VECTOR_CLONES
 static void step_block(const void *ctx, const size_t *first, const size_t *count,
                        int n_runs, double *out, double *scratch)
 {
@@ -614,7 +614,7 @@ static void step_block(const void *ctx, const size_t *first, const size_t *count
 /* Past STEP_MAX_D features, the step's sums in double: at (a, c) on the
  * original features, a_j = w'_j / sd_j and c = b' - sum_j a_j mu_j, turned
  * into the sums on the scaled features, G'_j = (G_j - mu_j G_D) / sd_j. */
-static void step_sums_double(const wlr_fast_rows *r, const double *theta,
+static void step_sums_double(const wlr__fast_rows *r, const double *theta,
                              const size_t *first, const size_t *count,
                              int n_runs, double *G, double *scratch)
 {
@@ -624,12 +624,12 @@ static void step_sums_double(const wlr_fast_rows *r, const double *theta,
         a[j] = theta[j] * r->inv_sd[j];
         c -= a[j] * r->mu[j];
     }
-    wlr_fast_grad_sums(r->d, r->cw, a, c, first, count, n_runs, G, scratch + D);
+    wlr__fast_grad_sums(r->d, r->cw, a, c, first, count, n_runs, G, scratch + D);
     for (size_t j = 0; j < D; j++) G[j] = (G[j] - r->mu[j] * G[D]) * r->inv_sd[j];
 }
 
-WLR_VECTOR_CLONES
-void wlr_fast_step_sums(const wlr_fast_rows *r, const double *theta,
+WLR__VECTOR_CLONES
+void wlr__fast_step_sums(const wlr__fast_rows *r, const double *theta,
                         const size_t *first, const size_t *count, int n_runs,
                         double *G, double *scratch)
 {
@@ -637,9 +637,9 @@ void wlr_fast_step_sums(const wlr_fast_rows *r, const double *theta,
     for (int k = 0; k < n_runs; k++) total += count[k];
     if (r->in_double)
         step_sums_double(r, theta, first, count, n_runs, G, scratch);
-    else if (total > WLR_FAST_GRAD_BLOCK) {
+    else if (total > WLR__FAST_GRAD_BLOCK) {
         step_ctx ctx = {r, theta};
-        wlr_sums_by_blocks(step_block, &ctx, r->d->n_features + 1, first, count,
+        wlr__sums_by_blocks(step_block, &ctx, r->d->n_features + 1, first, count,
                            n_runs, G, scratch);
     }
     else
@@ -666,7 +666,7 @@ void wlr_fast_step_sums(const wlr_fast_rows *r, const double *theta,
 #define CACHE_LINE 64
 
 /* The bytes a pass over the rows reads. */
-static size_t rows_bytes(const wlr_fast_rows *r)
+static size_t rows_bytes(const wlr__fast_rows *r)
 {
     size_t D = r->d->n_features, N = r->d->n_rows;
     if (r->copy) return (D + 1) * N * sizeof(float);
@@ -682,7 +682,7 @@ static void prefetch_span(const void *p, size_t bytes)
     for (; a < end; a += CACHE_LINE) PREFETCH((const void *)a);
 }
 
-static void prefetch_runs(const wlr_fast_rows *r, const size_t *first,
+static void prefetch_runs(const wlr__fast_rows *r, const size_t *first,
                           const size_t *count, int n_runs)
 {
     const wlr_dataset *d = r->d;
@@ -703,11 +703,11 @@ static void prefetch_runs(const wlr_fast_rows *r, const size_t *first,
 }
 
 /* The epoch's batches, each summed and stepped. D = 0: any feature count,
- * through wlr_fast_step_sums, on g's theta; else D features and the copy or
+ * through wlr__fast_step_sums, on g's theta; else D features and the copy or
  * not, both constants, on a copy of theta in locals (registers). */
-INLINE void epoch_loop(wlr_gd *g, const wlr_batch_plan *bp, size_t D, int copy)
+INLINE void epoch_loop(wlr__gd *g, const wlr__batch_plan *bp, size_t D, int copy)
 {
-    const wlr_fast_rows *r = &g->rows;
+    const wlr__fast_rows *r = &g->rows;
     size_t P = g->s->n + 1;
     double *scratch = g->work + 4 * P + (P - 1);
     /* theta and G in locals for D constant, so that they stay in registers
@@ -722,28 +722,28 @@ INLINE void epoch_loop(wlr_gd *g, const wlr_batch_plan *bp, size_t D, int copy)
     int sgd = g->o->optimizer == WLR_OPT_SGD;
     size_t first[2], count[2];
     for (size_t q = 0; ahead && q < PREFETCH_AHEAD && q < bp->n_blocks; q++) {
-        int runs = wlr_batch_runs(bp, q, first, count);
+        int runs = wlr__batch_runs(bp, q, first, count);
         prefetch_runs(r, first, count, runs);
     }
     for (size_t q = 0; q < bp->n_blocks; q++) {
         if (ahead && q + PREFETCH_AHEAD < bp->n_blocks) {
-            int later = wlr_batch_runs(bp, q + PREFETCH_AHEAD, first, count);
+            int later = wlr__batch_runs(bp, q + PREFETCH_AHEAD, first, count);
             prefetch_runs(r, first, count, later);
         }
-        int runs = wlr_batch_runs(bp, q, first, count);
+        int runs = wlr__batch_runs(bp, q, first, count);
         size_t rows = count[0] + (runs == 2 ? count[1] : 0);
-        if (D == 0 || rows > WLR_FAST_GRAD_BLOCK) {
+        if (D == 0 || rows > WLR__FAST_GRAD_BLOCK) {
             /* through memory: any D, or a batch summed in blocks */
             size_t f[2] = {first[0], first[1]}, n[2] = {count[0], count[1]};
             FOR_J(D ? D + 1 : 0, g->theta[j] = theta[j]);
-            wlr_fast_step_sums(r, g->theta, f, n, runs, g->work, scratch);
+            wlr__fast_step_sums(r, g->theta, f, n, runs, g->work, scratch);
             FOR_J(D ? D + 1 : 0, G[j] = g->work[j]);
         } else {
             step_sums(r, th, first, count, runs, G, D, copy);
         }
         if (D && sgd) {
-            /* wlr_gd_sgd, written out */
-            double lr = wlr_gd_next_lr(g), s = lr / (double)rows;
+            /* wlr__gd_sgd, written out */
+            double lr = wlr__gd_next_lr(g), s = lr / (double)rows;
             double keep = 1.0 - lr * g->o->l2;
             FOR_J(D, theta[j] = fma(-s, G[j], theta[j] * keep));
             FOR_J(D + 1, if (j == D) theta[j] = fma(-s, G[j], theta[j]));
@@ -751,7 +751,7 @@ INLINE void epoch_loop(wlr_gd *g, const wlr_batch_plan *bp, size_t D, int copy)
             /* momentum and Adam through memory (theta and G's addresses
              * must not escape: they would leave the registers) */
             FOR_J(D ? D + 1 : 0, g->theta[j] = theta[j]; g->work[j] = G[j]);
-            wlr_gd_step(g, g->theta, g->work, rows, P - 1);
+            wlr__gd_step(g, g->theta, g->work, rows, P - 1);
             FOR_J(D ? D + 1 : 0, theta[j] = g->theta[j]);
         }
         if (D) theta_lanes(theta, D, th);
@@ -762,8 +762,8 @@ INLINE void epoch_loop(wlr_gd *g, const wlr_batch_plan *bp, size_t D, int copy)
 /* Each feature count and source its own function (compiled and laid out
  * on its own, in each clone). */
 #define EPOCH_FN(name, D, copy)                                             \
-    WLR_VECTOR_CLONES                                                       \
-    static void name(wlr_gd *g, const wlr_batch_plan *bp)                   \
+    WLR__VECTOR_CLONES                                                       \
+    static void name(wlr__gd *g, const wlr__batch_plan *bp)                   \
     {                                                                       \
         epoch_loop(g, bp, D, copy);                                         \
     }
@@ -778,9 +778,9 @@ EPOCH_FN(epoch_4_read, 4, 0)
 EPOCH_FN(epoch_any, 0, 0)
 #undef EPOCH_FN
 
-void wlr_fast_gd_epoch(wlr_gd *g, const wlr_batch_plan *bp)
+void wlr__fast_gd_epoch(wlr__gd *g, const wlr__batch_plan *bp)
 {
-    static void (*const epochs[][2])(wlr_gd *, const wlr_batch_plan *) = {
+    static void (*const epochs[][2])(wlr__gd *, const wlr__batch_plan *) = {
         {epoch_any, epoch_any},
         {epoch_1_read, epoch_1_copy}, {epoch_2_read, epoch_2_copy},
         {epoch_3_read, epoch_3_copy}, {epoch_4_read, epoch_4_copy}};

@@ -10,7 +10,6 @@
  * return the largest threshold that reaches it, nextafter(s_k, -inf), the
  * same convention as wlr_threshold_for_recall. The rules are in wlr.h.
  */
-#include "wlr.h"
 #include "internal.h"
 
 #include <errno.h>
@@ -28,7 +27,7 @@ static wlr_status parse_number(const char *s, const char *spec, double *v,
     errno = 0;
     *v = strtod(s, &end);
     if (end == s || (*end != 0 && *end != ':') || errno == ERANGE || !isfinite(*v))
-        return wlr_fail(err, WLR_ERR_ARG, "tune: '%s' in '%s' is not a finite "
+        return wlr__fail(err, WLR_ERR_ARG, "tune: '%s' in '%s' is not a finite "
                         "number", s, spec);
     return WLR_OK;
 }
@@ -45,7 +44,7 @@ wlr_status wlr_tune_parse(const char *spec, wlr_tune_spec *t, wlr_error *err)
         t->rule = WLR_TUNE_RECALL;
         if ((st = parse_number(spec + 7, spec, &t->recall, err))) return st;
         if (strchr(spec + 7, ':') || !(t->recall > 0 && t->recall <= 1))
-            return wlr_fail(err, WLR_ERR_ARG, "tune: the recall in '%s' must be "
+            return wlr__fail(err, WLR_ERR_ARG, "tune: the recall in '%s' must be "
                             "a number in (0, 1]", spec);
         return WLR_OK;
     }
@@ -53,17 +52,17 @@ wlr_status wlr_tune_parse(const char *spec, wlr_tune_spec *t, wlr_error *err)
         t->rule = WLR_TUNE_COST;
         const char *colon = strchr(spec + 5, ':');
         if (!colon || strchr(colon + 1, ':'))
-            return wlr_fail(err, WLR_ERR_ARG, "tune: '%s' is not cost=FN:FP "
+            return wlr__fail(err, WLR_ERR_ARG, "tune: '%s' is not cost=FN:FP "
                             "(e.g. cost=10:1)", spec);
         if ((st = parse_number(spec + 5, spec, &t->cost_fn, err)) ||
             (st = parse_number(colon + 1, spec, &t->cost_fp, err)))
             return st;
         if (!(t->cost_fn > 0 && t->cost_fp > 0))
-            return wlr_fail(err, WLR_ERR_ARG, "tune: the costs in '%s' must be "
+            return wlr__fail(err, WLR_ERR_ARG, "tune: the costs in '%s' must be "
                             "> 0", spec);
         return WLR_OK;
     }
-    return wlr_fail(err, WLR_ERR_ARG, "tune: '%s' is not f1, recall=R or "
+    return wlr__fail(err, WLR_ERR_ARG, "tune: '%s' is not f1, recall=R or "
                     "cost=FN:FP", spec);
 }
 
@@ -110,9 +109,9 @@ wlr_status wlr_tune_threshold(const uint8_t *y, const double *score, size_t n,
     } else if (t->rule == WLR_TUNE_COST &&
                !(t->cost_fn > 0 && t->cost_fp > 0 && isfinite(t->cost_fn) &&
                  isfinite(t->cost_fp))) {
-        return wlr_fail(err, WLR_ERR_ARG, "tune: costs must be finite and > 0");
+        return wlr__fail(err, WLR_ERR_ARG, "tune: costs must be finite and > 0");
     } else if (t->rule != WLR_TUNE_F1 && t->rule != WLR_TUNE_COST) {
-        return wlr_fail(err, WLR_ERR_ARG, "tune: unknown rule %d", (int)t->rule);
+        return wlr__fail(err, WLR_ERR_ARG, "tune: unknown rule %d", (int)t->rule);
     }
 
     wlr_curve c;

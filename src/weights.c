@@ -19,7 +19,7 @@ wlr_status wlr_class_weights_from_counts(const size_t n[2], double cw[2],
 {
     for (int k = 0; k < 2; k++)
         if (n[k] == 0)
-            return wlr_fail(err, WLR_ERR_ARG, "class weights: 'balanced' needs "
+            return wlr__fail(err, WLR_ERR_ARG, "class weights: 'balanced' needs "
                             "both classes, but the training rows hold no class %d",
                             k);
     /* c_k = N / (2 N_k) */
@@ -42,7 +42,7 @@ static wlr_status parse_weight(const char *s, size_t len, const char *spec,
 {
     char buf[64];
     if (len == 0 || len >= sizeof buf)
-        return wlr_fail(err, WLR_ERR_ARG, "class weights: '%s' is not W0:W1 "
+        return wlr__fail(err, WLR_ERR_ARG, "class weights: '%s' is not W0:W1 "
                         "(two positive numbers)", spec);
     memcpy(buf, s, len);
     buf[len] = 0;
@@ -50,10 +50,10 @@ static wlr_status parse_weight(const char *s, size_t len, const char *spec,
     errno = 0;
     double v = strtod(buf, &end);
     if (*end != 0 || end == buf)
-        return wlr_fail(err, WLR_ERR_ARG, "class weights: '%s' in '%s' is not "
+        return wlr__fail(err, WLR_ERR_ARG, "class weights: '%s' in '%s' is not "
                         "a number", buf, spec);
     if (!isfinite(v) || errno == ERANGE || v <= 0)
-        return wlr_fail(err, WLR_ERR_ARG, "class weights: '%s' in '%s' must be "
+        return wlr__fail(err, WLR_ERR_ARG, "class weights: '%s' in '%s' must be "
                         "a finite number > 0", buf, spec);
     *out = v;
     return WLR_OK;
@@ -68,13 +68,13 @@ wlr_status wlr_class_weights_parse(const char *spec, const wlr_dataset *d,
     }
     if (strcmp(spec, "balanced") == 0) {
         if (!d)
-            return wlr_fail(err, WLR_ERR_ARG, "class weights: 'balanced' needs "
+            return wlr__fail(err, WLR_ERR_ARG, "class weights: 'balanced' needs "
                             "the training data");
         return wlr_class_weights_balanced(d, cw, err);
     }
     const char *colon = strchr(spec, ':');
     if (!colon)
-        return wlr_fail(err, WLR_ERR_ARG, "class weights: unknown '%s' (use "
+        return wlr__fail(err, WLR_ERR_ARG, "class weights: unknown '%s' (use "
                         "none, balanced or W0:W1 such as 1:200)", spec);
     double w[2];
     wlr_status st = parse_weight(spec, (size_t)(colon - spec), spec, &w[0], err);

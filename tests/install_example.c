@@ -7,6 +7,8 @@
  * (tests/cli_model.sh builds and runs it against a temporary prefix).
  */
 #include <wlr.h>
+#include <wlr_io.h>
+#include <wlr_metrics.h>
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  *
  * Test files are written to a fresh directory under /tmp and removed.
  */
-#include "wlr.h"
+#include "internal.h"
 #include "check.h"
 
 #include <float.h>
@@ -152,7 +152,7 @@ static void test_parse_random(void)
             snprintf(s, sizeof s, fmts[f], v);
             expect_agrees(s);
         }
-        wlr_format_double(s, sizeof s, v);
+        wlr__format_double(s, sizeof s, v);
         expect_agrees(s);
         /* Random digit strings with random exponents, signs and zeros. */
         int nd = 1 + (int)(next_u64() % 22), k = 0;
@@ -195,7 +195,7 @@ static void test_parse_halfway(void)
 #endif
 }
 
-/* wlr_format_double: shortest text that reads back as the same bits. */
+/* wlr__format_double: shortest text that reads back as the same bits. */
 static int round_trips_at(double v, int prec)
 {
     char s[400];
@@ -214,13 +214,13 @@ static void test_format_shortest(void)
         {INFINITY, "inf"}, {-INFINITY, "-inf"},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
-        int n = wlr_format_double(s, sizeof s, known[i].v);
+        int n = wlr__format_double(s, sizeof s, known[i].v);
         CHECK(strcmp(s, known[i].text) == 0 && n == (int)strlen(s),
               "format %a: \"%s\", want \"%s\"", known[i].v, s, known[i].text);
     }
     /* Truncation behaves like snprintf. */
     char small[4];
-    int n = wlr_format_double(small, sizeof small, 0.125);
+    int n = wlr__format_double(small, sizeof small, 0.125);
     CHECK(n == 5 && strcmp(small, "0.1") == 0, "truncated: %d \"%s\"", n, small);
 
     /* Against the definition: the first precision 1, 2, ... 17 whose "%.*g"
@@ -242,7 +242,7 @@ static void test_format_shortest(void)
         while (p < 17 && !round_trips_at(v, p)) p++;
         snprintf(want, sizeof want, "%.*g", p, v);
         if (v == 0) snprintf(want, sizeof want, "%s", signbit(v) ? "-0" : "0");
-        int len = wlr_format_double(s, sizeof s, v);
+        int len = wlr__format_double(s, sizeof s, v);
         if (strcmp(s, want) != 0 || len != (int)strlen(want)) {
             bad++;
             CHECK(0, "format %a gave \"%s\", want \"%s\"", v, s, want);

@@ -4,6 +4,10 @@
  * a dataset into the right rows.
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "check.h"
 
 #include <stdlib.h>

@@ -10,6 +10,10 @@
  * evaluation.
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "check.h"
 
 #include <math.h>

@@ -25,7 +25,7 @@
  *             fnv(y.astype(np.uint8).tobytes()), (y == 0).sum(), (y == 1).sum(),
  *             repr(float(X[0, 0])), repr(float(X[-1, -1])))
  */
-#include "wlr.h"
+#include "internal.h"
 #include "check.h"
 
 #include <math.h>
@@ -131,7 +131,7 @@ static void check_case(const gen_case *c)
           "%s: %zu x %zu", c->name, d.n_rows, d.n_features);
     CHECK(d.weight == NULL && d.names == NULL, "%s: no weights or names",
           c->name);
-    uint64_t hx = wlr_hash_x(&d), hy = wlr_hash_y(&d);
+    uint64_t hx = wlr__hash_x(&d), hy = wlr__hash_y(&d);
     CHECK(hx == c->hash_x, "%s: hash of X %016llx, scikit-learn %016llx",
           c->name, (unsigned long long)hx, (unsigned long long)c->hash_x);
     CHECK(hy == c->hash_y, "%s: hash of y %016llx, scikit-learn %016llx",
@@ -246,7 +246,7 @@ static void test_deterministic(void)
     CHECK(wlr_generate(&p, &c, &err) == WLR_OK, "%s", err.message);
     CHECK(a.n_rows == 3000 && memcmp(a.x, b.x, 6000 * sizeof(double)) == 0 &&
           memcmp(a.y, b.y, 3000) == 0, "two runs differ");
-    CHECK(wlr_hash_x(&a) != wlr_hash_x(&c), "seeds 0 and 1 gave the same X");
+    CHECK(wlr__hash_x(&a) != wlr__hash_x(&c), "seeds 0 and 1 gave the same X");
     wlr_dataset_free(&a);
     wlr_dataset_free(&b);
     wlr_dataset_free(&c);

@@ -18,7 +18,6 @@
  */
 #include "check.h"
 #include "internal.h"
-#include "wlr.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -611,28 +610,28 @@ static void check_threads_agree(const rows *r, const char *what)
     wlr_curve c1, cn;
     double t1[2], tn[2];
     wlr_error err;
-    if (wlr_evaluate_threads(r->y, r->score, r->n, 0.3, &one, 1, &err) ||
-        wlr_curve_compute_threads(r->y, r->score, r->n, &c1, 1, &err) ||
-        wlr_threshold_for_recall_threads(r->y, r->score, r->n, 0.8, &t1[0], 1,
+    if (wlr__evaluate_threads(r->y, r->score, r->n, 0.3, &one, 1, &err) ||
+        wlr__curve_compute_threads(r->y, r->score, r->n, &c1, 1, &err) ||
+        wlr__threshold_for_recall_threads(r->y, r->score, r->n, 0.8, &t1[0], 1,
                                          &err) ||
-        wlr_threshold_for_recall_threads(r->y, r->score, r->n, 1.0, &t1[1], 1,
+        wlr__threshold_for_recall_threads(r->y, r->score, r->n, 1.0, &t1[1], 1,
                                          &err)) {
         CHECK(0, "%s: %s", what, err.message);
         return;
     }
     for (size_t k = 0; k < sizeof threads / sizeof *threads; k++) {
         size_t t = threads[k];
-        CHECK(wlr_evaluate_threads(r->y, r->score, r->n, 0.3, &many, t, &err) ==
+        CHECK(wlr__evaluate_threads(r->y, r->score, r->n, 0.3, &many, t, &err) ==
                   WLR_OK, "%s", err.message);
         CHECK(memcmp(&one, &many, sizeof one) == 0, "%s, %zu threads: metrics "
               "differ (AUC %.17g vs %.17g)", what, t, many.roc_auc, one.roc_auc);
-        CHECK(wlr_curve_compute_threads(r->y, r->score, r->n, &cn, t, &err) ==
+        CHECK(wlr__curve_compute_threads(r->y, r->score, r->n, &cn, t, &err) ==
                   WLR_OK, "%s", err.message);
         CHECK(same_curve(&c1, &cn), "%s, %zu threads: curves differ", what, t);
         wlr_curve_free(&cn);
-        CHECK(wlr_threshold_for_recall_threads(r->y, r->score, r->n, 0.8,
+        CHECK(wlr__threshold_for_recall_threads(r->y, r->score, r->n, 0.8,
                                                &tn[0], t, &err) == WLR_OK &&
-                  wlr_threshold_for_recall_threads(r->y, r->score, r->n, 1.0,
+                  wlr__threshold_for_recall_threads(r->y, r->score, r->n, 1.0,
                                                    &tn[1], t, &err) == WLR_OK,
               "%s", err.message);
         CHECK(memcmp(t1, tn, sizeof t1) == 0, "%s, %zu threads: recall "

@@ -3,6 +3,10 @@
  * and every kind of bad file is refused with "PATH:LINE: what".
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "check.h"
 
 #include <math.h>

@@ -6,7 +6,6 @@
  * Input files are built byte by byte here, the way numpy.save lays them out,
  * in a fresh directory under /tmp.
  */
-#include "wlr.h"
 #include "internal.h"
 #include "check.h"
 
@@ -255,19 +254,19 @@ static void test_rows_on_demand(void)
             CHECK(0, "read: %s", err.message);
             continue;
         }
-        wlr_npy_rows *r;
-        wlr_status st = wlr_npy_rows_open(xs[f], ys[f], &r, &err);
+        wlr__npy_rows *r;
+        wlr_status st = wlr__npy_rows_open(xs[f], ys[f], &r, &err);
         CHECK(st == WLR_OK, "open: %s", err.message);
         if (st) { wlr_dataset_free(&all); continue; }
         size_t rows, cols;
-        wlr_npy_rows_shape(r, &rows, &cols);
+        wlr__npy_rows_shape(r, &rows, &cols);
         CHECK(rows == all.n_rows && cols == dim, "shape %zu x %zu", rows, cols);
         wlr_dataset_alloc(&win, 300, dim, &err);
         for (int t = 0; t < 40; t++) {
             size_t count = 1 + next_u64() % (rows < 200 ? rows : 200);
             size_t first = next_u64() % (rows - count + 1);
             size_t at = next_u64() % (win.n_rows - count + 1);
-            st = wlr_npy_rows_read(r, first, count, &win, at, &err);
+            st = wlr__npy_rows_read(r, first, count, &win, at, &err);
             CHECK(st == WLR_OK, "rows %zu + %zu at %zu: %s", first, count, at, err.message);
             for (size_t i = 0; i < count && st == WLR_OK; i++) {
                 for (size_t j = 0; j < dim; j++)
@@ -276,11 +275,11 @@ static void test_rows_on_demand(void)
                 CHECK(win.y[at + i] == all.y[first + i], "y[%zu]", first + i);
             }
         }
-        CHECK(wlr_npy_rows_read(r, rows - 1, 2, &win, 0, &err) == WLR_ERR_ARG,
+        CHECK(wlr__npy_rows_read(r, rows - 1, 2, &win, 0, &err) == WLR_ERR_ARG,
               "a range past the end is refused");
-        CHECK(wlr_npy_rows_read(r, 0, 2, &win, win.n_rows - 1, &err) == WLR_ERR_ARG,
+        CHECK(wlr__npy_rows_read(r, 0, 2, &win, win.n_rows - 1, &err) == WLR_ERR_ARG,
               "a range past the window is refused");
-        wlr_npy_rows_close(r);
+        wlr__npy_rows_close(r);
         wlr_dataset_free(&win);
         wlr_dataset_free(&all);
     }

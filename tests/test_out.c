@@ -4,7 +4,7 @@
  * is left behind, permissions, "-" for standard output, devices, and the
  * error messages (path and reason).
  */
-#include "wlr.h"
+#include "internal.h"
 #include "check.h"
 
 #include <dirent.h>
@@ -59,59 +59,59 @@ static int stray_temps(void)
 static void test_commit_and_abort(void)
 {
     const char *p = path_in_tmp("a.txt");
-    wlr_out o;
+    wlr__out o;
     wlr_error err;
-    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
     fputs("first\n", o.f);
     CHECK(access(p, F_OK) != 0, "the file exists before the commit");
     CHECK(stray_temps() == 1, "one temporary file while open");
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
     CHECK(strcmp(slurp(p), "first\n") == 0, "content \"%s\"", slurp(p));
     CHECK(o.f == NULL && o.path == NULL && o.tmp == NULL, "not cleared");
     CHECK(stray_temps() == 0, "temporary file left");
 
     /* replacing: the old content is there until the commit */
-    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "reopen: %s", err.message);
+    CHECK(wlr__out_open(&o, p, &err) == WLR_OK, "reopen: %s", err.message);
     fputs("second\n", o.f);
     fflush(o.f);
     CHECK(strcmp(slurp(p), "first\n") == 0, "old content gone before commit");
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
     CHECK(strcmp(slurp(p), "second\n") == 0, "replaced \"%s\"", slurp(p));
 
     /* abort: the old file stays, no temporary is left */
-    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
     fputs("third\n", o.f);
-    wlr_out_abort(&o);
+    wlr__out_abort(&o);
     CHECK(strcmp(slurp(p), "second\n") == 0, "abort changed the file");
     CHECK(stray_temps() == 0, "abort left a temporary file");
     CHECK(o.f == NULL && o.path == NULL, "abort did not clear");
 
     /* abort of a new file: nothing appears */
     const char *q = path_in_tmp("never.txt");
-    CHECK(wlr_out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
-    wlr_out_abort(&o);
+    CHECK(wlr__out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
+    wlr__out_abort(&o);
     CHECK(access(q, F_OK) != 0 && stray_temps() == 0, "aborted file appeared");
 
     /* harmless on a cleared handle */
-    wlr_out_abort(&o);
-    CHECK(wlr_out_commit(&o, &err) == WLR_ERR_ARG, "commit of nothing");
+    wlr__out_abort(&o);
+    CHECK(wlr__out_commit(&o, &err) == WLR_ERR_ARG, "commit of nothing");
     remove(p);
 }
 
 static void test_permissions(void)
 {
     const char *p = path_in_tmp("perm.txt");
-    wlr_out o;
+    wlr__out o;
     wlr_error err;
     mode_t mask = umask(022);
-    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(wlr__out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
     struct stat st;
     CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0644, "new file mode %o",
           (unsigned)(st.st_mode & 0777));
     chmod(p, 0640);
-    CHECK(wlr_out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(wlr__out_open(&o, p, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
     CHECK(stat(p, &st) == 0 && (st.st_mode & 0777) == 0640, "kept mode %o",
           (unsigned)(st.st_mode & 0777));
     umask(mask);
@@ -126,14 +126,14 @@ static void test_no_directory_part(void)
         CHECK(0, "cannot enter %s", tmpdir);
         return;
     }
-    wlr_out o;
+    wlr__out o;
     wlr_error err;
-    CHECK(wlr_out_open(&o, "bare.txt", &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_open(&o, "bare.txt", &err) == WLR_OK, "open: %s", err.message);
     fputs("bare\n", o.f);
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
     CHECK(strcmp(slurp("bare.txt"), "bare\n") == 0, "bare content");
-    CHECK(wlr_out_open(&o, "./dot.txt", &err) == WLR_OK, "open: %s", err.message);
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    CHECK(wlr__out_open(&o, "./dot.txt", &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
     CHECK(access("dot.txt", F_OK) == 0, "./dot.txt");
     remove("bare.txt");
     remove("dot.txt");
@@ -142,19 +142,19 @@ static void test_no_directory_part(void)
 
 static void test_special(void)
 {
-    wlr_out o;
+    wlr__out o;
     wlr_error err;
     /* "-" is standard output, committed by a flush */
-    CHECK(wlr_out_open(&o, "-", &err) == WLR_OK && o.f == stdout, "stdout");
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK && o.f == NULL, "stdout commit: %s", err.message);
+    CHECK(wlr__out_open(&o, "-", &err) == WLR_OK && o.f == stdout, "stdout");
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK && o.f == NULL, "stdout commit: %s", err.message);
     /* a device is written directly, and a full one fails at commit */
-    CHECK(wlr_out_open(&o, "/dev/null", &err) == WLR_OK && o.tmp == NULL, "null: %s", err.message);
+    CHECK(wlr__out_open(&o, "/dev/null", &err) == WLR_OK && o.tmp == NULL, "null: %s", err.message);
     fputs("gone\n", o.f);
-    CHECK(wlr_out_commit(&o, &err) == WLR_OK, "/dev/null commit: %s", err.message);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "/dev/null commit: %s", err.message);
     if (access("/dev/full", W_OK) == 0) {
-        CHECK(wlr_out_open(&o, "/dev/full", &err) == WLR_OK, "full: %s", err.message);
+        CHECK(wlr__out_open(&o, "/dev/full", &err) == WLR_OK, "full: %s", err.message);
         fputs("no room\n", o.f);
-        CHECK(wlr_out_commit(&o, &err) == WLR_ERR_IO &&
+        CHECK(wlr__out_commit(&o, &err) == WLR_ERR_IO &&
               strcmp(err.message, "/dev/full:0: cannot write (No space left on device)") == 0,
               "full commit: %s", err.message);
         CHECK(o.f == NULL && o.path == NULL, "cleared after a failed commit");
@@ -163,32 +163,32 @@ static void test_special(void)
 
 static void test_errors(void)
 {
-    wlr_out o;
+    wlr__out o;
     wlr_error err;
     char want[512];
     const char *p = path_in_tmp("no/such/dir/x.csv");
-    CHECK(wlr_out_open(&o, p, &err) == WLR_ERR_IO, "missing directory opened");
+    CHECK(wlr__out_open(&o, p, &err) == WLR_ERR_IO, "missing directory opened");
     snprintf(want, sizeof want, "%s:0: cannot create a temporary file beside it "
              "(No such file or directory)", p);
     CHECK(strcmp(err.message, want) == 0, "message \"%s\"", err.message);
     CHECK(o.f == NULL && o.path == NULL && o.tmp == NULL, "not cleared");
 
-    CHECK(wlr_out_open(&o, tmpdir, &err) == WLR_ERR_IO &&
+    CHECK(wlr__out_open(&o, tmpdir, &err) == WLR_ERR_IO &&
           strstr(err.message, ":0: cannot write (Is a directory)"), "directory: %s", err.message);
-    CHECK(wlr_out_open(&o, "", &err) == WLR_ERR_ARG, "empty path");
+    CHECK(wlr__out_open(&o, "", &err) == WLR_ERR_ARG, "empty path");
 
     /* the rename fails if the target became a directory meanwhile */
     const char *q = path_in_tmp("becomes_dir");
-    CHECK(wlr_out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
+    CHECK(wlr__out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
     mkdir(q, 0700);
-    CHECK(wlr_out_commit(&o, &err) == WLR_ERR_IO && strstr(err.message, "becomes_dir:0: cannot write ("),
+    CHECK(wlr__out_commit(&o, &err) == WLR_ERR_IO && strstr(err.message, "becomes_dir:0: cannot write ("),
           "rename over a directory: %s", err.message);
     CHECK(stray_temps() == 0, "failed commit left its temporary file");
     rmdir(q);
 }
 
 /* A child with two outputs open (one already committed) kills itself with
- * sig: with wlr_out_remove_temps_on_signal the open temporary is removed, the
+ * sig: with wlr__out_remove_temps_on_signal the open temporary is removed, the
  * committed file stays, and the child dies of sig, not of a handler's exit. */
 static void killed_with_open_output(int sig)
 {
@@ -196,15 +196,15 @@ static void killed_with_open_output(int sig)
     const char *p = path_in_tmp("sig_open.txt");
     pid_t pid = fork();
     if (pid == 0) {
-        wlr_out o, d;
+        wlr__out o, d;
         wlr_error err;
         /* the default action, whatever this test inherited (a shell's
          * background job starts with SIGINT ignored, and ignored signals
          * stay ignored) */
         signal(sig, SIG_DFL);
-        wlr_out_remove_temps_on_signal();
-        if (wlr_out_open(&d, done_path, &err) || fputs("done\n", d.f) < 0 ||
-            wlr_out_commit(&d, &err) || wlr_out_open(&o, p, &err))
+        wlr__out_remove_temps_on_signal();
+        if (wlr__out_open(&d, done_path, &err) || fputs("done\n", d.f) < 0 ||
+            wlr__out_commit(&d, &err) || wlr__out_open(&o, p, &err))
             _exit(3);
         fputs("half", o.f);
         fflush(o.f);
@@ -239,15 +239,15 @@ static void test_file_size_limit(void)
     pid_t pid = fork();
     if (pid == 0) {
         struct rlimit rl = {1024, 1024};
-        wlr_out o;
+        wlr__out o;
         wlr_error err;
-        wlr_out_remove_temps_on_signal();
-        if (setrlimit(RLIMIT_FSIZE, &rl) || wlr_out_open(&o, p, &err)) _exit(3);
+        wlr__out_remove_temps_on_signal();
+        if (setrlimit(RLIMIT_FSIZE, &rl) || wlr__out_open(&o, p, &err)) _exit(3);
         for (int i = 0; i < 1000; i++) fputs("0123456789\n", o.f);
         /* the failed write is behind us, the buffer empty: the commit must
          * still say why, not "Input/output error" */
         fflush(o.f);
-        wlr_status s = wlr_out_commit(&o, &err);
+        wlr_status s = wlr__out_commit(&o, &err);
         _exit(s == WLR_ERR_IO &&
               strstr(err.message, "limit.txt:0: cannot write (File too large)") ? 0 : 5);
     }

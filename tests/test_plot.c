@@ -15,6 +15,10 @@
  */
 #include "check.h"
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 
 #include <float.h>
 #include <stdint.h>

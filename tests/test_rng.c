@@ -14,7 +14,7 @@
  *   rs = np.random.RandomState(5); a = np.arange(20) + 100; rs.shuffle(a)
  * Doubles are compared bit for bit (hex literals), never with a tolerance.
  */
-#include "wlr.h"
+#include "internal.h"
 #include "check.h"
 
 #include <math.h>
@@ -25,12 +25,12 @@ static void test_seed_zero_words(void)
 {
     static const uint32_t want[5] = {2357136044U, 2546248239U, 3071714933U,
                                      3626093760U, 2588848963U};
-    wlr_rng r;
-    wlr_rng_seed(&r, 0);
+    wlr__rng r;
+    wlr__rng_seed(&r, 0);
     CHECK(r.pos == 624 && r.has_gauss == 0, "fresh state: pos %d, gauss %d",
           r.pos, r.has_gauss);
     for (int i = 0; i < 5; i++) {
-        uint32_t got = wlr_rng_u32(&r);
+        uint32_t got = wlr__rng_u32(&r);
         CHECK(got == want[i], "word %d: %u, numpy %u", i, got, want[i]);
     }
 }
@@ -39,10 +39,10 @@ static void test_seed_zero_words(void)
  * state. */
 static void test_words_across_regeneration(void)
 {
-    wlr_rng r;
-    wlr_rng_seed(&r, 0);
+    wlr__rng r;
+    wlr__rng_seed(&r, 0);
     uint32_t w[1250];
-    for (int i = 0; i < 1250; i++) w[i] = wlr_rng_u32(&r);
+    for (int i = 0; i < 1250; i++) w[i] = wlr__rng_u32(&r);
     CHECK(w[623] == 3791854820U, "word 623: %u", w[623]);
     CHECK(w[624] == 341544762U, "word 624: %u", w[624]);
     CHECK(w[1249] == 2422637952U, "word 1249: %u", w[1249]);
@@ -51,10 +51,10 @@ static void test_words_across_regeneration(void)
 static void test_largest_seed(void)
 {
     static const uint32_t want[3] = {419326371U, 479346978U, 3918654476U};
-    wlr_rng r;
-    wlr_rng_seed(&r, 4294967295U);
+    wlr__rng r;
+    wlr__rng_seed(&r, 4294967295U);
     for (int i = 0; i < 3; i++) {
-        uint32_t got = wlr_rng_u32(&r);
+        uint32_t got = wlr__rng_u32(&r);
         CHECK(got == want[i], "word %d: %u, numpy %u", i, got, want[i]);
     }
 }
@@ -63,10 +63,10 @@ static void test_doubles(void)
 {
     static const double want[3] = {0x1.18fe1565f12a8p-1, 0x1.6e2d4cf608733p-1,
                                    0x1.349d66b6e894bp-1};
-    wlr_rng r;
-    wlr_rng_seed(&r, 0);
+    wlr__rng r;
+    wlr__rng_seed(&r, 0);
     for (int i = 0; i < 3; i++) {
-        double got = wlr_rng_double(&r);
+        double got = wlr__rng_double(&r);
         CHECK(got == want[i], "double %d: %a, numpy %a", i, got, want[i]);
     }
 }
@@ -78,10 +78,10 @@ static void test_normals_and_cache(void)
     static const double want[5] = {0x1.c398ef3e5cfa5p+0, 0x1.99c2cfacc8953p-2,
                                    0x1.f51d25222c9abp-1, 0x1.1ed5969e3314ep+1,
                                    0x1.de1847cb13ddap+0};
-    wlr_rng r;
-    wlr_rng_seed(&r, 0);
+    wlr__rng r;
+    wlr__rng_seed(&r, 0);
     for (int i = 0; i < 5; i++) {
-        double got = wlr_rng_normal(&r);
+        double got = wlr__rng_normal(&r);
         CHECK(got == want[i], "normal %d: %a, numpy %a", i, got, want[i]);
         if (i == 2) CHECK(r.has_gauss, "a normal should be cached after 3");
     }
@@ -92,10 +92,10 @@ static void test_normals_and_cache(void)
  * rs.standard_normal(1). */
 static void test_cache_survives_other_draws(void)
 {
-    wlr_rng r;
-    wlr_rng_seed(&r, 2024);
-    double a = wlr_rng_normal(&r), u = wlr_rng_double(&r),
-           b = wlr_rng_normal(&r);
+    wlr__rng r;
+    wlr__rng_seed(&r, 2024);
+    double a = wlr__rng_normal(&r), u = wlr__rng_double(&r),
+           b = wlr__rng_normal(&r);
     CHECK(a == 0x1.ab052635371a6p+0, "first normal %a", a);
     CHECK(u == 0x1.8155d09859760p-3, "double %a", u);
     CHECK(b == 0x1.7985a428626a8p-1, "cached normal %a", b);
@@ -115,10 +115,10 @@ static void test_randint(void)
                                  1ULL << 40, 1ULL << 40, 1ULL << 40,
                                  1ULL << 32, 1ULL << 32, 1, 1,
                                  (1ULL << 32) + 1, (1ULL << 32) + 1};
-    wlr_rng r;
-    wlr_rng_seed(&r, 1);
+    wlr__rng r;
+    wlr__rng_seed(&r, 1);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        uint64_t got = wlr_rng_randint(&r, n[i]);
+        uint64_t got = wlr__rng_randint(&r, n[i]);
         CHECK(got == want[i], "draw %zu (n = %llu): %llu, numpy %llu", i,
               (unsigned long long)n[i], (unsigned long long)got,
               (unsigned long long)want[i]);
@@ -127,21 +127,21 @@ static void test_randint(void)
 
 static void test_interval_zero_draws_nothing(void)
 {
-    wlr_rng a, b;
-    wlr_rng_seed(&a, 3);
-    wlr_rng_seed(&b, 3);
-    CHECK(wlr_rng_interval(&a, 0) == 0, "interval(0) must be 0");
-    CHECK(wlr_rng_randint(&a, 0) == 0, "randint(0) must be 0");
-    CHECK(wlr_rng_u32(&a) == wlr_rng_u32(&b), "interval(0) consumed a word");
+    wlr__rng a, b;
+    wlr__rng_seed(&a, 3);
+    wlr__rng_seed(&b, 3);
+    CHECK(wlr__rng_interval(&a, 0) == 0, "interval(0) must be 0");
+    CHECK(wlr__rng_randint(&a, 0) == 0, "randint(0) must be 0");
+    CHECK(wlr__rng_u32(&a) == wlr__rng_u32(&b), "interval(0) consumed a word");
 }
 
 static void test_interval_bounds(void)
 {
-    wlr_rng r;
-    wlr_rng_seed(&r, 9);
+    wlr__rng r;
+    wlr__rng_seed(&r, 9);
     int seen[7] = {0};
     for (int i = 0; i < 2000; i++) {
-        uint64_t v = wlr_rng_interval(&r, 6);
+        uint64_t v = wlr__rng_interval(&r, 6);
         CHECK(v <= 6, "interval(6) gave %llu", (unsigned long long)v);
         if (v <= 6) seen[v]++;
     }
@@ -153,9 +153,9 @@ static void test_permutation(void)
 {
     static const size_t want[10] = {6, 9, 5, 1, 8, 0, 7, 4, 2, 3};
     size_t a[10];
-    wlr_rng r;
-    wlr_rng_seed(&r, 4294967295U);
-    wlr_rng_permutation(&r, a, 10);
+    wlr__rng r;
+    wlr__rng_seed(&r, 4294967295U);
+    wlr__rng_permutation(&r, a, 10);
     CHECK(memcmp(a, want, sizeof a) == 0, "permutation(10) = %zu %zu %zu ...",
           a[0], a[1], a[2]);
 }
@@ -167,16 +167,16 @@ static void test_shuffle(void)
                                     106, 115, 114, 103};
     size_t a[20];
     for (size_t i = 0; i < 20; i++) a[i] = 100 + i;
-    wlr_rng r;
-    wlr_rng_seed(&r, 5);
-    wlr_rng_shuffle(&r, a, 20);
+    wlr__rng r;
+    wlr__rng_seed(&r, 5);
+    wlr__rng_shuffle(&r, a, 20);
     CHECK(memcmp(a, want, sizeof a) == 0, "shuffle = %zu %zu %zu ...", a[0],
           a[1], a[2]);
     /* Empty and one-element shuffles are no-ops and draw nothing. */
-    wlr_rng before = r;
-    wlr_rng_shuffle(&r, a, 0);
-    wlr_rng_shuffle(&r, a, 1);
-    CHECK(wlr_rng_u32(&r) == wlr_rng_u32(&before), "a no-op shuffle drew");
+    wlr__rng before = r;
+    wlr__rng_shuffle(&r, a, 0);
+    wlr__rng_shuffle(&r, a, 1);
+    CHECK(wlr__rng_u32(&r) == wlr__rng_u32(&before), "a no-op shuffle drew");
 }
 
 int main(void)

@@ -15,7 +15,7 @@
  *         fnv(np.ascontiguousarray(Xte, dtype="<f8").tobytes()),
  *         fnv(yte.astype(np.uint8).tobytes()), len(yte))
  */
-#include "wlr.h"
+#include "internal.h"
 #include "check.h"
 
 #include <math.h>
@@ -51,11 +51,11 @@ static const split_case cases[] = {
 /* FNV-1a of indices as little-endian uint64, as numpy's "<u8" bytes. */
 static uint64_t hash_indices(const size_t *a, size_t n)
 {
-    uint64_t h = WLR_FNV_OFFSET;
+    uint64_t h = WLR__FNV_OFFSET;
     for (size_t i = 0; i < n; i++) {
         unsigned char le[8];
         for (int k = 0; k < 8; k++) le[k] = (unsigned char)((uint64_t)a[i] >> (8 * k));
-        h = wlr_fnv1a64(h, le, 8);
+        h = wlr__fnv1a64(h, le, 8);
     }
     return h;
 }
@@ -69,9 +69,9 @@ static void check_reference_split(const split_case *c)
     size_t n = all.n_rows;
 
     size_t *perm = malloc(n * sizeof *perm);
-    wlr_rng r;
-    wlr_rng_seed(&r, c->split_seed);
-    wlr_rng_permutation(&r, perm, n);
+    wlr__rng r;
+    wlr__rng_seed(&r, c->split_seed);
+    wlr__rng_permutation(&r, perm, n);
     uint64_t hp = hash_indices(perm, n);
     CHECK(hp == c->hash_perm, "%s: permutation hash %016llx, numpy %016llx",
           c->name, (unsigned long long)hp, (unsigned long long)c->hash_perm);
@@ -93,14 +93,14 @@ static void check_reference_split(const split_case *c)
     CHECK(tec[0] == c->test_counts[0] && tec[1] == c->test_counts[1],
           "%s: test %zu / %zu, scikit-learn %zu / %zu", c->name, tec[0],
           tec[1], c->test_counts[0], c->test_counts[1]);
-    CHECK(wlr_hash_x(&train) == c->hash_x_train, "%s: train X hash %016llx",
-          c->name, (unsigned long long)wlr_hash_x(&train));
-    CHECK(wlr_hash_y(&train) == c->hash_y_train, "%s: train y hash %016llx",
-          c->name, (unsigned long long)wlr_hash_y(&train));
-    CHECK(wlr_hash_x(&test) == c->hash_x_test, "%s: test X hash %016llx",
-          c->name, (unsigned long long)wlr_hash_x(&test));
-    CHECK(wlr_hash_y(&test) == c->hash_y_test, "%s: test y hash %016llx",
-          c->name, (unsigned long long)wlr_hash_y(&test));
+    CHECK(wlr__hash_x(&train) == c->hash_x_train, "%s: train X hash %016llx",
+          c->name, (unsigned long long)wlr__hash_x(&train));
+    CHECK(wlr__hash_y(&train) == c->hash_y_train, "%s: train y hash %016llx",
+          c->name, (unsigned long long)wlr__hash_y(&train));
+    CHECK(wlr__hash_x(&test) == c->hash_x_test, "%s: test X hash %016llx",
+          c->name, (unsigned long long)wlr__hash_x(&test));
+    CHECK(wlr__hash_y(&test) == c->hash_y_test, "%s: test y hash %016llx",
+          c->name, (unsigned long long)wlr__hash_y(&test));
     CHECK(train.n_features == all.n_features &&
           test.n_features == all.n_features, "%s: features lost", c->name);
     wlr_dataset_free(&all);
@@ -185,9 +185,9 @@ static void check_stratified(const wlr_dataset *all, double t, uint32_t seed)
     /* Position of each row in the permutation; both parts must follow it. */
     size_t *perm = malloc(n * sizeof *perm), *pos = malloc(n * sizeof *pos);
     unsigned char *seen = calloc(n, 1);
-    wlr_rng r;
-    wlr_rng_seed(&r, seed);
-    wlr_rng_permutation(&r, perm, n);
+    wlr__rng r;
+    wlr__rng_seed(&r, seed);
+    wlr__rng_permutation(&r, perm, n);
     for (size_t p = 0; p < n; p++) pos[perm[p]] = p;
     const wlr_dataset *part[2] = {&test, &train};
     int ok_once = 1, ok_order = 1, ok_label = 1;
@@ -244,11 +244,11 @@ static void test_stratified_tutorial(void)
     CHECK(c[0] == 79176 && c[1] == 824, "train %zu / %zu", c[0], c[1]);
     CHECK(wlr_split(&all, 0.2, 42, 1, &tr2, &te2, &err) == WLR_OK, "%s",
           err.message);
-    CHECK(wlr_hash_x(&te) == wlr_hash_x(&te2) &&
-          wlr_hash_x(&tr) == wlr_hash_x(&tr2), "not deterministic");
+    CHECK(wlr__hash_x(&te) == wlr__hash_x(&te2) &&
+          wlr__hash_x(&tr) == wlr__hash_x(&tr2), "not deterministic");
     CHECK(wlr_split(&all, 0.2, 43, 1, &tr3, &te3, &err) == WLR_OK, "%s",
           err.message);
-    CHECK(wlr_hash_x(&te) != wlr_hash_x(&te3), "seed ignored");
+    CHECK(wlr__hash_x(&te) != wlr__hash_x(&te3), "seed ignored");
     wlr_dataset_free(&all);
     wlr_dataset_free(&tr);
     wlr_dataset_free(&te);

@@ -5,7 +5,6 @@
  * copy and converted as read, the same bits on every kind of batch; the
  * blocks of a big batch; and the steps in double it falls back to.
  */
-#include "wlr.h"
 #include "internal.h"
 #include "check.h"
 
@@ -15,26 +14,26 @@
 
 /* The step's view of d (copy or not) with its own scaling and 1/sd. */
 typedef struct {
-    wlr_scaling s;
+    wlr__scaling s;
     double inv_sd[512];
-    wlr_fast_rows r;
+    wlr__fast_rows r;
 } step_rows;
 
 static void rows_open(step_rows *sr, const wlr_dataset *d, const double cw[2],
                       int standardize, int copy)
 {
     wlr_error err;
-    if (wlr_scaling_init(&sr->s, d, standardize, &err)) {
+    if (wlr__scaling_init(&sr->s, d, standardize, &err)) {
         printf("setup failed: %s\n", err.message);
         exit(1);
     }
-    wlr_fast_rows_set(&sr->r, d, cw, &sr->s, sr->inv_sd, copy);
+    wlr__fast_rows_set(&sr->r, d, cw, &sr->s, sr->inv_sd, copy);
 }
 
 static void rows_close(step_rows *sr)
 {
-    wlr_fast_rows_free(&sr->r);
-    wlr_scaling_free(&sr->s);
+    wlr__fast_rows_free(&sr->r);
+    wlr__scaling_free(&sr->s);
 }
 
 /* e^-|x| against libm over [-86, 86]: relative error at most
@@ -46,16 +45,16 @@ static void test_expf_accuracy(void)
     for (long k = -2000000; k <= 2000000; k++) {
         float x = 86.0f * (float)k / 2000000.0f;
         double want = exp(-fabs((double)x));
-        double rel = fabs((double)wlr_fast_expf(x) - want) / want;
+        double rel = fabs((double)wlr__fast_expf(x) - want) / want;
         double bound = 1.8e-7 + 2.2e-9 * fabs((double)x);
         if (rel / bound > worst) worst = rel / bound;
         if (fabsf(x) < 10 && rel > worst_near) worst_near = rel;
     }
     CHECK(worst <= 1, "e^-|x|: error %.2f x its bound", worst);
-    CHECK(wlr_fast_expf(0.0f) == 1.0f && wlr_fast_expf(-0.0f) == 1.0f, "e^0");
-    float floor = wlr_fast_expf(86.0f);
-    CHECK(floor > 0 && wlr_fast_expf(1e30f) == floor && wlr_fast_expf(-1e30f) == floor &&
-          wlr_fast_expf(NAN) == floor && wlr_fast_expf(INFINITY) == floor,
+    CHECK(wlr__fast_expf(0.0f) == 1.0f && wlr__fast_expf(-0.0f) == 1.0f, "e^0");
+    float floor = wlr__fast_expf(86.0f);
+    CHECK(floor > 0 && wlr__fast_expf(1e30f) == floor && wlr__fast_expf(-1e30f) == floor &&
+          wlr__fast_expf(NAN) == floor && wlr__fast_expf(INFINITY) == floor,
           "clamped: e^-86 = %g", (double)floor);
     printf("  e^-|x|: %.2f x its bound; worst relative error %.2e on [-10, 10]\n",
            worst, worst_near);
@@ -77,7 +76,7 @@ static void test_row_gradients(void)
         d.y[i] = i % 2;
     }
     double cw[2] = {0.5, 7.0}, theta[2] = {1.0, 0.0}, G[2];
-    double scratch[WLR_FAST_SCRATCH(1)];
+    double scratch[WLR__FAST_SCRATCH(1)];
     step_rows sr;
     rows_open(&sr, &d, cw, 0, 1);
     double worst = 0;
@@ -88,7 +87,7 @@ static void test_row_gradients(void)
         long double p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
         long double q = d.y[i] ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : p;
         long double want = cw[d.y[i]] * q;
-        wlr_fast_step_sums(&sr.r, theta, &first, &count, 1, G, scratch);
+        wlr__fast_step_sums(&sr.r, theta, &first, &count, 1, G, scratch);
         double rel = (double)(fabsl(G[1] - want) / fabsl(want));
         double bound = fabs(d.x[i]) * 2 * 0x1p-24 + 4e-7;
         if (rel / bound > worst) worst = rel / bound;
@@ -184,9 +183,9 @@ static void test_copy_and_convert_agree(void)
                 size_t first[2] = {batches[b][0], batches[b][2]};
                 size_t count[2] = {batches[b][1], batches[b][3]};
                 int runs = count[1] ? 2 : 1;
-                double Gc[8], Gr[8], scratch[WLR_FAST_SCRATCH(7)];
-                wlr_fast_step_sums(&copied.r, theta, first, count, runs, Gc, scratch);
-                wlr_fast_step_sums(&read.r, theta, first, count, runs, Gr, scratch);
+                double Gc[8], Gr[8], scratch[WLR__FAST_SCRATCH(7)];
+                wlr__fast_step_sums(&copied.r, theta, first, count, runs, Gc, scratch);
+                wlr__fast_step_sums(&read.r, theta, first, count, runs, Gr, scratch);
                 CHECK(memcmp(Gc, Gr, (D + 1) * sizeof *Gc) == 0, "D %zu, variant "
                       "%d, batch %zu: copy %.9g vs read %.9g", D, variant, b,
                       Gc[D], Gr[D]);
@@ -220,10 +219,10 @@ static void test_big_batch_blocks(void)
         step_rows sr;
         rows_open(&sr, &d, cw, 0, 1);
         CHECK((sr.r.copy != NULL) == (k == 0), "copy for %zu rows", sizes[k]);
-        const size_t B = WLR_FAST_GRAD_BLOCK, N = d.n_rows, start = N / 3 + 5;
-        double G[3], want[3] = {0}, one[3], scratch[WLR_FAST_SCRATCH(2)];
+        const size_t B = WLR__FAST_GRAD_BLOCK, N = d.n_rows, start = N / 3 + 5;
+        double G[3], want[3] = {0}, one[3], scratch[WLR__FAST_SCRATCH(2)];
         size_t first[2] = {start, 0}, count[2] = {N - start, start};
-        wlr_fast_step_sums(&sr.r, theta, first, count, 2, G, scratch);
+        wlr__fast_step_sums(&sr.r, theta, first, count, 2, G, scratch);
         for (size_t lo = 0; lo < N; lo += B) {
             size_t f[2], n[2], len = N - lo < B ? N - lo : B, row = (start + lo) % N;
             int runs = 0;
@@ -233,7 +232,7 @@ static void test_big_batch_blocks(void)
                 f[runs] = 0;
                 n[runs++] = len - (N - row);
             }
-            wlr_fast_step_sums(&sr.r, theta, f, n, runs, one, scratch);
+            wlr__fast_step_sums(&sr.r, theta, f, n, runs, one, scratch);
             for (int j = 0; j < 3; j++) want[j] += one[j];
         }
         CHECK(memcmp(G, want, sizeof G) == 0, "%zu rows: %.17g vs %.17g",
@@ -262,9 +261,9 @@ static void test_step_in_double(void)
               D, sr.r.in_double);
         size_t first = 37, count = 200;
         double *G = malloc((D + 1) * sizeof *G), *want = malloc((D + 1) * sizeof *want);
-        double *scratch = malloc(WLR_FAST_SCRATCH(D) * sizeof *scratch);
-        wlr_fast_step_sums(&sr.r, theta, &first, &count, 1, G, scratch);
-        wlr_fast_grad_sums(&d, cw, theta, theta[D], &first, &count, 1, want, scratch);
+        double *scratch = malloc(WLR__FAST_SCRATCH(D) * sizeof *scratch);
+        wlr__fast_step_sums(&sr.r, theta, &first, &count, 1, G, scratch);
+        wlr__fast_grad_sums(&d, cw, theta, theta[D], &first, &count, 1, want, scratch);
         CHECK(memcmp(G, want, (D + 1) * sizeof *G) == 0 && isfinite(G[0]),
               "%zu features: %.17g vs %.17g", D, G[0], want[0]);
         free(G);
@@ -277,7 +276,7 @@ static void test_step_in_double(void)
             long double ew[301], em[301];
             double Gs[301];
             CHECK(sr.r.in_double && sr.r.scaled, "standardised: in_double %d", sr.r.in_double);
-            wlr_fast_step_sums(&sr.r, theta, &first, &count, 1, Gs, scratch);
+            wlr__fast_step_sums(&sr.r, theta, &first, &count, 1, Gs, scratch);
             exact_sums(&d, cw, &sr, theta, &first, &count, 1, ew, em);
             double worst = 0;
             for (size_t j = 0; j <= D; j++) {
@@ -352,7 +351,7 @@ static void test_weights_in_double(void)
 }
 
 /* Epochs from the copy and from the dataset give the same model, bit for
- * bit (wlr_gd_use_rows with keep = 1 and 0), with row weights and
+ * bit (wlr__gd_use_rows with keep = 1 and 0), with row weights and
  * standardisation, at batch 37 (batches that wrap) and full batch. */
 static void test_epochs_copy_or_not(void)
 {
@@ -370,26 +369,26 @@ static void test_epochs_copy_or_not(void)
             o.batch_size = full ? 0 : 37;
             o.epochs = 5;
             wlr_error err;
-            wlr_scaling s;
-            CHECK(wlr_scaling_init(&s, &d, 1, &err) == 0, "%s", err.message);
-            size_t nb = wlr_gd_blocks(&o, d.n_rows);
+            wlr__scaling s;
+            CHECK(wlr__scaling_init(&s, &d, 1, &err) == 0, "%s", err.message);
+            size_t nb = wlr__gd_blocks(&o, d.n_rows);
             size_t *order = malloc(nb * sizeof *order);
             for (size_t b = 0; b < nb; b++) order[b] = b;
             double *th = theta[keep];
             memset(th, 0, 4 * sizeof *th);
             th[3] = -1.5;
-            wlr_gd g;
+            wlr__gd g;
             wlr_train_info info;
             memset(&info, 0, sizeof info);
-            CHECK(wlr_gd_init(&g, &o, &s, th, 2.0, (long)nb * o.epochs, &info,
+            CHECK(wlr__gd_init(&g, &o, &s, th, 2.0, (long)nb * o.epochs, &info,
                               &err) == 0, "%s", err.message);
-            wlr_gd_use_rows(&g, &d, keep);
+            wlr__gd_use_rows(&g, &d, keep);
             CHECK((g.rows.copy != NULL) == keep, "keep %d", keep);
-            wlr_rng rng;
-            wlr_rng_seed(&rng, 3);
-            for (int e = 0; e < o.epochs; e++) wlr_gd_epoch(&g, &rng, order);
-            wlr_gd_free(&g);
-            wlr_scaling_free(&s);
+            wlr__rng rng;
+            wlr__rng_seed(&rng, 3);
+            for (int e = 0; e < o.epochs; e++) wlr__gd_epoch(&g, &rng, order);
+            wlr__gd_free(&g);
+            wlr__scaling_free(&s);
             free(order);
         }
         CHECK(memcmp(theta[0], theta[1], sizeof theta[0]) == 0, "full %d: "

@@ -15,6 +15,10 @@
  *     outputs are then empty.
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "check.h"
 
 #include <math.h>

@@ -6,7 +6,6 @@
  * reference, and every refusal. (Gradient descent's single-precision step,
  * src/train_step.c: tests/test_step.c.)
  */
-#include "wlr.h"
 #include "internal.h"
 #include "check.h"
 #include "reference_optima.h"
@@ -391,13 +390,13 @@ static void test_newton_offset_feature(void)
     wlr_dataset d;
     wlr_error err;
     CHECK(wlr_dataset_alloc(&d, ROWS, 2, &err) == 0, "%s", err.message);
-    wlr_rng rng;
-    wlr_rng_seed(&rng, 7);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, 7);
     for (size_t i = 0; i < ROWS; i++) {
-        double g1 = wlr_rng_normal(&rng), g2 = wlr_rng_normal(&rng);
+        double g1 = wlr__rng_normal(&rng), g2 = wlr__rng_normal(&rng);
         d.x[i] = 1e8 + g1;
         d.x[ROWS + i] = g2;
-        d.y[i] = wlr_rng_double(&rng) < wlr_sigmoid(0.8 * g1 - 0.5 * g2 - 1.0);
+        d.y[i] = wlr__rng_double(&rng) < wlr_sigmoid(0.8 * g1 - 0.5 * g2 - 1.0);
     }
     wlr_model m[2];
     wlr_train_info info[2];
@@ -545,9 +544,9 @@ static void test_fast_loss_threads(void)
     }
     double a[2] = {0.8, -0.3}, cw[2] = {1.0, 50.0};
     wlr_model m = {2, a, -2.5};
-    double first = wlr_fast_loss(&d, cw, a, -2.5);
+    double first = wlr__fast_loss(&d, cw, a, -2.5);
     for (int k = 0; k < 3; k++) {
-        double again = wlr_fast_loss(&d, cw, a, -2.5);
+        double again = wlr__fast_loss(&d, cw, a, -2.5);
         CHECK(memcmp(&first, &again, sizeof first) == 0, "run %d: %.17g vs %.17g",
               k, again, first);
     }
@@ -572,11 +571,11 @@ static void test_fast_grad_sums_blocks(void)
         CHECK(0, "%s", err.message);
         return;
     }
-    const size_t B = WLR_FAST_GRAD_BLOCK, N = d.n_rows, start = 1234567;
+    const size_t B = WLR__FAST_GRAD_BLOCK, N = d.n_rows, start = 1234567;
     double a[2] = {0.8, -0.3}, cw[2] = {1.0, 50.0}, c = -2.5;
-    double G[3], want[3] = {0}, one[3], scratch[WLR_FAST_SCRATCH(2)];
+    double G[3], want[3] = {0}, one[3], scratch[WLR__FAST_SCRATCH(2)];
     size_t first[2] = {start, 0}, count[2] = {N - start, start};
-    wlr_fast_grad_sums(&d, cw, a, c, first, count, 2, G, scratch);
+    wlr__fast_grad_sums(&d, cw, a, c, first, count, 2, G, scratch);
     for (size_t lo = 0; lo < N; lo += B) {
         /* batch positions lo .. lo + B - 1 as runs of the data */
         size_t f[2], n[2], len = N - lo < B ? N - lo : B;
@@ -588,7 +587,7 @@ static void test_fast_grad_sums_blocks(void)
             f[runs] = 0;
             n[runs++] = len - (N - row);
         }
-        wlr_fast_grad_sums(&d, cw, a, c, f, n, runs, one, scratch);
+        wlr__fast_grad_sums(&d, cw, a, c, f, n, runs, one, scratch);
         for (int k = 0; k < 3; k++) want[k] += one[k];
     }
     CHECK(memcmp(G, want, sizeof G) == 0, "%.17g %.17g %.17g vs %.17g %.17g "
@@ -603,25 +602,25 @@ static void test_fast_exp_log1p_accuracy(void)
     double worst_exp = 0, worst_log = 0;
     for (int k = 0; k <= 2000000; k++) {
         double x = -708.0 * k / 2000000.0;
-        double rel = fabs(wlr_fast_exp(x) - exp(x)) / exp(x);
+        double rel = fabs(wlr__fast_exp(x) - exp(x)) / exp(x);
         if (rel > worst_exp) worst_exp = rel;
         double e = (double)k / 2000000.0;
-        double ab = fabs(wlr_fast_log1p(e) - log1p(e));
+        double ab = fabs(wlr__fast_log1p(e) - log1p(e));
         if (ab > worst_log) worst_log = ab;
     }
     /* near 0, where the intercept-only rows and most z live */
     for (int k = 0; k <= 200000; k++) {
         double x = -1e-3 * k / 200000.0;
-        double rel = fabs(wlr_fast_exp(x) - exp(x)) / exp(x);
+        double rel = fabs(wlr__fast_exp(x) - exp(x)) / exp(x);
         if (rel > worst_exp) worst_exp = rel;
-        double ab = fabs(wlr_fast_log1p(-x) - log1p(-x));
+        double ab = fabs(wlr__fast_log1p(-x) - log1p(-x));
         if (ab > worst_log) worst_log = ab;
     }
     CHECK(worst_exp < 4e-16, "fast exp: worst relative error %.2e", worst_exp);
     CHECK(worst_log < 4e-16, "fast log1p: worst absolute error %.2e", worst_log);
-    CHECK(wlr_fast_exp(0.0) == 1.0, "exp(0) = %.17g", wlr_fast_exp(0.0));
-    CHECK(wlr_fast_exp(-1e300) > 0 && wlr_fast_exp(-1e300) < 1e-300, "exp(-1e300)");
-    CHECK(isnan(wlr_fast_exp(NAN)) && isnan(wlr_fast_log1p(NAN)), "NaN in, NaN out");
+    CHECK(wlr__fast_exp(0.0) == 1.0, "exp(0) = %.17g", wlr__fast_exp(0.0));
+    CHECK(wlr__fast_exp(-1e300) > 0 && wlr__fast_exp(-1e300) < 1e-300, "exp(-1e300)");
+    CHECK(isnan(wlr__fast_exp(NAN)) && isnan(wlr__fast_log1p(NAN)), "NaN in, NaN out");
     printf("  fast exp: worst relative error %.2e; fast log1p: worst absolute "
            "error %.2e\n", worst_exp, worst_log);
 }
@@ -640,7 +639,7 @@ static void test_fast_row_gradients(void)
         d.x[i] = -40.0 + 80.0 * (double)(i / 2) / (ROWS / 2);
         d.y[i] = i % 2;
     }
-    double cw[2] = {0.5, 7.0}, a = 1.0, G[2], scratch[WLR_FAST_SCRATCH(1)];
+    double cw[2] = {0.5, 7.0}, a = 1.0, G[2], scratch[WLR__FAST_SCRATCH(1)];
     double worst = 0;
     for (size_t i = 0; i < ROWS; i++) {
         size_t first = i, count = 1;
@@ -648,7 +647,7 @@ static void test_fast_row_gradients(void)
         long double p = z >= 0 ? 1 / (1 + e) : e / (1 + e);
         long double q = d.y[i] ? -(z >= 0 ? e / (1 + e) : 1 / (1 + e)) : p;
         long double want = cw[d.y[i]] * q;   /* c (p - y), no cancellation */
-        wlr_fast_grad_sums(&d, cw, &a, 0.0, &first, &count, 1, G, scratch);
+        wlr__fast_grad_sums(&d, cw, &a, 0.0, &first, &count, 1, G, scratch);
         double rel = (double)(fabsl(G[1] - want) / fabsl(want));
         if (rel > worst) worst = rel;
         CHECK(G[0] == G[1] * d.x[i] || d.x[i] == 0, "row %zu: G = g x", i);
@@ -963,11 +962,11 @@ static void test_predict_proba_threads(void)
     wlr_model m = {5, coef, -2.5};
     size_t n = d.n_rows;
     double *one = malloc(n * sizeof *one), *many = malloc(n * sizeof *many);
-    wlr_predict_proba_threads(&m, &d, one, 1);
+    wlr__predict_proba_threads(&m, &d, one, 1);
     static const size_t threads[] = {2, 3, 7};
     for (size_t k = 0; k < sizeof threads / sizeof *threads; k++) {
         memset(many, 0, n * sizeof *many);
-        wlr_predict_proba_threads(&m, &d, many, threads[k]);
+        wlr__predict_proba_threads(&m, &d, many, threads[k]);
         CHECK(memcmp(one, many, n * sizeof *one) == 0, "%zu threads: "
               "probabilities differ", threads[k]);
     }
@@ -977,7 +976,7 @@ static void test_predict_proba_threads(void)
     if (wlr_dataset_alloc(&two, 2, 5, &err) == WLR_OK) {
         for (size_t j = 0; j < 5; j++)
             for (size_t i = 0; i < 2; i++) two.x[j * 2 + i] = d.x[j * n + i];
-        wlr_predict_proba_threads(&m, &two, many, 7);
+        wlr__predict_proba_threads(&m, &two, many, 7);
         CHECK(memcmp(one, many, 2 * sizeof *one) == 0, "2 rows, 7 threads");
         wlr_dataset_free(&two);
     }

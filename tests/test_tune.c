@@ -13,6 +13,10 @@
  *   cost 1:10 (fn + 10 fp)     3   13   12   11   22   33   30   40  (nothing: 4)
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "check.h"
 
 #include <math.h>

@@ -9,6 +9,10 @@
  * dataset empty, and a loaded one consistent (finite x, labels 0/1).
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "fuzz_common.h"
 
 #include <math.h>

@@ -5,6 +5,10 @@
  * must write back and load again to the same numbers.
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "fuzz_common.h"
 
 #include <math.h>

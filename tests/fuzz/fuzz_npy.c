@@ -6,6 +6,10 @@
  * leave a failed dataset empty, and a loaded one consistent.
  */
 #include "wlr.h"
+#include "wlr_io.h"
+#include "wlr_metrics.h"
+#include "wlr_plot.h"
+#include "wlr_stream.h"
 #include "fuzz_common.h"
 
 #include <math.h>

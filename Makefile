@@ -16,10 +16,24 @@ BUILD   ?= build
 # Compile on every core, so make test stays well inside its 30 s.
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 
-LIB_SRC  := $(filter-out src/cli%.c,$(wildcard src/*.c))
+# The fast kernels exist once per instruction set (src/kernel.h): the step
+# in files of their own, the sums as kernel_sums.c compiled once per path
+# into kernel_sums_PATH.o. Which paths this build gets depends on the
+# machine the compiler builds for; the best one the CPU runs is chosen at
+# run time, and WLR_KERNEL=PATH forces one.
+ARCH := $(shell $(CC) -dumpmachine 2>/dev/null)
+PATHS := scalar
+ifneq (,$(findstring x86_64,$(ARCH)))
+PATHS += avx2
+endif
+ifneq (,$(findstring aarch64,$(ARCH)))
+PATHS += neon
+endif
+
+LIB_SRC  := $(filter-out src/cli%.c src/kernel_sums.c,$(wildcard src/*.c))
 CLI_SRC  := $(wildcard src/cli*.c)
 TEST_SRC := $(wildcard tests/test_*.c)
-LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o) $(PATHS:%=$(BUILD)/obj/kernel_sums_%.o)
 CLI_OBJ  := $(CLI_SRC:src/%.c=$(BUILD)/obj/%.o)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -31,20 +45,23 @@ all: $(BUILD)/wlr $(BUILD)/libwlr.a
 $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/obj
 	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(VECFLAGS) -c $< -o $@
 
-# train_fast.c's loops are written to be vectorised (see there): -O3 turns
-# the vectoriser fully on, and -fno-trapping-math lets it compute both arms
-# of a select such as z > 0 ? z : 0 (we never read floating-point exception
-# flags); 512-bit vectors where the AVX-512 clone runs. None of this
-# changes a single result; it is not -ffast-math.
-$(BUILD)/obj/train_fast.o $(BUILD)/pic/train_fast.o: VECFLAGS := -O3 -fno-trapping-math \
-  -mprefer-vector-width=512
-# train_step.c writes its vectors out (GNU C vector types) and needs no loop
-# vectoriser: at -O3 gcc 12's vectorises the lane loops of its helpers
-# (fv_fma) as loops and leaves them scalar (measured: 4.5x the
-# instructions). -Wno-psabi: those helpers take 64-byte vectors but are
-# always inlined, so the calling convention gcc notes on never applies.
-$(BUILD)/obj/train_step.o $(BUILD)/pic/train_step.o: VECFLAGS := -O2 -fno-trapping-math \
-  -Wno-psabi
+$(BUILD)/obj/kernel_sums_%.o: src/kernel_sums.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(SUMS_FLAGS_$*) -c $< -o $@
+
+# Each path's flags. The sums' loops are written for the vectoriser: -O3
+# turns it fully on, and -fno-trapping-math lets it compute both arms of a
+# select such as z > 0 ? z : 0 (nothing here reads floating-point exception
+# flags); neither changes a result, and neither is -ffast-math. The scalar
+# path has the vectoriser off: plain scalar code. Flags for an instruction
+# set go only to its own files, and only on its architecture.
+SUMS_FLAGS_scalar := -fno-tree-vectorize -DWLR__SUMS_PATH=wlr__sums_scalar
+SUMS_FLAGS_avx2   := -O3 -fno-trapping-math -mavx2 -mfma \
+                     -DWLR__SUMS_PATH=wlr__sums_avx2 -DWLR__SUMS_SECONDARY
+SUMS_FLAGS_neon   := -O3 -fno-trapping-math \
+                     -DWLR__SUMS_PATH=wlr__sums_neon -DWLR__SUMS_SECONDARY
+ifneq (,$(findstring avx2,$(PATHS)))
+$(BUILD)/obj/kernel_step_avx2.o $(BUILD)/pic/kernel_step_avx2.o: VECFLAGS := -mavx2 -mfma
+endif
 
 $(BUILD)/libwlr.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -83,22 +100,33 @@ clean:
 
 # ------------------------------------------------------------- packaging
 # make install [PREFIX=/usr/local] [DESTDIR=/staging]: bin/wlr, lib/libwlr.a,
-# lib/libwlr.so, include/wlr.h, lib/pkgconfig/wlr.pc, share/man/man1/wlr.1.
+# lib/libwlr.so (and its versioned names), include/wlr*.h,
+# lib/pkgconfig/wlr.pc, share/man/man1/wlr.1. The pkg-config file records
+# the library's folder as the programs' run path, so a program built with
+# it runs from any PREFIX without LD_LIBRARY_PATH or ldconfig.
 # The shared library is built from its own position-independent objects in
 # $(BUILD)/pic (the static library and the tool keep theirs in $(BUILD)/obj).
 # `make uninstall` with the same PREFIX and DESTDIR removes those files.
 PREFIX  ?= /usr/local
 DESTDIR ?=
 WLR_VERSION := $(shell sed -n 's/^\#define WLR_VERSION "\(.*\)"/\1/p' include/wlr.h)
-PIC_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o)
-INSTALLED := bin/wlr lib/libwlr.a lib/libwlr.so $(HEADERS) \
-             lib/pkgconfig/wlr.pc share/man/man1/wlr.1
+# The shared library's soname carries the version's first two numbers
+# (while the first is 0, a new second number may change the ABI):
+# libwlr.so.0.3, a link to the file libwlr.so.0.3.0; libwlr.so links to it
+# for the linker.
+SONAME := libwlr.so.$(basename $(WLR_VERSION))
+PIC_OBJ := $(LIB_SRC:src/%.c=$(BUILD)/pic/%.o) $(PATHS:%=$(BUILD)/pic/kernel_sums_%.o)
+INSTALLED := bin/wlr lib/libwlr.a lib/libwlr.so lib/$(SONAME) lib/libwlr.so.$(WLR_VERSION) \
+             $(HEADERS:include/%=include/%) lib/pkgconfig/wlr.pc share/man/man1/wlr.1
 
 $(BUILD)/pic/%.o: src/%.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/pic
 	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(VECFLAGS) -fPIC -c $< -o $@
 
+$(BUILD)/pic/kernel_sums_%.o: src/kernel_sums.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/pic
+	$(CC) $(CPPFLAGS) $(WFLAGS) $(CFLAGS) $(SUMS_FLAGS_$*) -fPIC -c $< -o $@
+
 $(BUILD)/libwlr.so: $(PIC_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,libwlr.so $^ $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) $^ $(LDLIBS) -o $@
 
 # The prefix is baked in, so the file is remade on every install.
 $(BUILD)/wlr.pc: man/wlr.pc.in include/wlr.h FORCE
@@ -112,7 +140,9 @@ install: $(BUILD)/wlr $(BUILD)/libwlr.a $(BUILD)/libwlr.so $(BUILD)/wlr.pc
 	  $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/wlr $(DESTDIR)$(PREFIX)/bin/wlr
 	install -m 644 $(BUILD)/libwlr.a $(DESTDIR)$(PREFIX)/lib/libwlr.a
-	install -m 755 $(BUILD)/libwlr.so $(DESTDIR)$(PREFIX)/lib/libwlr.so
+	install -m 755 $(BUILD)/libwlr.so $(DESTDIR)$(PREFIX)/lib/libwlr.so.$(WLR_VERSION)
+	ln -sf libwlr.so.$(WLR_VERSION) $(DESTDIR)$(PREFIX)/lib/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(PREFIX)/lib/libwlr.so
 	install -m 644 $(HEADERS) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/wlr.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/wlr.pc
 	install -m 644 man/wlr.1 $(DESTDIR)$(PREFIX)/share/man/man1/wlr.1
@@ -131,17 +161,27 @@ FORCE:
 # The option parser needs the CLI without its main: -Dmain=wlr_cli_main.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
-FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer $(FUZZ_SAN)
 FUZZERS      := csv npy model options
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_SRC) $(HEADERS)
-	mkdir -p build/fuzz
-	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) $< $(LIB_SRC) $(LDLIBS) -o $@
+# The library (and, for the option parser, the CLI's objects) built with the
+# sanitizers and the fuzzer's coverage, each file with its own flags.
+FUZZ_LIB := build/fuzz/lib
+$(FUZZ_LIB)/libwlr.a: FORCE
+	$(MAKE) BUILD=$(FUZZ_LIB) CC=$(FUZZ_CC) \
+	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_LIB)/libwlr.a \
+	  $(CLI_SRC:src/%.c=$(FUZZ_LIB)/obj/%.o)
 
-build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c $(LIB_SRC) $(CLI_SRC) $(HEADERS) src/cli.h
-	mkdir -p build/fuzz
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)/libwlr.a
+	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) $< $(FUZZ_LIB)/libwlr.a $(LDLIBS) -o $@
+
+# The CLI without its main: -Dmain=wlr_cli_main in the harness's own copy of
+# cli.c, the other CLI objects as built.
+build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c $(FUZZ_LIB)/libwlr.a
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) -Dmain=wlr_cli_main \
-	  $< $(LIB_SRC) $(CLI_SRC) $(LDLIBS) -o $@
+	  $< src/cli.c $(filter-out $(FUZZ_LIB)/obj/cli.o,$(CLI_SRC:src/%.c=$(FUZZ_LIB)/obj/%.o)) \
+	  $(FUZZ_LIB)/libwlr.a $(LDLIBS) -o $@
 
 fuzz-build: $(FUZZERS:%=build/fuzz/fuzz_%)
 

@@ -28,7 +28,7 @@ static int bench_epochs_alone(const wlr_dataset *train, const char *spec, int ep
     wlr_error err;
     wlr__scaling s;
     if (wlr_class_weights_parse(spec, train, o.class_weight, &err) ||
-        wlr__scaling_init(&s, train, 0, &err)) {
+        wlr__scaling_init(&s, train, o.standardize, &err)) {
         fprintf(stderr, "bench: %s\n", err.message);
         return 1;
     }
@@ -44,7 +44,11 @@ static int bench_epochs_alone(const wlr_dataset *train, const char *spec, int ep
         wlr__gd g;
         wlr_train_info info;
         memset(&info, 0, sizeof info);
-        if (wlr__gd_init(&g, &o, &s, theta, 1.0, (long)nb * o.epochs, &info, &err)) {
+        wlr__weight_sums ws;
+        memset(&ws, 0, sizeof ws);
+        wlr__weight_sums_add(&ws, train, o.class_weight);
+        if (wlr__gd_init(&g, &o, &s, theta, wlr__gd_curvature(&o, &ws, train->n_rows),
+                         (long)nb * o.epochs, &info, &err)) {
             fprintf(stderr, "bench: %s\n", err.message);
             failed = 1;
             break;

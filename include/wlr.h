@@ -54,10 +54,11 @@
 extern "C" {
 #endif
 
-/* 0.2.0: wlr_train_options.epoch_loss, wlr_dataset.unlabelled and the
- * csv options' no-label fields changed the structs' layout; rebuild
- * programs that use the library. */
-#define WLR_VERSION "0.2.0"
+/* 0.3.0: the API in five headers (this one and wlr_io.h, wlr_metrics.h,
+ * wlr_plot.h, wlr_stream.h); training standardises by default and its
+ * penalty is always on the original coefficients; rebuild programs that
+ * use the library. */
+#define WLR_VERSION "0.3.0"
 
 /* ------------------------------------------------------------------ errors */
 
@@ -156,7 +157,11 @@ typedef struct {
     int reference;           /* 1 = the plain per-row loops with libm's exp
                                 and log1p (the reference the fast vectorised
                                 default is tested against); 0 = fast */
-    int standardize;         /* train on (x - mean) / sd, report original scale */
+    int standardize;         /* 1 (the default) = gradient descent works on
+                                (x - mean) / sd: the same objective and
+                                optimum, reached from any columns' scales;
+                                coefficients on the original scale. 0 = on
+                                x itself. (Newton always standardises.) */
     int epoch_loss;          /* GD: 1 = compute the training loss after every
                                 epoch (info->loss_per_epoch, on_epoch's loss),
                                 a pass over all rows each time; 0 = only after
@@ -185,6 +190,12 @@ typedef struct {
 } wlr_train_info;
 
 void wlr_train_defaults(wlr_train_options *o);
+/* The fast path training uses: "avx2", "neon" or "scalar", the best this
+ * build has and the CPU runs, chosen at the first use, or the one the
+ * environment variable WLR_KERNEL names. Every path gives the same bits.
+ * NULL if WLR_KERNEL names a path this CPU cannot run (wlr_train then
+ * fails, saying so). */
+const char *wlr_kernel(void);
 wlr_status wlr_train_check(const wlr_train_options *o, wlr_error *err);
 wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
                      wlr_model *m, wlr_train_info *info, wlr_error *err);

@@ -8,6 +8,7 @@
  * rate > 0, informative <= features) is the library's to say.
  */
 #include "cli.h"
+#include "kernel.h"
 
 #include <errno.h>
 #include <math.h>
@@ -74,8 +75,10 @@ const cli_opt cli_train_opts[] = {
      "initial learning rate per unit of mean row weight (0.5)"},
     {"l2", OPT_DOUBLE, OFF(train.l2), "L",
      "L2 penalty (l2/2)|w|^2, intercept not penalised (0.0001)"},
-    {"standardize", OPT_FLAG, OFF(train.standardize), NULL,
-     "train on standardised features; coefficients reported unscaled"},
+    {"no-standardize", OPT_FLAG, OFF(no_standardize), NULL,
+     "gd on the raw features (default: on standardised ones, same optimum)"},
+    {"standardize", OPT_FLAG, OFF(standardize), NULL,
+     "gd on standardised features (the default; kept for old scripts)"},
     {"shuffle-seed", OPT_SEED, OFF(train.shuffle_seed), "S",
      "seed of the per-epoch reshuffle (0)"},
     {"tol", OPT_DOUBLE, OFF(train.tol), "T",
@@ -319,7 +322,14 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
-        printf("wlr %s\n", WLR_VERSION);
+        /* the version, and the fast paths: the one in use (WLR_KERNEL
+         * forces one) and every one this machine runs */
+        const wlr__kernel *paths[3];
+        size_t n = wlr__kernels_available(paths);
+        printf("wlr %s\nkernel %s (this machine runs:", WLR_VERSION,
+               wlr_kernel() ? wlr_kernel() : "none: WLR_KERNEL names no path here");
+        for (size_t k = 0; k < n; k++) printf(" %s", paths[k]->name);
+        printf(")\n");
         return 0;
     }
     for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)

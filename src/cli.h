@@ -36,6 +36,7 @@ typedef struct {
     const char *class_weight;
     const char *solver;
     const char *optimizer;
+    int standardize, no_standardize; /* --standardize, --no-standardize */
 
     /* evaluation and output */
     double threshold;

@@ -14,7 +14,6 @@
 #include "cli.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +56,7 @@ typedef struct {
     wlr_error err[MAX_RUNS];
 } optima_job;
 
-static void *solve_optima(void *arg)
+static void solve_optima(void *arg)
 {
     optima_job *j = arg;
     for (int k = 0; k < j->n; k++) {
@@ -75,7 +74,25 @@ static void *solve_optima(void *arg)
         wlr_model_free(&m);
         wlr_train_info_free(&info);
     }
-    return NULL;
+}
+
+/* The gradient-descent fits, one after another. */
+typedef struct {
+    const cli_args *a;
+    const wlr_train_options *o;
+    const char **names;
+    int n;
+    const wlr_dataset *train, *test;
+    cli_run *runs;
+    int done, rc;
+} fits_job;
+
+static void fit_runs(void *arg)
+{
+    fits_job *j = arg;
+    for (j->done = 0; j->done < j->n && j->rc == 0; j->done++)
+        j->rc = cli_fit_run(j->a, j->o, j->names[j->done], j->train, j->test,
+                            &j->runs[j->done]);
 }
 
 /* Fits every weighting and, for each, the exact optimum of its objective. */
@@ -83,16 +100,14 @@ static int fit_all(const cli_args *a, const wlr_train_options *o,
                    const char **names, int n, const wlr_dataset *train,
                    const wlr_dataset *test, cli_run *runs, int *done)
 {
+    /* the fits here, the optima on a second core (bench/README.md,
+     * "Experiment") */
     optima_job job = {.train = train, .o = o, .names = names, .n = n};
-    pthread_t tid;
-    /* if no thread starts, the optima are solved here, after the fits */
-    int threaded = pthread_create(&tid, NULL, solve_optima, &job) == 0;
-    int rc = 0;
-    for (*done = 0; *done < n && rc == 0; (*done)++)
-        rc = cli_fit_run(a, o, names[*done], train, test, &runs[*done]);
-    if (threaded) pthread_join(tid, NULL);
-    else if (rc == 0) solve_optima(&job);
-    if (rc) return rc;
+    fits_job fits = {a, o, names, n, train, test, runs, 0, 0};
+    wlr__job both[2] = {{fit_runs, &fits}, {solve_optima, &job}};
+    wlr__run_jobs(both, 2);
+    *done = fits.done;
+    if (fits.rc) return fits.rc;
     for (int k = 0; k < n; k++) {
         if (job.st[k]) return cli_error(&job.err[k]);
         runs[k].exact_loss = job.exact[k];

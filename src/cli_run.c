@@ -34,16 +34,9 @@ typedef struct {
     double t0;
 } epoch_watch;
 
-static double seconds_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static void show_progress(epoch_watch *w, int epoch, double loss)
 {
-    if (!w->tty || seconds_now() - w->t0 < PROGRESS_AFTER) return;
+    if (!w->tty || wlr__now() - w->t0 < PROGRESS_AFTER) return;
     int filled = (int)((double)PROGRESS_WIDTH * epoch / w->total);
     if (filled > PROGRESS_WIDTH) filled = PROGRESS_WIDTH;
     fprintf(stderr, "\rwlr: %s [%.*s%*s] epoch %d/%d", w->run->name, filled,
@@ -79,6 +72,10 @@ int cli_parse_solver(const cli_args *a, wlr_train_options *o)
     else if (strcmp(a->optimizer, "adam") == 0) o->optimizer = WLR_OPT_ADAM;
     else return cli_errorf("--optimizer: '%s' is not sgd, momentum or adam",
                            a->optimizer);
+    if (a->standardize && a->no_standardize)
+        return cli_errorf("--standardize and --no-standardize: give one or the "
+                          "other");
+    o->standardize = !a->no_standardize;
     return 0;
 }
 
@@ -137,7 +134,7 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
         return cli_error(&err);
     r->cw[0] = o.class_weight[0];
     r->cw[1] = o.class_weight[1];
-    epoch_watch w = {r, train, 0, 0, 0, isatty(STDERR_FILENO), 0, seconds_now()};
+    epoch_watch w = {r, train, 0, 0, 0, isatty(STDERR_FILENO), 0, wlr__now()};
     w.total = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : o.epochs;
     if (a->track_classes) {
         o.epoch_loss = 1; /* the loss curve too (plots) */

@@ -80,129 +80,68 @@ void wlr__out_abort(wlr__out *o);
 void wlr__out_remove_temps_on_signal(void);
 
 
-/* Feature scaling for training: x' = (x - mu) / sd (mu = 0, sd = 1 when not
- * standardising). The parameters being trained, theta = (w'_1..w'_D, b'),
- * live on the scaled features. See train.c. */
+/* ------------------------------------------ standardisation (scaling.c) */
+
+/*
+ * Training works on scaled features x'_j = (x_j - mu_j) / sd_j, the
+ * parameters theta = (w'_1..w'_D, b') living on them (mu = 0, sd = 1 when
+ * not standardising: x' = x). The model on the original features is
+ *   a_j = w'_j / sd_j,   c = b' - sum_j a_j mu_j
+ * (w' . x' + b' = a . x + c), and the penalty stays the one on a, the
+ * original coefficients: (l2/2) |a|^2 = (l2/2) sum_j (w'_j / sd_j)^2.
+ * Standardising changes the path the solvers take, never the objective.
+ */
 typedef struct {
-    size_t n;     /* number of features */
-    double *mu;
-    double *sd;
+    size_t n;           /* features */
+    double *mu, *sd;    /* n each */
+    int on;             /* 1 = standardising; 0 = mu = 0, sd = 1 */
+    /* while rows are added: the running mean and sum of squared deviations
+     * in units of scale[j] (a power of two), and the rows seen */
+    double *m2, *scale;
+    size_t rows;
 } wlr__scaling;
 
+/* Allocates for n features, nothing added yet. */
+wlr_status wlr__scaling_alloc(wlr__scaling *s, size_t n, int standardize,
+                              wlr_error *err);
+/* Adds d's rows after those added so far (a window at a time for the
+ * streaming trainer: the same bits as all rows at once). */
+void wlr__scaling_add(wlr__scaling *s, const wlr_dataset *d);
+/* mu and sd from the rows added; a column with sd 0 keeps sd = 1. */
+void wlr__scaling_finish(wlr__scaling *s);
+/* alloc, add all of d, finish. */
 wlr_status wlr__scaling_init(wlr__scaling *s, const wlr_dataset *d,
-                            int standardize, wlr_error *err);
-/* wlr__scaling_init in steps, for rows that come a window at a time: alloc,
- * add each window's rows in file order (n_before rows came earlier),
- * finish with the total; the same bits as wlr__scaling_init on all rows. */
-wlr_status wlr__scaling_alloc(wlr__scaling *s, size_t n_features, wlr_error *err);
-void wlr__scaling_add(wlr__scaling *s, const wlr_dataset *d, size_t n_before);
-void wlr__scaling_finish(wlr__scaling *s, size_t n_rows, int standardize);
+                             int standardize, wlr_error *err);
 void wlr__scaling_free(wlr__scaling *s);
+/* theta -> (a, c) on the original features. */
 void wlr__scaling_unscale(const wlr__scaling *s, const double *theta, double *a,
-                         double *c);
-void wlr__scaling_grad(const wlr__scaling *s, double *g);
-double wlr__scaled_loss(const wlr_dataset *d, const wlr__scaling *s,
-                       const double cw[2], double l2, const double *theta,
-                       double *a);
+                          double *c);
 
-/* The sums behind the starting intercept and the step size (train.c),
- * addable a window at a time with the same bits: per class, the row
- * weights summed in row order, s[k] = sum_{i: y_i = k} s_i (without
- * weights an exact count), and from them after every add
- *   tot[k] = c_k s[k] = sum_{i: y_i = k} c_k s_i,  weight_sum = tot[0] + tot[1].
- * Start from zero. */
-typedef struct {
-    double s[2];
-    double tot[2];
-    double weight_sum;
-} wlr__weight_sums;
+/* ------------------------------------------------ the objective (train.c) */
 
-void wlr__weight_sums_add(wlr__weight_sums *ws, const wlr_dataset *d,
-                         const double cw[2]);
-/* b = log(tot[1] / tot[0]), the intercept's optimum at w = 0 (0 if a class
- * has no weight). */
-double wlr__base_rate_logit(const double tot[2]);
-
-/* Gradient descent's view of its training rows on the fast path
- * (train_fast.c): every step reads, in single precision,
- *   x'_ij = (x_ij - mu_j) / sd_j   (x_ij itself unless standardising)
- *   w_i   = c_0 s_i (y_i = 0) or -c_1 s_i (y_i = 1), the signed row weight,
- * either from a copy made once (copy != NULL: D + 1 columns of `stride`
- * floats, x'_1..x'_D then w, padded with zero rows) or converted from the
- * dataset as each batch is read: the same floats either way. */
+/* What a solver minimises: the rows, their scaling, the class weights and
+ * the penalty (LIBLINEAR calls this a problem). */
 typedef struct {
     const wlr_dataset *d;
-    double cw[2];           /* c_0, c_1 */
-    const double *mu;       /* the scaling's means */
-    const double *inv_sd;   /* 1 / sd_j */
-    int scaled;             /* 0: mu = 0 and sd = 1, x' = x */
-    int in_double;          /* 1: the step in double (see train_step.c) */
-    float *copy;            /* NULL: convert as read */
-    size_t stride;          /* floats per column of copy */
-} wlr__fast_rows;
-
-/* Gradient descent as a loop the caller drives, so that train.c (one
- * dataset) and stream.c (a window at a time) run the same steps:
- *   wlr__gd_init; per epoch: wlr__gd_use_rows and wlr__gd_epoch on each part
- *   of the rows, the loss when wlr__gd_loss_due, wlr__gd_end_epoch;
- *   wlr__gd_free. */
-typedef struct {
-    const wlr_train_options *o;
     const wlr__scaling *s;
-    double *theta;          /* the caller's D + 1 parameters, updated */
-    double *work;           /* G, a, m, v, 1/sd and WLR__FAST_SCRATCH(D) */
-    double lr0;             /* o->lr / cbar */
-    long t, total_steps;    /* steps taken, and in the whole run */
-    double inv_total;       /* 1 / total_steps */
-    wlr__fast_rows rows;     /* the rows wlr__gd_epoch trains on */
-} wlr__gd;
+    double cw[2];
+    double l2;
+} wlr__problem;
 
-/* Batches of n rows: ceil(n / B), B = batch_size capped at n (0 = n). */
-size_t wlr__gd_blocks(const wlr_train_options *o, size_t n_rows);
-/* cbar = mean row weight; allocates info->loss_per_epoch with epoch_loss. */
-wlr_status wlr__gd_init(wlr__gd *g, const wlr_train_options *o,
-                       const wlr__scaling *s, double *theta, double cbar,
-                       long total_steps, wlr_train_info *info, wlr_error *err);
-void wlr__gd_free(wlr__gd *g);
-/* The next epochs train on d's rows. keep = 1 promises that d and its rows
- * stay as they are until the next call or wlr__gd_free, so that the fast
- * path may copy them once (for a small d; see train_fast.c); keep = 0 for
- * rows that change (stream.c's windows). Never fails: without memory for
- * the copy the rows are converted as read, with the same results. */
-void wlr__gd_use_rows(wlr__gd *g, const wlr_dataset *d, int keep);
-/* One epoch of block batches over the rows of wlr__gd_use_rows (see
- * train.c: THE ORDER OF ROWS), drawing from rng; order holds
- * wlr__gd_blocks(o, n_rows) block numbers, shuffled in place. */
-void wlr__gd_epoch(wlr__gd *g, wlr__rng *rng, size_t *order);
+/* L at theta (see train.c), with its gradient (grad != NULL, D + 1
+ * values) and Hessian (hess != NULL, (D + 1)^2 values, row-major), one row
+ * at a time with libm: the reference every fast path is tested against. */
+double wlr__objective(const wlr__problem *p, const double *theta, double *grad,
+                      double *hess);
+/* The penalty (l2/2) sum_j (w'_j / sd_j)^2 at theta (s NULL: sd = 1), its
+ * gradient added into grad (if not NULL). */
+double wlr__penalty(const wlr__scaling *s, double l2, size_t D,
+                    const double *theta, double *grad);
+/* The same from the fast kernel (kernel.c), in double precision. */
+double wlr__objective_fast(const wlr__problem *p, const double *theta,
+                           double *grad, double *hess);
 
-/* An epoch's batches (train.c: THE ORDER OF ROWS): block k of the shuffled
- * order holds rows offset + k B .. offset + k B + B - 1 (mod N), the last
- * block the rows left. */
-typedef struct {
-    size_t n_rows, batch, n_blocks, offset;
-    const size_t *order;    /* n_blocks block numbers */
-} wlr__batch_plan;
-
-/* The rows of the epoch's q-th batch as one or two runs (first, count),
- * two when it wraps past the last row; returns the number of runs. */
-static inline int wlr__batch_runs(const wlr__batch_plan *bp, size_t q,
-                                 size_t first[2], size_t count[2])
-{
-    size_t k = bp->order[q], N = bp->n_rows;
-    size_t n = k + 1 == bp->n_blocks ? N - k * bp->batch : bp->batch;
-    /* offset < N and k B < N, so one subtraction reduces mod N */
-    size_t start = bp->offset + k * bp->batch;
-    if (start >= N) start -= N;
-    first[0] = start;
-    if (start + n <= N) {
-        count[0] = n;
-        return 1;
-    }
-    count[0] = N - start;
-    first[1] = 0;
-    count[1] = n - count[0];
-    return 2;
-}
+/* ------------------------------------- gradient descent (train.c) */
 
 /* The learning rate falls linearly from lr to lr * WLR__LR_FLOOR over the
  * run: small enough at the end that batch noise no longer moves the loss by
@@ -214,187 +153,100 @@ static inline int wlr__batch_runs(const wlr__batch_plan *bp, size_t q,
 #define WLR__ADAM_BETA2 0.999
 #define WLR__ADAM_EPS 1e-8
 
-/*
- * One optimiser step from a batch's raw sums G (D + 1 values on the scaled
- * features: sum_i c s (p - y) (x', 1)) over `rows` rows. With the batch mean
- * plus the penalty's pull,
- *   g_j = G_j / rows + l2 w'_j  (j < D),   g_D = G_D / rows,
- * and lr_t = lr0 (1 - (1 - WLR__LR_FLOOR) t / T), t counting the run's steps:
- *   sgd:      theta -= lr_t g
- *   momentum: m = beta m + g;  theta -= lr_t m
- *   adam:     m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
- *             theta -= lr_t (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
- * on theta (g->theta, or the caller's copy of it), D = the feature count;
- * wlr__gd_next_lr gives lr_t and counts the step, wlr__gd_sgd is the sgd
- * update alone. Shared by both paths, inline so that the fast path's loop
- * keeps theta in registers (with D a constant there, the loops unrolled).
- * For sgd, theta_j - lr (G_j / rows + l2 w'_j) is computed as
- * w'_j (1 - lr l2) - (lr / rows) G_j with one fused multiply-add: the same
- * number to rounding, and the only step of the update that waits for G.
- */
-static inline double wlr__gd_next_lr(wlr__gd *g)
-{
-    double frac = (double)g->t * g->inv_total;
-    g->t++;
-    return g->lr0 * (1.0 - (1.0 - WLR__LR_FLOOR) * frac);
-}
+/* The rows a fast step reads (kernel.c): the scaled features and signed row
+ * weights as floats, copied once or converted as each batch is read. */
+typedef struct wlr__rows wlr__rows;
 
-static inline void wlr__gd_sgd(double *theta, const double *G, size_t rows,
-                              double lr, double l2, size_t D)
-{
-    double s = lr / (double)rows, keep = 1.0 - lr * l2;
-#pragma GCC unroll 8
-    for (size_t j = 0; j < D; j++) theta[j] = fma(-s, G[j], theta[j] * keep);
-    theta[D] = fma(-s, G[D], theta[D]);
-}
+/* Gradient descent as a loop its caller drives, so that wlr_train (one
+ * dataset) and the streaming trainer (a window at a time) run the same
+ * steps: wlr__gd_init; per epoch: wlr__gd_use_rows and wlr__gd_epoch on
+ * each part of the rows, then wlr__gd_end_epoch; wlr__gd_free. */
+typedef struct {
+    const wlr_train_options *o;
+    const wlr__scaling *s;
+    double *theta;          /* the caller's D + 1 parameters, updated */
+    double *G, *m, *v;      /* the batch's sums; momentum and Adam's moments */
+    double *lambda;         /* the penalty's weight on each w'_j: l2 / sd_j^2 */
+    double *a;              /* scratch for the model on the original features */
+    double lr0;             /* o->lr / curvature */
+    long t, total_steps;    /* steps taken, and in the whole run */
+    const wlr_dataset *d;   /* the rows of wlr__gd_use_rows */
+    wlr__rows *rows;        /* their fast view (NULL on the reference path) */
+} wlr__gd;
 
-static inline void wlr__gd_step(wlr__gd *g, double *theta, const double *G,
-                               size_t rows, size_t D)
-{
-    const wlr_train_options *o = g->o;
-    double *m = g->work + 2 * (D + 1), *v = g->work + 3 * (D + 1);
-    double lr = wlr__gd_next_lr(g), inv = 1.0 / (double)rows, l2 = o->l2;
-    switch (o->optimizer) {
-    case WLR_OPT_SGD:
-        wlr__gd_sgd(theta, G, rows, lr, l2, D);
-        break;
-    case WLR_OPT_MOMENTUM:
-        for (size_t j = 0; j <= D; j++) {
-            double gj = fma(G[j], inv, j < D ? l2 * theta[j] : 0.0);
-            m[j] = WLR__MOMENTUM_BETA * m[j] + gj;
-            theta[j] -= lr * m[j];
-        }
-        break;
-    case WLR_OPT_ADAM: {
-        double c1 = 1.0 - pow(WLR__ADAM_BETA1, (double)g->t);
-        double c2 = 1.0 - pow(WLR__ADAM_BETA2, (double)g->t);
-        for (size_t j = 0; j <= D; j++) {
-            double gj = fma(G[j], inv, j < D ? l2 * theta[j] : 0.0);
-            m[j] = WLR__ADAM_BETA1 * m[j] + (1 - WLR__ADAM_BETA1) * gj;
-            v[j] = WLR__ADAM_BETA2 * v[j] + (1 - WLR__ADAM_BETA2) * gj * gj;
-            theta[j] -= lr * (m[j] / c1) / (sqrt(v[j] / c2) + WLR__ADAM_EPS);
-        }
-        break;
-    }
-    }
-}
-
+/* curvature = wlr__gd_curvature's (lr0 = lr / curvature); allocates
+ * info->loss_per_epoch with epoch_loss. */
+wlr_status wlr__gd_init(wlr__gd *g, const wlr_train_options *o,
+                        const wlr__scaling *s, double *theta, double curvature,
+                        long total_steps, wlr_train_info *info, wlr_error *err);
+void wlr__gd_free(wlr__gd *g);
+/* Batches of n rows: ceil(n / B), B = batch_size capped at n (0 = n). */
+size_t wlr__gd_blocks(const wlr_train_options *o, size_t n_rows);
+/* The next epochs train on d's rows. keep = 1 promises that d stays as it
+ * is until the next call or wlr__gd_free, so that its rows may be copied
+ * once (kernel.c); keep = 0 for rows that change (stream.c's windows).
+ * Never fails: without memory for a copy the rows are converted as read,
+ * with the same results. */
+void wlr__gd_use_rows(wlr__gd *g, const wlr_dataset *d, int keep);
+/* One epoch of batches over those rows, drawing from rng; order holds
+ * wlr__gd_blocks(o, n_rows) block numbers, shuffled in place. */
+void wlr__gd_epoch(wlr__gd *g, wlr__rng *rng, size_t *order);
 /* Is the loss over all rows wanted after epoch e (0-based)? */
 int wlr__gd_loss_due(const wlr__gd *g, int e);
 /* Records epoch e's loss (NaN if not due), calls on_epoch, and fails if the
  * run diverged. */
 wlr_status wlr__gd_end_epoch(wlr__gd *g, int e, double loss,
-                            wlr_train_info *info, wlr_error *err);
-/* The unpenalised loss on d at (a, c), fast or reference path, and the
- * penalty on theta: L = data loss + penalty. */
-double wlr__gd_data_loss(const wlr_train_options *o, const wlr_dataset *d,
-                        const double *a, double c);
-double wlr__gd_penalty(const wlr_train_options *o, const wlr__scaling *s,
-                      const double *theta);
-/* (1/N) sum_i c s (p - y) (x, 1) on d at (a, c), fast (in double
- * precision) or reference; scratch holds WLR__FAST_SCRATCH(D) doubles. */
-void wlr__mean_gradient(const wlr_train_options *o, const wlr_dataset *d,
-                       const double *a, double c, double *g, double *scratch);
-/* The model from theta and info->grad_norm from the mean gradient g (as
- * wlr__mean_gradient gives it; overwritten); fails if not finite. */
-wlr_status wlr__train_finish(const wlr_train_options *o, const wlr__scaling *s,
-                            const double *theta, double *g, wlr_model *model,
-                            wlr_train_info *info, wlr_error *err);
-
-/* Calls o->on_epoch with theta unscaled into a. */
+                             wlr_train_info *info, wlr_error *err);
+/* The model from theta and info->grad_norm from grad, the gradient of L at
+ * theta (wlr__objective's); fails if either is not finite. */
+wlr_status wlr__train_finish(const wlr__scaling *s, const double *theta,
+                             const double *grad, wlr_model *model,
+                             wlr_train_info *info, wlr_error *err);
+/* Calls o->on_epoch with theta unscaled into a (D values of scratch). */
 void wlr__report_epoch(const wlr_train_options *o, const wlr__scaling *s,
-                      const double *theta, double *a, int epoch, double loss);
+                       const double *theta, double *a, int epoch, double loss);
 
-/* Newton's method from theta (newton.c). */
-wlr_status wlr__newton(const wlr_dataset *d, const wlr_train_options *o,
-                      const wlr__scaling *s, double *theta, wlr_train_info *info,
-                      wlr_error *err);
+/* The sums behind the starting intercept and the step size, addable a
+ * window at a time with the same bits: per class, the row weights summed
+ * in row order, s[k] = sum_{i: y_i = k} s_i (without weights an exact
+ * count), then tot[k] = c_k s[k] and weight_sum = tot[0] + tot[1]; and
+ * s_max, the largest s_i (1 without weights). Start from zero. */
+typedef struct {
+    double s[2];
+    double tot[2];
+    double weight_sum;
+    double s_max;
+} wlr__weight_sums;
 
-/* Vector clones where the compiler and the loader support them: x86-64-v4
- * (AVX-512), v3 (AVX2 and FMA) and the baseline, for the fast loops
- * (train_fast.c, train_step.c). Every clone gives the same bits: the loops
- * do the same IEEE operations on every lane in every clone, and the
- * fma(a, b, c) they use, a * b + c with one rounding, is one IEEE operation
- * everywhere (not the contraction that -ffp-contract=off forbids, the
- * compiler fusing a * b + c on its own on some machines and not others):
- * v3 and v4 do it in one instruction, the baseline calls libm's (exact,
- * slower). */
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define WLR__VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", \
-                                                       "arch=x86-64-v3", "default")))
-#else
-#define WLR__VECTOR_CLONES
-#endif
+void wlr__weight_sums_add(wlr__weight_sums *ws, const wlr_dataset *d,
+                          const double cw[2]);
+/* b = log(tot[1] / tot[0]), the intercept's optimum at w = 0 (0 if a class
+ * has no weight). */
+double wlr__base_rate_logit(const double tot[2]);
+/* The curvature gradient descent's step divides lr by (train.c). */
+double wlr__gd_curvature(const wlr_train_options *o, const wlr__weight_sums *ws,
+                         size_t n_rows);
 
-/* The fast inner loops (train_fast.c, train_step.c). scratch below holds
- * WLR__FAST_SCRATCH(D) doubles. */
-#define WLR__FAST_SCRATCH(D) (10 * ((D) + 1))
-/* Rows the double-precision loops take at a time (train_fast.c). */
-#define WLR__FAST_CHUNK 256
-/* Batches of more rows are summed in blocks of this many (see there). */
-#define WLR__FAST_GRAD_BLOCK 65536
-/* P sums over a batch's runs, for wlr__sums_by_blocks: out[0..P-1]; scratch
- * holds P * 8 doubles of the caller's thread. */
-typedef void (*wlr__block_sums)(const void *ctx, const size_t *first,
-                               const size_t *count, int n_runs, double *out,
-                               double *scratch);
-/* G[0..P-1] = the sums of the rows of n_runs <= 2 runs, in blocks of
- * WLR__FAST_GRAD_BLOCK rows in order, each by sum(ctx, ...), the blocks'
- * sums added in block order: on every core from 1M rows, the same bits on
- * any number of them (train_fast.c). scratch holds WLR__FAST_SCRATCH(P - 1)
- * doubles. */
-void wlr__sums_by_blocks(wlr__block_sums sum, const void *ctx, size_t P,
-                        const size_t *first, const size_t *count, int n_runs,
-                        double *G, double *scratch);
-/* The fast path's rows for d (see wlr__fast_rows): copied when copy = 1 and
- * the copy takes at most WLR__FAST_COPY_MAX bytes (and memory allows),
- * else converted as read. inv_sd holds D doubles the view keeps using.
- * wlr__fast_rows_free frees the copy. */
-#define WLR__FAST_COPY_MAX ((size_t)8 << 20)
-void wlr__fast_rows_set(wlr__fast_rows *r, const wlr_dataset *d, const double cw[2],
-                       const wlr__scaling *s, double *inv_sd, int copy);
-void wlr__fast_rows_free(wlr__fast_rows *r);
-/* A batch's sums in single precision (gradient descent's step): G[0..D] =
- * sum_i c s (p - y) (x', 1) over the rows of n_runs <= 2 runs (first[r],
- * count[r]), at theta on the scaled features. */
-void wlr__fast_step_sums(const wlr__fast_rows *r, const double *theta,
-                        const size_t *first, const size_t *count, int n_runs,
-                        double *G, double *scratch);
-/* One epoch of the fast path: the batches of bp, each summed by
- * wlr__fast_step_sums and stepped by wlr__gd_step. */
-void wlr__fast_gd_epoch(wlr__gd *g, const wlr__batch_plan *bp);
-/* Newton's sums over all rows at (a, c), in one pass: the loss sum
- * S = sum c s [log(1 + e^z) - y z] (the same bits as N wlr__fast_loss), and
- * on the scaled features x' = (x - mu) / sd, x~ = (x', 1):
- * g = sum c s (p - y) x~ and H = sum c s p (1 - p) x~ x~^T (P = D + 1,
- * H[j * P + k]); scratch holds WLR__NEWTON_SCRATCH(D) doubles. */
-#define WLR__NEWTON_SCRATCH(D) \
-    (8 * (((D) + 1) + ((D) + 1) * ((D) + 2) / 2 + 1) + WLR__FAST_CHUNK * (D))
-void wlr__fast_newton_sums(const wlr_dataset *d, const double cw[2],
-                          const double *a, double c, const double *mu,
-                          const double *sd, double *loss, double *g, double *H,
-                          double *scratch);
-/* G[0..D] = sum c s (p - y) (x, 1) over the rows of n_runs <= 2 runs, at
- * (a, c) on the original features, every row in double precision: for the
- * final gradient a fit reports. */
-void wlr__fast_grad_sums(const wlr_dataset *d, const double cw[2],
-                        const double *a, double c, const size_t *first,
-                        const size_t *count, int n_runs, double *G,
-                        double *scratch);
-/* 1 iff |(x_i - mu) inv| <= bound for all i < n (none a NaN). */
-int wlr__fast_within(const double *x, size_t n, double mu, double inv,
-                    double bound);
-/* (1/N) sum_i c s [log(1 + e^z) - y z] at (a, c), unpenalised. */
-double wlr__fast_loss(const wlr_dataset *d, const double cw[2], const double *a,
-                     double c);
-/* The polynomial e^x (x <= 0) and log(1 + e) (0 <= e <= 1) behind them,
- * exposed for their accuracy tests; and the step's single-precision
- * e^-|x| (train_step.c). */
-double wlr__fast_exp(double x);
-double wlr__fast_log1p(double e);
-float wlr__fast_expf(float x);
+/* Newton's method from theta (newton.c), on p's scaled features. */
+wlr_status wlr__newton(const wlr__problem *p, const wlr_train_options *o,
+                       double *theta, wlr_train_info *info, wlr_error *err);
 
+/* ------------------------------------------------ the fast kernels (kernel.c) */
+
+/* gradient descent's batch sums G = sum_i c s (p - y) (x', 1) over the
+ * rows of n_runs <= 2 runs (first[r], count[r]) at theta: train.c's
+ * batch_gradient, computed by the kernel (see kernel.h). */
+void wlr__kernel_batch(const wlr__rows *r, const double *theta,
+                       const size_t *first, const size_t *count, int n_runs,
+                       double *G);
+/* The fast view of d for gradient descent, or NULL if memory runs out (the
+ * caller then uses the reference loops): see kernel.c. */
+wlr__rows *wlr__rows_new(const wlr__problem *p, int copy);
+void wlr__rows_free(wlr__rows *r);
+/* Asks the rows of a run into the cache (a hint: changes nothing). */
+void wlr__rows_prefetch(const wlr__rows *r, size_t first, size_t count);
+/* Is the kernel path usable (WLR_KERNEL names one this CPU runs)? */
+wlr_status wlr__kernel_check(wlr_error *err);
 /* a[0..n-1] shuffled by Fisher-Yates with Lemire's bounded draws: wlr's
  * own shuffle for the training order, not numpy's (rng.c). */
 void wlr__rng_shuffle_fast(wlr__rng *r, size_t *a, size_t n);
@@ -457,7 +309,32 @@ wlr_status wlr__npy_rows_read_labels(wlr__npy_rows *r, size_t first,
                                     size_t count, uint8_t *y, wlr_error *err);
 void wlr__npy_rows_close(wlr__npy_rows *r);
 
-/* Monotonic wall clock, in seconds. */
+/* ------------------------------------------- threads and time (threads.c) */
+
+/* The library's one way to use several cores: n jobs, each a function and
+ * its argument, each writing only its own results. Job 0 runs on the
+ * calling thread, the others on threads of their own (a job whose thread
+ * cannot start runs on the calling thread after job 0), and the call
+ * returns when all are done: the outcome never depends on how many threads
+ * there were. */
+typedef struct {
+    void (*run)(void *arg);
+    void *arg;
+} wlr__job;
+
+void wlr__run_jobs(const wlr__job *jobs, size_t n);
+/* At most this many threads for one piece of work. */
+#define WLR__MAX_THREADS 8
+/* Work on fewer rows than this stays on the calling thread: a pass over 1M
+ * rows takes milliseconds, far more than starting a thread or waiting for a
+ * busy core (bench/README.md, "Both cores"). */
+#define WLR__PARALLEL_MIN_ROWS ((size_t)1 << 20)
+/* Threads for a pass over n rows: 1 below WLR__PARALLEL_MIN_ROWS, else the
+ * online cores, at most WLR__MAX_THREADS. */
+size_t wlr__threads_for(size_t n_rows);
+
+/* Monotonic wall clock, in seconds: the one clock of the library, the
+ * command line and the benchmarks. */
 double wlr__now(void);
 
 #endif

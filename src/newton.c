@@ -1,18 +1,20 @@
 /*
- * newton.c - the exact solver: Newton's method (IRLS) on the weighted
- * objective, the reference that shows how close gradient descent got.
+ * newton.c - the exact solver: Newton's method on the weighted objective,
+ * the reference that shows how close gradient descent got.
  *
- * With x~_i = (x'_i, 1) the (scaled) features plus the intercept's 1:
- *   gradient  g = (1/N) sum_i c_i (p_i - y_i) x~_i          + l2 (w', 0)
- *   Hessian   H = (1/N) sum_i c_i p_i (1 - p_i) x~_i x~_i^T  + l2 diag(1,..,1, 0)
+ * On the standardised features (wlr_train always gives it them), with
+ * x~_i = (x'_i, 1), train.c's wlr__objective gives
+ *   gradient  g = (1/N) sum_i c_i (p_i - y_i) x~_i          + (lambda_j w'_j, 0)
+ *   Hessian   H = (1/N) sum_i c_i p_i (1 - p_i) x~_i x~_i^T  + diag(lambda, 0)
  * and each step solves H delta = g (through H's eigendecomposition, so a
  * singular H from collinear columns is handled) and moves theta -= t delta,
  * with t halved from 1 until the loss falls enough (Armijo's rule), which
  * keeps Newton safe far from the optimum. Near it convergence is quadratic:
- * a handful of steps take the gradient from 1e-2 to 1e-12. Each trial point
- * is evaluated whole, L with g and H (one pass over the rows on the fast
- * path), since the accepted one's g and H are the next step's: one pass a
- * step, where a loss pass for the line search and a gradient pass took two.
+ * a handful of steps take the gradient from 1e-2 to 1e-12. Each trial
+ * point is evaluated whole, L with g and H (one pass over the rows on the
+ * fast path), since the accepted one's g and H are the next step's.
+ * Newton's method is affine invariant in exact arithmetic; standardising
+ * first makes it so in floating point too, whatever the columns' scales.
  */
 #include "internal.h"
 
@@ -34,78 +36,6 @@
  * precisely enough to judge a step (summing N terms loses ~N ulps), so the
  * full Newton step is taken: near the optimum it is the right one. */
 #define TRUST_NEWTON 1e-12
-
-/* g and H on the scaled parameters theta, at the original-scale (a, c). */
-static void grad_hessian(const wlr_dataset *d, const wlr__scaling *s,
-                         const double cw[2], double l2, const double *theta,
-                         const double *a, double c, double *g, double *H,
-                         double *xt)
-{
-    size_t D = d->n_features, P = D + 1, N = d->n_rows;
-    memset(g, 0, P * sizeof *g);
-    memset(H, 0, P * P * sizeof *H);
-    for (size_t i = 0; i < N; i++) {
-        double z = c;
-        for (size_t j = 0; j < D; j++) {
-            double x = d->x[j * N + i];
-            z += a[j] * x;
-            xt[j] = (x - s->mu[j]) / s->sd[j];
-        }
-        xt[D] = 1.0;
-        double w = cw[d->y[i]] * (d->weight ? d->weight[i] : 1.0);
-        double p = wlr_sigmoid(z);
-        double r = w * (p - d->y[i]);   /* c (p - y) */
-        double h = w * p * (1.0 - p);   /* c p (1 - p) */
-        for (size_t j = 0; j < P; j++) {
-            g[j] += r * xt[j];
-            for (size_t k = 0; k <= j; k++) H[j * P + k] += h * xt[j] * xt[k];
-        }
-    }
-    for (size_t j = 0; j < P; j++) {
-        g[j] /= (double)N;
-        for (size_t k = 0; k <= j; k++) {
-            H[j * P + k] /= (double)N;
-            H[k * P + j] = H[j * P + k];
-        }
-    }
-    for (size_t j = 0; j < D; j++) {
-        g[j] += l2 * theta[j];
-        H[j * P + j] += l2;
-    }
-}
-
-/* L, g and H at theta: the reference path's loss and loops above (two
- * passes), or the fast path's one pass (train_fast.c: wlr__fast_newton_sums,
- * exp to ~3e-16, the features scaled row by row as here, L the same bits as
- * wlr__fast_loss plus the penalty). a is scratch for the original-scale
- * model. */
-static double evaluate(const wlr_dataset *d, const wlr_train_options *o,
-                       const wlr__scaling *s, const double *theta, double *a,
-                       double *g, double *H, double *scratch)
-{
-    size_t D = d->n_features, P = D + 1;
-    const double *cw = o->class_weight;
-    double c, l2 = o->l2;
-    if (o->reference) {
-        double loss = wlr__scaled_loss(d, s, cw, l2, theta, a);
-        wlr__scaling_unscale(s, theta, a, &c);
-        grad_hessian(d, s, cw, l2, theta, a, c, g, H, scratch);
-        return loss;
-    }
-    double N = (double)d->n_rows, sum, pen = 0;
-    wlr__scaling_unscale(s, theta, a, &c);
-    wlr__fast_newton_sums(d, cw, a, c, s->mu, s->sd, &sum, g, H, scratch);
-    for (size_t j = 0; j < P; j++) {
-        g[j] /= N;
-        for (size_t k = 0; k < P; k++) H[j * P + k] /= N;
-    }
-    for (size_t j = 0; j < D; j++) {
-        g[j] += l2 * theta[j];
-        H[j * P + j] += l2;
-        pen += theta[j] * theta[j];
-    }
-    return sum / N + 0.5 * l2 * pen;
-}
 
 /* Symmetric eigendecomposition H = V diag(lambda) V^T by cyclic Jacobi
  * rotations: each rotation zeroes one off-diagonal pair; sweeps repeat until
@@ -175,29 +105,119 @@ static void pinv_solve(const double *H, size_t P, double *A, double *V,
     }
 }
 
+/*
+ * THE POINT ON A LINE OF OPTIMA. Without a penalty, collinear columns (a
+ * repeated or redundant feature) leave L flat along the null space of H:
+ * every theta* + N u is an optimum (N: H's eigenvectors of eigenvalue 0).
+ * Newton on the standardised features ends at one of them; we report the
+ * one whose parameters on the original scale, (w, b) = T theta, are the
+ * smallest: the optimum scikit-learn's lbfgs finds from 0 (its steps never
+ * leave the span of the data). With B = T N and r = T theta*, u minimises
+ * |r + B u|^2: (B^T B) u = -B^T r. With a penalty H has no null space and
+ * nothing moves.
+ */
+static wlr_status smallest_optimum(const wlr__problem *p, const double *H,
+                                   double *theta, wlr_error *err)
+{
+    size_t D = p->d->n_features, P = D + 1;
+    double *mem = calloc(3 * P * P + 5 * P, sizeof *mem);
+    if (!mem) return wlr__fail(err, WLR_ERR_NOMEM, "newton: out of memory");
+    double *A = mem, *V = A + P * P, *B = V + P * P, *r = B + P * P,
+           *u = r + P, *rhs = u + P, *tmp = rhs + P, *col = tmp + P;
+    memcpy(A, H, P * P * sizeof *A);
+    jacobi_eigen(A, P, V);
+    double lmax = 0;
+    for (size_t k = 0; k < P; k++) lmax = fmax(lmax, fabs(A[k * P + k]));
+    /* T v: v_j / sd_j, then v_D - sum_j mu_j v_j / sd_j */
+    const wlr__scaling *s = p->s;
+#define ORIGINAL(v, out)                                                     \
+    do {                                                                     \
+        double c_ = (v)[D];                                                  \
+        for (size_t j_ = 0; j_ < D; j_++) {                                  \
+            (out)[j_] = (v)[j_] / s->sd[j_];                                 \
+            c_ -= s->mu[j_] * (out)[j_];                                     \
+        }                                                                    \
+        (out)[D] = c_;                                                       \
+    } while (0)
+    size_t k_null = 0;
+    for (size_t k = 0; k < P; k++) {
+        if (fabs(A[k * P + k]) > PINV_RCOND * lmax) continue;
+        for (size_t j = 0; j < P; j++) tmp[j] = V[j * P + k];
+        ORIGINAL(tmp, col);
+        for (size_t j = 0; j < P; j++) B[j * P + k_null] = col[j];
+        for (size_t j = 0; j < P; j++) V[j * P + k_null] = tmp[j];   /* N */
+        k_null++;
+    }
+    if (k_null > 0) {
+        ORIGINAL(theta, r);
+        /* the normal equations, k_null x k_null, in A; the right side -B^T r */
+        double *G = A, *E = calloc(2 * k_null * k_null + 2 * k_null, sizeof *E);
+        if (!E) {
+            free(mem);
+            return wlr__fail(err, WLR_ERR_NOMEM, "newton: out of memory");
+        }
+        for (size_t a = 0; a < k_null; a++) {
+            rhs[a] = 0;
+            for (size_t j = 0; j < P; j++) rhs[a] -= B[j * P + a] * r[j];
+            for (size_t b = 0; b < k_null; b++) {
+                double dot = 0;
+                for (size_t j = 0; j < P; j++) dot += B[j * P + a] * B[j * P + b];
+                G[a * k_null + b] = dot;
+            }
+        }
+        pinv_solve(G, k_null, E, E + k_null * k_null, E + 2 * k_null * k_null, rhs, u);
+        for (size_t j = 0; j < P; j++)
+            for (size_t a = 0; a < k_null; a++) theta[j] += V[j * P + a] * u[a];
+        free(E);
+    }
+#undef ORIGINAL
+    free(mem);
+    return WLR_OK;
+}
+
+/* The largest |v_j|, or NaN if any v_j is NaN (fmax would skip it). */
 static double max_abs(const double *v, size_t n)
 {
     double m = 0;
-    for (size_t j = 0; j < n; j++) m = fmax(m, fabs(v[j]));
+    for (size_t j = 0; j < n; j++) {
+        if (isnan(v[j])) return NAN;
+        m = fmax(m, fabs(v[j]));
+    }
     return m;
 }
 
-wlr_status wlr__newton(const wlr_dataset *d, const wlr_train_options *o,
-                      const wlr__scaling *s, double *theta, wlr_train_info *info,
-                      wlr_error *err)
+/* L, g and H at theta: train.c's wlr__objective, or its fast twin. */
+static double evaluate(const wlr__problem *p, const wlr_train_options *o,
+                       const double *theta, double *g, double *H)
 {
-    size_t D = d->n_features, P = D + 1;
-    double *mem = calloc(P * P * 5 + P * 7 + WLR__NEWTON_SCRATCH(D), sizeof *mem);
+    return o->reference ? wlr__objective(p, theta, g, H)
+                        : wlr__objective_fast(p, theta, g, H);
+}
+
+wlr_status wlr__newton(const wlr__problem *p, const wlr_train_options *o,
+                       double *theta, wlr_train_info *info, wlr_error *err)
+{
+    size_t P = p->d->n_features + 1;
+    double *mem = calloc(P * P * 5 + P * 5, sizeof *mem);
     if (!mem) return wlr__fail(err, WLR_ERR_NOMEM, "newton: out of memory");
     double *H = mem, *A = H + P * P, *V = A + P * P, *Ht = V + P * P,
            *g = Ht + P * P, *gt = g + P, *delta = gt + P, *trial = delta + P,
-           *a = trial + P, *tmp = a + P, *scratch = tmp + P;
+           *tmp = trial + P, *a = tmp + P;
     /* every trial point is evaluated whole (L, g and H in one pass on the
      * fast path): the accepted one's g and H are the next step's */
-    double loss = evaluate(d, o, s, theta, a, g, H, scratch);
+    double loss = evaluate(p, o, theta, g, H);
+    wlr_status st = WLR_OK;
     info->converged = 0;
     for (int it = 0; it < o->max_iter; it++) {
-        if (max_abs(g, P) < o->tol) {
+        double gmax = max_abs(g, P);
+        if (!isfinite(loss) || !isfinite(gmax)) {
+            st = wlr__fail(err, WLR_ERR_NUMERIC, "newton: the %s is not finite "
+                           "after %d steps; the features are too large for "
+                           "double precision", isfinite(loss) ? "gradient" : "loss",
+                           it);
+            break;
+        }
+        if (gmax < o->tol) {
             info->converged = 1;
             break;
         }
@@ -210,7 +230,7 @@ wlr_status wlr__newton(const wlr_dataset *d, const wlr_train_options *o,
         int accepted = 0, trust = slope < TRUST_NEWTON * fabs(loss);
         for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
             for (size_t j = 0; j < P; j++) trial[j] = theta[j] - t * delta[j];
-            trial_loss = evaluate(d, o, s, trial, a, gt, Ht, scratch);
+            trial_loss = evaluate(p, o, trial, gt, Ht);
             if (trust || trial_loss <= loss - ARMIJO * t * slope) {
                 accepted = 1;
                 break;
@@ -222,9 +242,13 @@ wlr_status wlr__newton(const wlr_dataset *d, const wlr_train_options *o,
         memcpy(g, gt, P * sizeof *g);
         memcpy(H, Ht, P * P * sizeof *H);
         loss = trial_loss;
-        if (o->on_epoch) wlr__report_epoch(o, s, theta, a, it + 1, loss);
+        if (o->on_epoch) wlr__report_epoch(o, p->s, theta, a, it + 1, loss);
     }
+    /* the last step's gradient may have reached the tolerance */
+    if (st == WLR_OK && !info->converged && max_abs(g, P) < o->tol)
+        info->converged = 1;
+    if (st == WLR_OK && info->converged) st = smallest_optimum(p, H, theta, err);
     info->loss = loss;
     free(mem);
-    return WLR_OK;
+    return st;
 }

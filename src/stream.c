@@ -46,7 +46,6 @@
 #include "internal.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -118,31 +117,40 @@ static wlr_status read_window(streamer *sr, int b, size_t first, size_t count,
     return st;
 }
 
-/* A read on the second thread. */
-typedef struct {
-    streamer *sr;
-    int b;
-    size_t first, count;
-    wlr_status st;
-    wlr_error err;
-} read_job;
-
-static void *read_worker(void *arg)
-{
-    read_job *j = arg;
-    j->st = read_window(j->sr, j->b, j->first, j->count, &j->err);
-    return NULL;
-}
-
 /* What a pass does with each window (d holds its rows). */
 typedef wlr_status (*window_fn)(void *ctx, const wlr_dataset *d,
                                 wlr_error *err);
 
+/* The two jobs of a window's turn: fn on the window in hand, and the read
+ * of the next one into the other buffer (count 0: none). */
+typedef struct {
+    streamer *sr;
+    int b;
+    size_t first, count;
+    window_fn fn;
+    void *ctx;
+    const wlr_dataset *d;
+    wlr_status st;
+    wlr_error err;
+} window_job;
+
+static void work_job(void *arg)
+{
+    window_job *j = arg;
+    j->st = j->fn(j->ctx, j->d, &j->err);
+}
+
+static void read_job(void *arg)
+{
+    window_job *j = arg;
+    j->st = j->count ? read_window(j->sr, j->b, j->first, j->count, &j->err) : WLR_OK;
+}
+
 /*
  * One pass over the windows: window order[q] (NULL = file order) of the
  * pass starting at file row r, q = 0 .. n_windows - 1, each read and handed
- * to fn. With two buffers window q + 1 is read on a second thread while fn
- * works on window q; if the thread cannot start, the read happens here.
+ * to fn. With two buffers window q + 1 is read on a second core while fn
+ * works on window q (wlr__run_jobs); with one, after.
  */
 static wlr_status stream_pass(streamer *sr, size_t r, const size_t *order,
                               window_fn fn, void *ctx, wlr_error *err)
@@ -154,26 +162,26 @@ static wlr_status stream_pass(streamer *sr, size_t r, const size_t *order,
     sr->read_seconds += wlr__now() - t0;
     for (size_t q = 0; q < sr->n_windows && st == WLR_OK; q++) {
         int cur = sr->n_buf == 2 ? (int)(q & 1) : 0;
-        read_job job = {sr, 1 - cur, 0, 0, WLR_OK, {{0}}};
-        pthread_t tid;
-        int started = 0;
-        if (sr->n_buf == 2 && q + 1 < sr->n_windows) {
-            window_span(sr, r, order ? order[q + 1] : q + 1, &job.first, &job.count);
-            started = pthread_create(&tid, NULL, read_worker, &job) == 0;
-        }
-        st = fn(ctx, &sr->buf[cur], err);
-        t0 = wlr__now();
-        if (started) {
-            pthread_join(tid, NULL);
-            if (st == WLR_OK && job.st) {
-                st = job.st;
-                *err = job.err;
-            }
-        } else if (st == WLR_OK && q + 1 < sr->n_windows) {
-            window_span(sr, r, order ? order[q + 1] : q + 1, &first, &count);
-            st = read_window(sr, sr->n_buf == 2 ? 1 - cur : 0, first, count, err);
+        window_job work = {sr, cur, 0, 0, fn, ctx, &sr->buf[cur], WLR_OK, {{0}}};
+        window_job next = {sr, sr->n_buf == 2 ? 1 - cur : 0, 0, 0, NULL, NULL, NULL,
+                           WLR_OK, {{0}}};
+        if (q + 1 < sr->n_windows)
+            window_span(sr, r, order ? order[q + 1] : q + 1, &next.first, &next.count);
+        if (sr->n_buf == 2) {
+            wlr__job both[2] = {{work_job, &work}, {read_job, &next}};
+            t0 = wlr__now();
+            wlr__run_jobs(both, 2);
+        } else {
+            work_job(&work);
+            t0 = wlr__now();
+            if (work.st == WLR_OK) read_job(&next);
         }
         sr->read_seconds += wlr__now() - t0;
+        window_job *bad = work.st ? &work : next.st ? &next : NULL;
+        if (bad) {
+            st = bad->st;
+            *err = bad->err;
+        }
     }
     return st;
 }
@@ -197,11 +205,9 @@ static wlr_status count_classes(streamer *sr, size_t counts[2], wlr_error *err)
 /* The set-up pass's sums, window by window in file order. */
 typedef struct {
     const double *cw;
-    int standardize;
     size_t counts[2];
     wlr__weight_sums ws;
     wlr__scaling *s;
-    size_t rows_seen;
 } setup_sums;
 
 static wlr_status add_setup(void *ctx, const wlr_dataset *d, wlr_error *err)
@@ -213,8 +219,7 @@ static wlr_status add_setup(void *ctx, const wlr_dataset *d, wlr_error *err)
     u->counts[0] += c[0];
     u->counts[1] += c[1];
     wlr__weight_sums_add(&u->ws, d, u->cw);
-    if (u->standardize) wlr__scaling_add(u->s, d, u->rows_seen);
-    u->rows_seen += d->n_rows;
+    wlr__scaling_add(u->s, d);
     return WLR_OK;
 }
 
@@ -238,28 +243,28 @@ static wlr_status train_window(void *ctx, const wlr_dataset *d, wlr_error *err)
     return WLR_OK;
 }
 
-/* The loss and mean gradient over all rows: each window's, weighted by its
- * share of the rows, n_w / N. */
+/* The loss and its gradient over all rows: each window's unpenalised
+ * wlr__objective, weighted by its share of the rows, n_w / N. */
 typedef struct {
     const wlr_train_options *o;
-    const double *a;          /* the model on the original features */
-    double c;
+    const wlr__scaling *s;
+    const double *theta;
     size_t n;
     double loss;              /* sum_w (n_w / N) L_w */
     double *grad;             /* NULL, or D + 1: sum_w (n_w / N) g_w */
-    double *g, *scratch;
+    double *g;                /* a window's gradient */
 } loss_sums;
 
 static wlr_status add_loss(void *ctx, const wlr_dataset *d, wlr_error *err)
 {
     (void)err;
     loss_sums *l = ctx;
+    wlr__problem p = {d, l->s, {l->o->class_weight[0], l->o->class_weight[1]}, 0.0};
     double share = (double)d->n_rows / (double)l->n;
-    l->loss += share * wlr__gd_data_loss(l->o, d, l->a, l->c);
-    if (l->grad) {
-        wlr__mean_gradient(l->o, d, l->a, l->c, l->g, l->scratch);
-        for (size_t j = 0; j <= d->n_features; j++) l->grad[j] += share * l->g[j];
-    }
+    double *g = l->grad ? l->g : NULL;
+    l->loss += share * (l->o->reference ? wlr__objective(&p, l->theta, g, NULL)
+                                        : wlr__objective_fast(&p, l->theta, g, NULL));
+    for (size_t j = 0; g && j <= d->n_features; j++) l->grad[j] += share * g[j];
     return WLR_OK;
 }
 
@@ -269,6 +274,7 @@ static wlr_status check_stream(const wlr_stream_options *so,
                                const wlr_train_options *o, wlr_error *err)
 {
     wlr_status st = wlr_train_check(o, err);
+    if (st == WLR_OK && !o->reference) st = wlr__kernel_check(err);
     if (st) return st;
     if (o->solver != WLR_SOLVER_GD)
         return wlr__fail(err, WLR_ERR_ARG, "stream: only gradient descent can "
@@ -315,22 +321,20 @@ static wlr_status streamer_open(streamer *sr, const char *x_path,
     return WLR_OK;
 }
 
-/* The loss (and, with grad, the mean gradient) over every row at theta;
- * the one window in place when there is one. */
+/* L (and, with grad, its gradient) over every row at theta, the one
+ * window in place when there is one. */
 static wlr_status full_loss(streamer *sr, const wlr__gd *gd, double *loss,
                             double *grad, wlr_error *err)
 {
     size_t D = sr->dim;
-    /* a, a window's gradient, and the fast sums' scratch */
-    double *a = malloc((2 * (D + 1) + WLR__FAST_SCRATCH(D)) * sizeof *a);
-    if (!a) return wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory");
-    loss_sums l = {gd->o, a, 0, sr->n, 0.0, grad, a + (D + 1), a + 2 * (D + 1)};
-    wlr__scaling_unscale(gd->s, gd->theta, a, &l.c);
+    double *g = malloc((D + 1) * sizeof *g);
+    if (!g) return wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory");
+    loss_sums l = {gd->o, gd->s, gd->theta, sr->n, 0.0, grad, g};
     if (grad) memset(grad, 0, (D + 1) * sizeof *grad);
     wlr_status st = sr->n_windows == 1 ? add_loss(&l, &sr->buf[0], err)
                                        : stream_pass(sr, 0, NULL, add_loss, &l, err);
-    *loss = l.loss + wlr__gd_penalty(gd->o, gd->s, gd->theta);
-    free(a);
+    *loss = l.loss + wlr__penalty(gd->s, gd->o->l2, D, gd->theta, grad);
+    free(g);
     return st;
 }
 
@@ -365,15 +369,19 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
     /* 1. the set-up pass: with one window, this read is the only one */
     wlr__scaling s;
     memset(&s, 0, sizeof s);
-    if (st == WLR_OK) st = wlr__scaling_alloc(&s, D, err);
+    if (st == WLR_OK) st = wlr__scaling_alloc(&s, D, opt.standardize, err);
     setup_sums u;
     memset(&u, 0, sizeof u);
     u.cw = opt.class_weight;
-    u.standardize = opt.standardize;
     u.s = &s;
     if (st == WLR_OK) st = stream_pass(&sr, 0, NULL, add_setup, &u, err);
+    if (st == WLR_OK && (u.counts[0] == 0 || u.counts[1] == 0))
+        st = wlr__fail(err, WLR_ERR_ARG, "stream: %s holds one class only (%zu "
+                       "rows of class %d, none of class %d); logistic regression "
+                       "needs both", y_path, N, u.counts[0] ? 0 : 1,
+                       u.counts[0] ? 1 : 0);
     if (st == WLR_OK) {
-        wlr__scaling_finish(&s, N, opt.standardize);
+        wlr__scaling_finish(&s);
         si->mean = calloc(D + 1, sizeof *si->mean);
         si->sd = calloc(D + 1, sizeof *si->sd);
         model->coef = calloc(D + 1, sizeof *model->coef);
@@ -401,8 +409,8 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
         if (!theta || !g || !order || !win_order)
             st = wlr__fail(err, WLR_ERR_NOMEM, "stream: out of memory");
         else
-            st = wlr__gd_init(&gd, &opt, &s, theta, u.ws.weight_sum / (double)N,
-                             steps * opt.epochs, info, err);
+            st = wlr__gd_init(&gd, &opt, &s, theta, wlr__gd_curvature(&opt, &u.ws, N),
+                              steps * opt.epochs, info, err);
     }
     if (st == WLR_OK) {
         /* w = 0, b at the weighted base rate, as in memory */
@@ -435,7 +443,7 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
             if (st == WLR_OK) st = wlr__gd_end_epoch(&gd, e, loss, info, err);
         }
     }
-    if (st == WLR_OK) st = wlr__train_finish(&opt, &s, theta, g, model, info, err);
+    if (st == WLR_OK) st = wlr__train_finish(&s, theta, g, model, info, err);
     info->seconds = wlr__now() - t0;
     if (st == WLR_OK) {
         si->n_rows = N;

@@ -65,22 +65,39 @@ strip_seconds gen.json >a.txt; strip_seconds csv.json >b.txt; strip_seconds npy.
 expect_same "train: generated vs CSV" a.txt b.txt
 expect_same "train: generated vs npy" a.txt c.txt
 # determinism: same arguments, same stdout. The second run of each pair is
-# without WLR_RUNNER: under make valgrind (which has no AVX-512, so the
-# vector loops run their AVX2 clones) this also holds those clones to the
-# bits of the native ones
+# without WLR_RUNNER (make valgrind runs the first under valgrind)
 $WLR_RUNNER "$WLR" train --class-weight balanced >t1.txt 2>/dev/null
 "$WLR" train --class-weight balanced >t2.txt 2>/dev/null
 expect_same "train is deterministic" t1.txt t2.txt
 $WLR_RUNNER "$WLR" experiment >e1.txt 2>/dev/null
 "$WLR" experiment >e2.txt 2>/dev/null
 expect_same "experiment is deterministic" e1.txt e2.txt
-for args in "--standardize --optimizer adam --class-weight 1:200 --batch-size 37" \
+for args in "--no-standardize --optimizer adam --class-weight 1:200 --batch-size 37" \
             "--optimizer momentum --batch-size 0 --epochs 20"; do
     $WLR_RUNNER "$WLR" train $args --json >j1.json 2>/dev/null
     "$WLR" train $args --json >j2.json 2>/dev/null
     strip_seconds j1.json >a.txt; strip_seconds j2.json >b.txt
     expect_same "train $args is deterministic" a.txt b.txt
 done
+# every fast path this machine runs (wlr --version lists them; CI also
+# runs the whole suite with each forced) prints the same bytes
+paths=$("$WLR" --version | sed -n 's/^kernel .*(this machine runs: *\(.*\))$/\1/p')
+[ -n "$paths" ] && ok || bad "--version lists no kernel paths"
+for path in $paths; do
+    WLR_KERNEL=$path "$WLR" experiment >ep.txt 2>/dev/null
+    expect_same "experiment on path $path" e1.txt ep.txt
+    for args in "--class-weight 1:200 --optimizer adam --batch-size 37 --json" \
+                "--solver newton --class-weight balanced --json" \
+                "--no-standardize --batch-size 0 --epochs 20 --json"; do
+        "$WLR" train $args >j1.json 2>/dev/null
+        WLR_KERNEL=$path "$WLR" train $args >j2.json 2>/dev/null
+        strip_seconds j1.json >a.txt; strip_seconds j2.json >b.txt
+        expect_same "train $args on path $path" a.txt b.txt
+    done
+done
+WLR_KERNEL=sse9 "$WLR" train >out.txt 2>err.txt
+[ $? -ne 0 ] && grep -q 'WLR_KERNEL=sse9: this build or CPU has no such path (it has: scalar' err.txt &&
+    [ ! -s out.txt ] && ok || bad "WLR_KERNEL=sse9: $(cat err.txt)"
 expect_grep "train text: weights" '^weights  c0 = 0.505159, c1 = 48.9596  \(balanced\)' t1.txt
 expect_grep "train text: recall" 'MINORITY RECALL  0\.5[0-9][0-9]' t1.txt
 expect_grep "train text: report" '^    accuracy  ' t1.txt
@@ -182,7 +199,7 @@ printf 'y,score,extra\n0,0.1,3\n1,0.8,4\n' >three_cols.csv
 expect_fail "report: three columns" 'three_cols\.csv:1: .*two columns' "" -- report three_cols.csv
 expect_fail "report: scores not in [0,1]" 'two\.csv:0: .*' "" -- report two.csv
 printf 'x1,x2,y\n1,2,0\n3,4,1\n5,6,0\n7,8,0\n9,1,0\n' >onepos.csv
-expect_fail "test split holds one class" 'test split \(1 rows\): .*only class' "" -- train onepos.csv
+expect_fail "training split holds one class" 'one class only \(4 rows of class 0, none of class 1\)' "" -- train onepos.csv
 expect_fail "balanced, class missing" 'balanced.*no class 1' "" -- train oneclass.csv --test-size 0.5 --class-weight balanced
 
 # ------------------------------------------------ refusals: generator

@@ -12,6 +12,7 @@
  * cut moved. The lesson section measures both effects on the data at hand.
  */
 #include "cli.h"
+#include "elementary.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -201,7 +202,7 @@ static void print_lesson(FILE *f, const cli_run *runs, int n, const lesson *l,
         if (k == l->base) continue;
         fprintf(f, "    %-10s %14.4f %12.4f\n", runs[k].name,
                 runs[k].model.intercept - b->model.intercept,
-                log(runs[k].cw[1] / runs[k].cw[0]) - log(b->cw[1] / b->cw[0]));
+                wlr__log(runs[k].cw[1] / runs[k].cw[0]) - wlr__log(b->cw[1] / b->cw[0]));
     }
     fprintf(f, "\n  (b(%s) = %.4f; what the intercept does not absorb goes into "
             "the coefficients.)\n", b->name, b->model.intercept);

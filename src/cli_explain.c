@@ -11,6 +11,7 @@
  * pull, epoch by epoch, with and without the weights.
  */
 #include "cli.h"
+#include "elementary.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static void print_worked_step(FILE *f, const wlr_dataset *d, const double cw[2],
     size_t cnt[2];
     wlr_class_counts(d, cnt);
     double tot1 = cw[1] * (double)cnt[1], tot0 = cw[0] * (double)cnt[0];
-    double b = tot0 > 0 && tot1 > 0 ? log(tot1 / tot0) : 0.0;
+    double b = tot0 > 0 && tot1 > 0 ? wlr__log(tot1 / tot0) : 0.0;
     double cbar = (tot0 + tot1) / (double)d->n_rows;
     size_t shown = D < 2 ? D : 2; /* features shown; the sums use all */
     double gsum[3] = {0, 0, 0};    /* over the shown features and b */

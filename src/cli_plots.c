@@ -15,6 +15,7 @@
  * the drawing is plot.c's, this file only chooses what to draw.
  */
 #include "cli.h"
+#include "elementary.h"
 
 #include <errno.h>
 #include <math.h>
@@ -167,7 +168,7 @@ static int draw_boundary(FILE *f, const plot_data *d, wlr_error *err)
      * way every time */
     for (size_t i = 0; jitter && i < n; i++)
         jitter[i] = t->y[i] + 0.6 * (fmod((double)i * 0.6180339887498949, 1.0) - 0.5);
-    double logit = log(d->a->threshold / (1 - d->a->threshold));
+    double logit = wlr__log(d->a->threshold / (1 - d->a->threshold));
     for (int k = 0; k < d->n_runs; k++) {
         const wlr_model *m = &d->runs[k].model;
         double c = m->intercept - logit;

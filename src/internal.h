@@ -170,6 +170,7 @@ typedef struct {
     double *a;              /* scratch for the model on the original features */
     double lr0;             /* o->lr / curvature */
     long t, total_steps;    /* steps taken, and in the whole run */
+    double beta_t[2];       /* Adam: b1^t and b2^t */
     const wlr_dataset *d;   /* the rows of wlr__gd_use_rows */
     wlr__rows *rows;        /* their fast view (NULL on the reference path) */
 } wlr__gd;

@@ -19,10 +19,12 @@
  *   r = c s (p - y) = v u / (1 + e), u = e where z and v have opposite
  *       signs, else 1 (kernel_step.c: no cancellation)
  *   h = c s p (1 - p) = |v| e / (1 + e)^2 (for either sign of z)
- * and their sums with x~ = (x', 1). exp and log1p are polynomials (below):
- * a libm call per row could not be vectorised.
+ * and their sums with x~ = (x', 1). exp and log1p are elementary.h's
+ * polynomials: a libm call per row could not be vectorised, and libm's
+ * results may differ from CPU to CPU.
  */
 #include "kernel.h"
+#include "elementary.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -32,89 +34,10 @@
 #define WLR__SUMS_PATH wlr__sums_scalar
 #endif
 
-/* e^x below e^-708 = 3e-308 is below everything it is added to by 290
- * orders of magnitude; clamping there keeps 2^n a normal number. */
-#define EXP_MIN (-708.0)
-/* log2(e), and ln 2 in two parts so that n * LN2_HI is exact for |n| < 2^11
- * (LN2_HI has 32 significant bits). */
-#define LOG2E 1.4426950408889634
-#define LN2_HI 6.93147180369123816490e-01
-#define LN2_LO 1.90821492927058770002e-10
-#define LN2 0.69314718055994530942
-/* Adding 1.5 * 2^52 rounds a double below 2^51 in magnitude to an integer
- * and leaves it in the low bits of the mantissa. */
-#define ROUND_SHIFT 6755399441055744.0
-#define SQRT2 1.41421356237309504880
-
-/*
- * e^x for EXP_MIN <= x <= 0 (below is clamped): n = round(x / ln 2),
- * r = x - n ln 2, |r| <= 0.347, e^r by its Taylor polynomial of degree 12
- * (truncation below 1.7e-16), times 2^n built from its bits. At most 3 ulp
- * from glibc's exp on [-708, 0] (tests/test_kernel.c checks 4e-16).
- */
-static inline double exp_nonpos(double x)
-{
-    x = x < EXP_MIN ? EXP_MIN : x;
-    double t = fma(x, LOG2E, ROUND_SHIFT);
-    double n = t - ROUND_SHIFT;
-    double r = fma(-n, LN2_LO, fma(-n, LN2_HI, x));
-    double p = 1.0 / 479001600.0;
-    p = fma(p, r, 1.0 / 39916800.0);
-    p = fma(p, r, 1.0 / 3628800.0);
-    p = fma(p, r, 1.0 / 362880.0);
-    p = fma(p, r, 1.0 / 40320.0);
-    p = fma(p, r, 1.0 / 5040.0);
-    p = fma(p, r, 1.0 / 720.0);
-    p = fma(p, r, 1.0 / 120.0);
-    p = fma(p, r, 1.0 / 24.0);
-    p = fma(p, r, 1.0 / 6.0);
-    p = fma(p, r, 0.5);
-    p = fma(p, r, 1.0);
-    p = fma(p, r, 1.0);
-    /* t's low bits hold 2^51 + n: with the bias added, shifted into the
-     * exponent field, 2^n (n + 1023 is in 1..1023 for -1022 <= n <= 0) */
-    uint64_t bits;
-    memcpy(&bits, &t, sizeof bits);
-    bits = (bits + 1023) << 52;
-    double scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
-
-/*
- * log(1 + e) for 0 <= e <= 1: u = 1 + e = 2^k m with m in [0.707, 1.414],
- * f = m - 1 (exact), log m = 2 atanh(s) with s = f / (2 + f), |s| <= 0.172,
- * = 2 s (1 + s^2/3 + ... + s^20/21) (truncation below 6e-19). The rounding
- * of 1 + e costs at most half an ulp of 1, so the error is absolute: at
- * most 2.3e-16 against glibc's log1p (tests check 4e-16).
- */
-static inline double log1p_unit(double e)
-{
-    double u = 1.0 + e;
-    int big = u > SQRT2;
-    double m = big ? 0.5 * u : u;
-    double k = big ? 1.0 : 0.0;
-    double f = m - 1.0;
-    double s = f / (2.0 + f);
-    double s2 = s * s;
-    double q = 1.0 / 21.0;
-    q = fma(q, s2, 1.0 / 19.0);
-    q = fma(q, s2, 1.0 / 17.0);
-    q = fma(q, s2, 1.0 / 15.0);
-    q = fma(q, s2, 1.0 / 13.0);
-    q = fma(q, s2, 1.0 / 11.0);
-    q = fma(q, s2, 1.0 / 9.0);
-    q = fma(q, s2, 1.0 / 7.0);
-    q = fma(q, s2, 1.0 / 5.0);
-    q = fma(q, s2, 1.0 / 3.0);
-    q = fma(q, s2, 1.0);
-    return k * LN2 + 2.0 * s * q;
-}
-
 #if !defined(WLR__SUMS_SECONDARY)
 /* one copy of these (the scalar build's) */
-double wlr__kernel_exp(double x) { return exp_nonpos(x); }
-double wlr__kernel_log1p(double e) { return log1p_unit(e); }
+double wlr__kernel_exp(double x) { return wlr__exp_nonpos(x); }
+double wlr__kernel_log1p(double e) { return wlr__log1p_unit(e); }
 #endif
 
 /* acc[l] += v[k] (u == NULL) or v[k] u[k], row k into lane k mod
@@ -189,9 +112,9 @@ void WLR__SUMS_PATH(const wlr__sums_args *a, size_t lo, size_t hi, double *out,
             for (size_t k = 0; k < n; k++) v[k] = v[k] * s[k];
         }
         for (size_t k = 0; k < n; k++) {
-            double e = exp_nonpos(-fabs(z[k])), q = 1.0 / (1.0 + e);
+            double e = wlr__exp_nonpos(-fabs(z[k])), q = 1.0 / (1.0 + e);
             double u = (z[k] >= 0) == (v[k] >= 0) ? 1.0 : e;
-            double sp = (z[k] > 0 ? z[k] : 0.0) + log1p_unit(e);
+            double sp = (z[k] > 0 ? z[k] : 0.0) + wlr__log1p_unit(e);
             /* y z as a product, so that a NaN z makes a NaN loss */
             t[k] = fabs(v[k]) * (sp - (double)y[k] * z[k]);
             r[k] = v[k] * (u * q);

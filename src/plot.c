@@ -21,6 +21,7 @@
  * drawn is exactly the part of the data inside the axes' ranges.
  */
 #include "internal.h"
+#include "elementary.h"
 
 #include <float.h>
 #include <math.h>
@@ -147,7 +148,7 @@ typedef struct {
 static double axis_value(const axis *a, double v)
 {
     if (!isfinite(v) || fabs(v) > WLR_PLOT_MAX_ABS) return NAN;
-    if (a->log) return v > 0 ? log10(v) : NAN;
+    if (a->log) return v > 0 ? wlr__log10(v) : NAN;
     return v;
 }
 
@@ -163,7 +164,7 @@ static double axis_pixel(const axis *a, double t)
 /* 1, 2 or 5 times a power of ten, near span / wanted. */
 static double nice_step(double span, int wanted)
 {
-    double raw = span / wanted, p = pow(10, floor(log10(raw)));
+    double raw = span / wanted, p = wlr__pow10(floor(wlr__log10(raw)));
     double m = raw / p;
     return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p;
 }
@@ -218,17 +219,17 @@ static int axis_ticks(const axis *a, double *t, int cap)
         for (double e = floor(a->lo); e <= ceil(a->hi) && n < cap; e++)
             for (int j = 0; j < 4 && n < cap; j++) {
                 if (use == 3 && m[j] == 3) continue;
-                double v = e + log10(m[j]);
+                double v = e + wlr__log10(m[j]);
                 if (v >= a->lo - 1e-12 && v <= a->hi + 1e-12) t[n++] = v;
             }
         if (n >= 2) return n;
         /* under a factor of 2: round values, evenly spaced in value */
-        double vlo = pow(10, a->lo), vhi = pow(10, a->hi);
+        double vlo = wlr__pow10(a->lo), vhi = wlr__pow10(a->hi);
         double step = nice_step(vhi - vlo, TICKS_WANTED);
         n = 0;
         for (double k = ceil(vlo / step - 1e-9); k * step <= vhi * (1 + 1e-12) &&
              n < cap; k++)
-            if (k > 0) t[n++] = log10(k * step);
+            if (k > 0) t[n++] = wlr__log10(k * step);
         return n;
     }
     double step = nice_step(span, TICKS_WANTED);
@@ -247,17 +248,17 @@ static int axis_ticks(const axis *a, double *t, int cap)
 static void tick_label(char *buf, size_t cap, const axis *a, double t,
                        double step)
 {
-    double v = a->log ? pow(10, t) : t;
+    double v = a->log ? wlr__pow10(t) : t;
     if (a->log && step >= 1) { /* whole decades */
         snprintf(buf, cap, "%g", v);
         return;
     }
-    double vstep = a->log ? v * (pow(10, step) - 1) : step;
-    double mag = fmax(fabs(a->log ? pow(10, a->hi) : a->hi),
-                      fabs(a->log ? pow(10, a->lo) : a->lo));
-    int decimals = (int)ceil(-log10(vstep) - 1e-9);
+    double vstep = a->log ? v * (wlr__pow10(step) - 1) : step;
+    double mag = fmax(fabs(a->log ? wlr__pow10(a->hi) : a->hi),
+                      fabs(a->log ? wlr__pow10(a->lo) : a->lo));
+    int decimals = (int)ceil(-wlr__log10(vstep) - 1e-9);
     if (mag >= 1e6 || decimals > 6) {
-        int digits = (int)floor(log10(mag)) + decimals + 1;
+        int digits = (int)floor(wlr__log10(mag)) + decimals + 1;
         snprintf(buf, cap, "%.*g", digits < 1 ? 1 : digits > 15 ? 15 : digits, v);
     } else {
         snprintf(buf, cap, "%.*f", decimals < 0 ? 0 : decimals, v);
@@ -491,7 +492,7 @@ static wlr_status finish(FILE *f, wlr_error *err)
 /* The user's limit on an axis, transformed (NaN = free). */
 static double fixed_limit(const axis *a, double v)
 {
-    return isnan(v) ? NAN : a->log ? log10(v) : v;
+    return isnan(v) ? NAN : a->log ? wlr__log10(v) : v;
 }
 
 void wlr_plot_defaults(wlr_plot_options *o)
@@ -718,7 +719,7 @@ static void draw_class(chart *c, const double *x, const double *y,
 
 /* Draws the boundary wx x + wy y + c = 0 if it crosses the box; returns
  * whether it did. Works in transformed units, so on a log y axis it is the
- * line in log10(y). */
+ * line in wlr__log10(y). */
 static int draw_boundary(chart *c, const wlr_plot_line *l, const char *colour)
 {
     if (!isfinite(l->wx) || !isfinite(l->wy) || !isfinite(l->c)) return 0;

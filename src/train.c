@@ -25,6 +25,7 @@
  * functions to the tolerances kernel.h gives.
  */
 #include "internal.h"
+#include "elementary.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -85,10 +86,11 @@ wlr_status wlr_train_check(const wlr_train_options *o, wlr_error *err)
 /* ------------------------------------------------------------- one row */
 
 /* sigma(z) = 1 / (1 + e^-z), from e^-|z| <= 1 so that it never overflows:
- * for z < 0, sigma(z) = e^z / (1 + e^z). */
+ * for z < 0, sigma(z) = e^z / (1 + e^z). (e^x from elementary.h, the same
+ * on every machine, as every exp and log below.) */
 double wlr_sigmoid(double z)
 {
-    double e = exp(-fabs(z));
+    double e = wlr__exp_nonpos(-fabs(z));
     return z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
 }
 
@@ -96,7 +98,7 @@ double wlr_sigmoid(double z)
  * z + log(1 + e^-z), and e^-|z| never overflows. */
 double wlr_softplus(double z)
 {
-    return fmax(z, 0.0) + log1p(exp(-fabs(z)));
+    return fmax(z, 0.0) + wlr__log1p_unit(wlr__exp_nonpos(-fabs(z)));
 }
 
 /*
@@ -325,8 +327,10 @@ static void adam_step(wlr__gd *g, size_t B)
 {
     size_t D = g->s->n;
     double lr = next_lr(g);
-    double c1 = 1.0 - pow(WLR__ADAM_BETA1, (double)g->t);
-    double c2 = 1.0 - pow(WLR__ADAM_BETA2, (double)g->t);
+    /* b1^t and b2^t, one product a step */
+    g->beta_t[0] = g->t == 1 ? WLR__ADAM_BETA1 : g->beta_t[0] * WLR__ADAM_BETA1;
+    g->beta_t[1] = g->t == 1 ? WLR__ADAM_BETA2 : g->beta_t[1] * WLR__ADAM_BETA2;
+    double c1 = 1.0 - g->beta_t[0], c2 = 1.0 - g->beta_t[1];
     for (size_t j = 0; j <= D; j++) {
         double gj = g->G[j] / (double)B + (j < D ? g->lambda[j] * g->theta[j] : 0.0);
         g->m[j] = WLR__ADAM_BETA1 * g->m[j] + (1 - WLR__ADAM_BETA1) * gj;
@@ -490,7 +494,7 @@ void wlr__weight_sums_add(wlr__weight_sums *ws, const wlr_dataset *d,
 double wlr__base_rate_logit(const double tot[2])
 {
     if (tot[0] <= 0 || tot[1] <= 0) return 0.0;
-    return log(tot[1] / tot[0]);
+    return wlr__log(tot[1] / tot[0]);
 }
 
 /*

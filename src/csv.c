@@ -750,6 +750,30 @@ static int shortest_text_fast(char *buf, double v)
     return format_g(buf, signbit(v) != 0, d, lo, k);
 }
 
+/* "%g"'s exponent form of a whole number of few digits, such as "5e+01"
+ * for 50 or "1.2e+03", as the plain "50" and "1200" that a person (and
+ * Python's repr) writes: positional whenever the exponent is 0..15, as
+ * "%g" already is for -4..-1. text holds len characters and room for 40;
+ * returns the new length. */
+static int positional(char *text, int len)
+{
+    char *e = strchr(text, 'e');
+    if (!e) return len;
+    int exp10 = atoi(e + 1);
+    if (exp10 < 0 || exp10 > 15) return len;
+    char digits[24];
+    int neg = text[0] == '-', nd = 0;
+    for (const char *p = text + neg; p < e; p++)
+        if (*p != '.') digits[nd++] = *p;
+    /* digits d0.d1d2... x 10^exp10, nd - 1 <= exp10 here: %g would have
+     * written the point otherwise */
+    int n = neg ? 1 : 0;
+    for (int k = 0; k <= exp10; k++) text[n++] = k < nd ? digits[k] : '0';
+    text[n] = '\0';
+    (void)len;
+    return n;
+}
+
 int wlr__format_double(char *buf, size_t cap, double v)
 {
     char tmp[40]; /* "-1.2345678901234567e-308" is 24 characters */
@@ -758,6 +782,7 @@ int wlr__format_double(char *buf, size_t cap, double v)
                                      isnan(v) ? "nan" : "inf");
     else if (v == 0) len = snprintf(tmp, sizeof tmp, "%s", signbit(v) ? "-0" : "0");
     else if ((len = shortest_text_fast(tmp, v)) < 0) len = shortest_text(tmp, sizeof tmp, v);
+    len = positional(tmp, len);
     if (cap > 0) {
         size_t n = (size_t)len < cap - 1 ? (size_t)len : cap - 1;
         memcpy(buf, tmp, n);

@@ -118,6 +118,7 @@ void wlr__step_scalar(const float *x, size_t stride, size_t D, size_t n,
                       const float *theta, double *G)
 {
     float z[WLR__CHUNK], g[WLR__CHUNK];
+    if (n == 0) return;
     size_t groups = (n + WLR__LANES - 1) / WLR__LANES, rows = groups * WLR__LANES;
     for (size_t k = 0; k < rows; k++) z[k] = theta[D];
     for (size_t j = 0; j < D; j++)

@@ -111,6 +111,7 @@ void wlr__step_avx2(const float *x, size_t stride, size_t D, size_t n,
                     const float *theta, double *G)
 {
     _Alignas(32) float z[WLR__CHUNK], g[WLR__CHUNK];
+    if (n == 0) return;
     size_t groups = (n + WLR__LANES - 1) / WLR__LANES, rows = groups * WLR__LANES;
     size_t whole = n / WLR__LANES * WLR__LANES;   /* rows in full groups */
     __m256 live = live_lanes(n - whole);

@@ -122,6 +122,13 @@ void wlr__step_neon(const float *x, size_t stride, size_t D, size_t n,
                     const float *theta, double *G)
 {
     float z[WLR__CHUNK], g[WLR__CHUNK];
+    if (n == 0) return;
+    /* (every g read below is written in step 2, rows >= n; gcc 12 cannot
+     * see it through the NEON loads and warns) */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
     size_t groups = (n + WLR__LANES - 1) / WLR__LANES, rows = groups * WLR__LANES;
     size_t whole = n / WLR__LANES * WLR__LANES;
     const uint32_t *m = live_words + WLR__LANES - (n - whole);
@@ -147,5 +154,8 @@ void wlr__step_neon(const float *x, size_t stride, size_t D, size_t n,
     for (size_t j = 0; j < D; j++)
         G[j] += (double)column_sum(g, x + j * stride, full, whole < rows, mlo, mhi);
     G[D] += (double)column_sum(g, NULL, full, whole < rows, mlo, mhi);
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 }
 #endif

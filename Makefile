@@ -39,7 +39,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCHES  := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all test run bench sanitize clean install uninstall FORCE
+.PHONY: all test tests test-paths check-cross run bench sanitize clean install uninstall FORCE
 all: $(BUILD)/wlr $(BUILD)/libwlr.a
 
 $(BUILD)/obj/%.o: src/%.c $(HEADERS) $(wildcard src/*.h) | $(BUILD)/obj
@@ -89,6 +89,26 @@ run: $(BUILD)/wlr
 # Speed measurements (not tests): see bench/README.md.
 bench: all $(BENCHES)
 	@sh bench/run.sh $(BUILD)
+
+# Build the test programs without running them.
+tests: all $(TESTS)
+
+# The whole suite once on every fast path this machine runs, each forced
+# with WLR_KERNEL (the default run already took the best one).
+test-paths: all $(TESTS)
+	@for p in $$(./$(BUILD)/wlr --version | sed -n 's/^kernel .*runs: *\(.*\))$$/\1/p'); do \
+	  echo "== WLR_KERNEL=$$p"; WLR_KERNEL=$$p sh tests/run.sh $(BUILD) | tail -n 1; \
+	  WLR_KERNEL=$$p sh tests/run.sh $(BUILD) >/dev/null 2>&1 || exit 1; \
+	done
+
+# make check-cross: the other machines, emulated (tests/cross.sh): wlr
+# cross-built for aarch64 with Debian's gcc-aarch64-linux-gnu, its unit
+# tests and outputs under qemu-aarch64, and the native build on an x86-64
+# CPU without AVX2 (qemu-x86_64 -cpu qemu64).
+CROSS_CC ?= aarch64-linux-gnu-gcc
+check-cross: all
+	$(MAKE) CC=$(CROSS_CC) BUILD=$(BUILD)/aarch64 tests
+	sh tests/cross.sh $(BUILD) $(BUILD)/aarch64
 
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:

@@ -1,0 +1,117 @@
+#!/bin/sh
+# cross.sh - the promise that wlr prints the same bytes on every machine,
+# checked on machines this one can only emulate (qemu user mode):
+#   aarch64   the cross-built unit tests, and the tool's outputs compared
+#             byte for byte with the native build's;
+#   baseline  the native build on an x86-64 CPU without AVX2 or FMA
+#             (qemu's qemu64 model): the scalar path, chosen by the CPU
+#             check rather than forced, gives the native outputs. Its libm
+#             is another matter: glibc's log has a version for CPUs with
+#             FMA and one without, and they round a few results
+#             differently, so generated data can differ in the last digit
+#             of a few values (numpy and scikit-learn on that CPU differ the
+#             same way). That difference is shown and bounded, not hidden.
+# Usage: sh tests/cross.sh NATIVE_BUILD AARCH64_BUILD
+# Needs qemu-aarch64 and qemu-x86_64 (Debian's qemu-user) and the aarch64
+# C library (libc6-dev-arm64-cross); `make check-cross` builds and runs it.
+# Ends with "N passed, N failed".
+native=${1:?usage: cross.sh NATIVE_BUILD AARCH64_BUILD}
+arm=${2:?usage: cross.sh NATIVE_BUILD AARCH64_BUILD}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+case $native in /*) ;; *) native="$ROOT/$native" ;; esac
+case $arm in /*) ;; *) arm="$ROOT/$arm" ;; esac
+QEMU_ARM="qemu-aarch64 -L /usr/aarch64-linux-gnu"
+QEMU_BASE="qemu-x86_64 -cpu qemu64"
+T=$(mktemp -d "${TMPDIR:-/tmp}/wlr-cross.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+passed=0; failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+
+# ------------------------------------------------------- aarch64 unit tests
+# Two at a time (the longest take minutes under emulation); each ends with
+# its own "N passed, N failed", which must show no failure.
+set --
+for t in "$arm"/tests/test_*; do [ -x "$t" ] && set -- "$@" "$t"; done
+[ $# -gt 0 ] && ok || bad "no aarch64 unit tests in $arm/tests"
+# (from the repository's root, where the tests find their data)
+run_one() { (cd "$ROOT" && $QEMU_ARM "$1") >"$T/$(basename "$1").out" 2>&1
+            echo $? >"$T/$(basename "$1").rc"; }
+while [ $# -gt 0 ]; do
+    run_one "$1" &
+    if [ $# -gt 1 ]; then run_one "$2" & shift; fi
+    shift
+    wait
+done
+for out in test_*.out; do
+    name=${out%.out}
+    last=$(tail -n 1 "$out")
+    case "$last" in
+        *" passed, 0 failed") [ "$(cat "$name.rc")" = 0 ] && ok || bad "aarch64 $name: exit $(cat "$name.rc")" ;;
+        *) bad "aarch64 $name: $last"; grep FAIL "$out" | head -n 5 ;;
+    esac
+done
+
+# ---------------------------------------------- the same bytes as native
+# Each command's stdout on the native build and on the emulated machine;
+# JSON timings ("seconds") are not outputs and are blanked.
+strip_seconds() { sed 's/"seconds": [^,}]*//' "$1"; }
+same_as_native() {  # same_as_native LABEL RUNNER WLR ARGS...
+    what=$1; runner=$2; prog=$3; shift 3
+    "$native/wlr" "$@" >n.out 2>n.err; rn=$?
+    $runner "$prog" "$@" >e.out 2>e.err; re=$?
+    strip_seconds n.out >n.txt; strip_seconds e.out >e.txt
+    if [ $rn -eq 0 ] && [ $re -eq 0 ] && cmp -s n.txt e.txt; then ok
+    else bad "$what: wlr $* (exit $rn native, $re emulated)"; diff n.txt e.txt | head -n 6; fi
+}
+"$native/wlr" generate -o data.csv
+"$native/wlr" split data.csv --train-out tr.csv --test-out te.csv
+"$native/wlr" train tr.csv --class-weight balanced --save model.txt >/dev/null
+for machine in aarch64 baseline; do
+    if [ $machine = aarch64 ]; then run=$QEMU_ARM; prog=$arm/wlr; else run=$QEMU_BASE; prog=$native/wlr; fi
+    same_as_native "$machine experiment" "$run" "$prog" experiment
+    same_as_native "$machine experiment --solver newton" "$run" "$prog" experiment --solver newton
+    same_as_native "$machine train 1:200" "$run" "$prog" train data.csv --class-weight 1:200 --json
+    same_as_native "$machine train adam" "$run" "$prog" train data.csv --optimizer adam --batch-size 37 --json
+    same_as_native "$machine predict" "$run" "$prog" predict te.csv --model model.txt
+    same_as_native "$machine explain" "$run" "$prog" explain data.csv
+    # every file the plots write
+    rm -rf pn pe
+    "$native/wlr" experiment --plots pn >/dev/null 2>&1
+    $run "$prog" experiment --plots pe >/dev/null 2>&1
+    if [ -n "$(ls pn)" ] && diff -r pn pe >/dev/null; then ok
+    else bad "$machine experiment --plots: $(diff -rq pn pe | head -n 3)"; fi
+done
+# generation, where the platform's libm comes in
+same_as_native "aarch64 generate" "$QEMU_ARM" "$arm/wlr" generate
+same_as_native "aarch64 generate --seed 7" "$QEMU_ARM" "$arm/wlr" generate --seed 7 --features 5 --informative 3 --samples 20000
+
+# ------------------------------------- the baseline CPU's libm, bounded
+# The same generation on the CPU without FMA: at most MAX_ROWS rows of
+# 100,000 may differ, each value by at most 2 ulp (measured: 3 rows, 1 ulp).
+MAX_ROWS=20
+"$native/wlr" generate >n.csv
+$QEMU_BASE "$native/wlr" generate >b.csv
+if cmp -s n.csv b.csv; then
+    echo "baseline libm: generated data identical"; ok
+else
+    rows=$(diff n.csv b.csv | grep -c '^<')
+    # the largest difference between the two files' values, in units in the
+    # last place of the native value (awk reads them as doubles)
+    ulps=$(paste -d, n.csv b.csv | awk -F, 'NR > 1 { h = NF / 2
+        for (k = 1; k <= h; k++) { a = $k + 0; b = $(k + h) + 0
+            if (a == b) continue
+            m = a < 0 ? -a : a; e = 1
+            while (e > m) e /= 2
+            while (e * 2 <= m) e *= 2
+            d = (a - b) / (e * 2^-52); if (d < 0) d = -d; if (d > w) w = d } }
+        END { printf "%.0f", w + 0 }')
+    echo "baseline libm: $rows of 100000 generated rows differ, by at most $ulps ulp"
+    [ "$rows" -le $MAX_ROWS ] && [ "$ulps" -le 2 ] && ok ||
+        bad "baseline libm: $rows rows differ (at most $MAX_ROWS), by $ulps ulp (at most 2)"
+    diff n.csv b.csv | head -n 4
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

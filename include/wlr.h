@@ -128,8 +128,17 @@ wlr_status wlr_class_weights_parse(const char *spec, const wlr_dataset *d,
 #define WLR_DEFAULT_L2 1e-4
 /* Default initial learning rate of gradient descent (see train.c). */
 #define WLR_DEFAULT_LR 0.5
+/* Gradient descent's default length (epochs = 0): WLR_DEFAULT_EPOCHS
+ * epochs, or more on small data, to take at least WLR_MIN_STEPS steps
+ * (see train.c: the steps bring it to the optimum, not the epochs). */
+#define WLR_DEFAULT_EPOCHS 50
+#define WLR_MIN_STEPS 20000
 /* Default Newton tolerance on the gradient's largest component. */
 #define WLR_DEFAULT_TOL 1e-10
+/* Newton's method takes at most this many features: each step solves a
+ * (D + 1)-square system, work that grows as D^3 (about a second a step at
+ * this width). */
+#define WLR_NEWTON_MAX_FEATURES 1000
 
 typedef struct {
     size_t n_features;
@@ -147,7 +156,8 @@ typedef struct {
     /* batched gradient descent */
     wlr_optimizer optimizer;
     size_t batch_size;       /* rows per step; 0 = the whole training set */
-    int epochs;
+    int epochs;              /* passes over the rows; 0 (the default) =
+                                wlr_gd_epochs's choice */
     double lr;               /* initial learning rate, per unit of mean row
                                 weight; falls linearly to 1 % of it */
     uint32_t shuffle_seed;   /* the batches are reshuffled every epoch from
@@ -190,6 +200,9 @@ typedef struct {
 } wlr_train_info;
 
 void wlr_train_defaults(wlr_train_options *o);
+/* The epochs gradient descent runs on n_rows rows: o->epochs if > 0, else
+ * WLR_DEFAULT_EPOCHS, or as many more as WLR_MIN_STEPS steps need. */
+int wlr_gd_epochs(const wlr_train_options *o, size_t n_rows);
 /* The fast path training uses: "avx2", "neon" or "scalar", the best this
  * build has and the CPU runs, chosen at the first use, or the one the
  * environment variable WLR_KERNEL names. Every path gives the same bits.

@@ -121,14 +121,38 @@ typedef struct {
     wlr_model model;
     wlr_train_info info;
     wlr_metrics met;
-    double exact_loss;       /* the optimum of the same objective (experiment) */
+    double exact_loss;       /* the optimum of the same objective, when */
+    int exact;               /* CLI_EXACT_*: how it stands */
     /* with a->track_classes: each class's loss and pull after every epoch
      * (terms[e] for epoch e + 1), for explain and the plots */
     wlr_class_terms *terms;
     int n_terms;
 } cli_run;
 
+/* How a run's exact optimum stands. */
+enum {
+    CLI_EXACT_NONE = 0,        /* not computed */
+    CLI_EXACT_OK,              /* Newton converged: exact_loss is the optimum */
+    CLI_EXACT_NOT_CONVERGED,   /* Newton stopped short: no optimum to compare */
+    CLI_EXACT_TOO_WIDE         /* more features than the check solves */
+};
+/* The exact solve gradient descent is checked against takes at most this
+ * many features (its steps grow as D^3; at 200, milliseconds a step). */
+#define CLI_EXACT_MAX_FEATURES 200
+/* A model more than this far above the optimum (relative) is reported. */
+#define CLI_GAP_WARN 0.01
+
 void cli_run_free(cli_run *r);
+/* The exact optimum of the objective base defines with class weights cw on
+ * train, for comparison: *loss and the CLI_EXACT_* state; 0, or the exit
+ * status of an error it printed. */
+int cli_exact_optimum(const wlr_train_options *base, const double cw[2],
+                      const wlr_dataset *train, double *loss, int *state);
+/* Prints on stderr what is wrong with run r's fit, if anything: Newton that
+ * did not converge, gradient descent more than CLI_GAP_WARN above the
+ * optimum, separable classes without l2, with what to do. */
+void cli_warn_fit(const wlr_train_options *o, const wlr_dataset *train,
+                  const cli_run *r);
 /* --solver and --optimizer into o; --threshold and --digits checked. */
 int cli_parse_solver(const cli_args *a, wlr_train_options *o);
 int cli_check_eval(const cli_args *a);

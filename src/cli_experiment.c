@@ -45,7 +45,7 @@ static int parse_weightings(char *list, const char **names)
 }
 
 /* The exact optima of every weighting's objective (Newton), computed on a
- * second thread while the main one runs gradient descent: each solve is
+ * second core while the first runs gradient descent: each solve is
  * independent of the rest, so the results are the same bits either way. */
 typedef struct {
     const wlr_dataset *train;
@@ -53,27 +53,19 @@ typedef struct {
     const char **names;
     int n;
     double exact[MAX_RUNS];
-    wlr_status st[MAX_RUNS];
-    wlr_error err[MAX_RUNS];
+    int state[MAX_RUNS], rc[MAX_RUNS];
 } optima_job;
 
 static void solve_optima(void *arg)
 {
     optima_job *j = arg;
     for (int k = 0; k < j->n; k++) {
-        wlr_train_options ex = *j->o;
-        ex.solver = WLR_SOLVER_NEWTON;
-        ex.on_epoch = NULL;
-        j->st[k] = wlr_class_weights_parse(j->names[k], j->train, ex.class_weight,
-                                           &j->err[k]);
-        if (j->st[k]) continue; /* the gradient-descent run reports it */
-        wlr_model m;
-        wlr_train_info info;
-        j->st[k] = wlr_train(j->train, &ex, &m, &info, &j->err[k]);
-        if (j->st[k]) continue;
-        j->exact[k] = info.loss;
-        wlr_model_free(&m);
-        wlr_train_info_free(&info);
+        double cw[2];
+        wlr_error err;
+        j->state[k] = CLI_EXACT_NONE;
+        /* (a bad weighting: the gradient-descent run reports it) */
+        if (wlr_class_weights_parse(j->names[k], j->train, cw, &err)) continue;
+        j->rc[k] = cli_exact_optimum(j->o, cw, j->train, &j->exact[k], &j->state[k]);
     }
 }
 
@@ -110,8 +102,12 @@ static int fit_all(const cli_args *a, const wlr_train_options *o,
     *done = fits.done;
     if (fits.rc) return fits.rc;
     for (int k = 0; k < n; k++) {
-        if (job.st[k]) return cli_error(&job.err[k]);
-        runs[k].exact_loss = job.exact[k];
+        if (job.rc[k]) return job.rc[k];
+        if (o->solver == WLR_SOLVER_GD) {
+            runs[k].exact_loss = job.exact[k];
+            runs[k].exact = job.state[k];
+        }
+        cli_warn_fit(o, train, &runs[k]);
     }
     return 0;
 }
@@ -153,11 +149,13 @@ static void print_table(FILE *f, const cli_run *runs, int n)
             "logloss", "trainloss", "gap");
     for (int k = 0; k < n; k++) {
         const cli_run *r = &runs[k];
-        /* No relative gap to an optimum of loss 0 (separable data, l2 = 0):
-         * "-", as the JSON leaves it out. */
+        /* a gap only to an optimum that was reached: "n/a" where Newton
+         * did not converge or was not run (too wide), "-" for an optimum
+         * of loss 0 (separable data, l2 = 0), as the JSON leaves it out */
         double gap = (r->info.loss - r->exact_loss) / r->exact_loss;
         char gap_text[16] = "-";
-        if (r->exact_loss > 0 && isfinite(gap))
+        if (r->exact != CLI_EXACT_OK) snprintf(gap_text, sizeof gap_text, "n/a");
+        else if (r->exact_loss > 0 && isfinite(gap))
             snprintf(gap_text, sizeof gap_text, "%.1e", gap);
         fprintf(f, "%-10s %8.4g %8.4g %7.3f %7.3f %7.3f %7.4f %7.4f %7.4f "
                 "%9.6f %8s\n", r->name, r->cw[0], r->cw[1], r->met.recall[1],
@@ -168,6 +166,17 @@ static void print_table(FILE *f, const cli_run *runs, int n)
     fprintf(f, "\nrecall1, prec1, f1_1: of the minority class 1 on the test split; "
             "gap: (train loss -\nexact optimum) / exact optimum, the optimum "
             "from the Newton solver.\n");
+    int wide = 0, short_of = 0;
+    for (int k = 0; k < n; k++) {
+        wide |= runs[k].exact == CLI_EXACT_TOO_WIDE;
+        short_of |= runs[k].exact == CLI_EXACT_NOT_CONVERGED;
+    }
+    if (wide)
+        fprintf(f, "gap n/a: no exact optimum for more than %d features (Newton's "
+                "steps grow as D^3).\n", CLI_EXACT_MAX_FEATURES);
+    if (short_of)
+        fprintf(f, "gap n/a: Newton's method did not converge, so there is no "
+                "optimum to measure against.\n");
 }
 
 static void print_lesson(FILE *f, const cli_run *runs, int n, const lesson *l,
@@ -291,7 +300,8 @@ int cmd_experiment(int argc, char **argv)
     } else if (rc == 0) {
         cli_print_split(out.f, what, &a, &train, &test);
         fprintf(out.f, "solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g; "
-                "class 1 iff p > %g\n\n", a.optimizer, o.batch_size, o.epochs,
+                "class 1 iff p > %g\n\n", a.optimizer, o.batch_size,
+                wlr_gd_epochs(&o, train.n_rows),
                 o.lr, o.l2, a.threshold);
         print_table(out.f, runs, done);
         print_lesson(out.f, runs, done, &l, a.threshold);

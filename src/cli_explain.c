@@ -142,6 +142,9 @@ int cmd_explain(int argc, char **argv)
     a.track_classes = 1;
     cli_run r;
     rc = cli_fit_run(&a, &o, a.class_weight, &train, &test, &r);
+    if (rc == 0 && o.solver == WLR_SOLVER_GD)
+        rc = cli_exact_optimum(&o, r.cw, &train, &r.exact_loss, &r.exact);
+    if (rc == 0) cli_warn_fit(&o, &train, &r);
     wlr__out out = {0};
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0) {

@@ -135,7 +135,7 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
     r->cw[0] = o.class_weight[0];
     r->cw[1] = o.class_weight[1];
     epoch_watch w = {r, train, 0, 0, 0, isatty(STDERR_FILENO), 0, wlr__now()};
-    w.total = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : o.epochs;
+    w.total = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : wlr_gd_epochs(&o, train->n_rows);
     if (a->track_classes) {
         o.epoch_loss = 1; /* the loss curve too (plots) */
         w.capacity = w.total;
@@ -148,11 +148,67 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
     if (w.shown) fprintf(stderr, "\r%*s\r", PROGRESS_WIDTH + 60, "");
     if (st) return cli_error(&err);
     if (w.failed) return cli_errorf("out of memory");
-    if (o.l2 == 0 && separates(train, &r->model))
-        fprintf(stderr, "wlr: warning: %s: the model separates the training "
-                "classes perfectly, so without l2 its coefficients grow without "
-                "bound (coefficients diverge; use --l2 > 0)\n", spec);
+    if (o.solver == WLR_SOLVER_NEWTON) {
+        /* Newton's own answer is the optimum when it converged */
+        r->exact = r->info.converged ? CLI_EXACT_OK : CLI_EXACT_NOT_CONVERGED;
+        r->exact_loss = r->info.loss;
+    }
     return cli_score_model(&r->model, test, a->threshold, &r->met);
+}
+
+int cli_exact_optimum(const wlr_train_options *base, const double cw[2],
+                      const wlr_dataset *train, double *loss, int *state)
+{
+    *loss = NAN;
+    if (train->n_features > CLI_EXACT_MAX_FEATURES) {
+        *state = CLI_EXACT_TOO_WIDE;
+        return 0;
+    }
+    wlr_train_options ex = *base;
+    ex.solver = WLR_SOLVER_NEWTON;
+    ex.class_weight[0] = cw[0];
+    ex.class_weight[1] = cw[1];
+    ex.on_epoch = NULL;
+    ex.epoch_loss = 0;
+    wlr_model m;
+    wlr_train_info info;
+    wlr_error err;
+    if (wlr_train(train, &ex, &m, &info, &err)) return cli_error(&err);
+    *loss = info.loss;
+    *state = info.converged ? CLI_EXACT_OK : CLI_EXACT_NOT_CONVERGED;
+    wlr_model_free(&m);
+    wlr_train_info_free(&info);
+    return 0;
+}
+
+void cli_warn_fit(const wlr_train_options *o, const wlr_dataset *train,
+                  const cli_run *r)
+{
+    int newton = o->solver == WLR_SOLVER_NEWTON;
+    if (o->l2 == 0 && separates(train, &r->model)) {
+        fprintf(stderr, "wlr: warning: %s: the model separates the training "
+                "classes perfectly, so without a penalty the optimum lies at "
+                "infinity and the coefficients grow without bound; give "
+                "--l2 > 0 (the default is %g)\n", r->name, WLR_DEFAULT_L2);
+        return;
+    }
+    if (newton && r->exact == CLI_EXACT_NOT_CONVERGED) {
+        fprintf(stderr, "wlr: warning: %s: Newton's method stopped after %d "
+                "steps without converging (gradient %.2g, tolerance %g); the "
+                "model is near the optimum, not at it: raise --max-iter, or "
+                "--l2 if the classes are nearly separable\n", r->name,
+                r->info.iterations, r->info.grad_norm, o->tol);
+        return;
+    }
+    if (newton || r->exact != CLI_EXACT_OK || !(r->exact_loss > 0)) return;
+    double gap = (r->info.loss - r->exact_loss) / r->exact_loss;
+    if (gap > CLI_GAP_WARN)
+        fprintf(stderr, "wlr: warning: %s: gradient descent stopped %.1f %% "
+                "above the exact optimum (training loss %.6g, optimum %.6g), so "
+                "the model is not yet the one these weights define: train "
+                "longer (--epochs %d), or use the exact solver (--solver "
+                "newton)\n", r->name, 100 * gap, r->info.loss, r->exact_loss,
+                4 * wlr_gd_epochs(o, train->n_rows));
 }
 
 /* ------------------------------------------------------------ text */
@@ -211,7 +267,7 @@ void cli_print_solver(FILE *f, const cli_args *a, const wlr_train_options *o,
                r->info.converged ? "converged" : "NOT converged", r->info.loss);
     else
         fprintf(f, "solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g%s: "
-               "loss %.10f\n", a->optimizer, o->batch_size, o->epochs, o->lr,
+               "loss %.10f\n", a->optimizer, o->batch_size, r->info.iterations, o->lr,
                o->l2, o->standardize ? ", standardized" : "", r->info.loss);
 }
 
@@ -271,7 +327,7 @@ static void json_run_fields(FILE *f, const wlr_train_options *o,
     fprintf(f, "}, \"train\": {\"solver\": \"%s\", \"epochs\": %d, \"loss\": ",
             o->solver == WLR_SOLVER_NEWTON ? "newton" : "gd", r->info.iterations);
     cli_json_double(f, r->info.loss);
-    if (r->exact_loss > 0) {
+    if (r->exact == CLI_EXACT_OK && r->exact_loss > 0) {
         fputs(", \"exact_loss\": ", f);
         cli_json_double(f, r->exact_loss);
         fputs(", \"gap\": ", f);

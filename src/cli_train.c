@@ -403,6 +403,10 @@ int cmd_train(int argc, char **argv)
         wlr_class_counts(&fit, t.fit_counts);
     }
     if (rc == 0) rc = cli_fit_run(&a, &o, a.class_weight, fit_rows, &test, &r);
+    /* gradient descent checked against the exact optimum */
+    if (rc == 0 && o.solver == WLR_SOLVER_GD)
+        rc = cli_exact_optimum(&o, r.cw, fit_rows, &r.exact_loss, &r.exact);
+    if (rc == 0) cli_warn_fit(&o, fit_rows, &r);
     if (rc == 0 && a.tune) rc = tune_threshold(&val, &test, &r, &t);
     double threshold = a.tune ? t.val.threshold : a.threshold;
     wlr__out model_out = {0};

@@ -105,6 +105,45 @@ static void pinv_solve(const double *H, size_t P, double *A, double *V,
     }
 }
 
+/* A pivot below this fraction of its diagonal entry counts as zero: H is
+ * then not safely positive definite and the eigendecomposition decides. */
+#define CHOL_RCOND 1e-14
+
+/*
+ * H delta = g by Cholesky's factorisation H = L L^T, P^3 / 3 operations
+ * where the eigendecomposition takes some 20 P^3: H is positive definite
+ * whenever l2 > 0 (lambda_j > 0 on every w'_j, and the intercept's
+ * curvature, a sum of c p (1 - p), is positive). L (P * P) is scratch.
+ * Returns 0, leaving delta alone, if a pivot is not clearly positive.
+ */
+static int cholesky_solve(const double *H, size_t P, double *L, const double *g,
+                          double *delta)
+{
+    for (size_t j = 0; j < P; j++) {
+        double d = H[j * P + j];
+        for (size_t k = 0; k < j; k++) d -= L[j * P + k] * L[j * P + k];
+        if (!(d > CHOL_RCOND * H[j * P + j])) return 0;
+        double ljj = sqrt(d);
+        L[j * P + j] = ljj;
+        for (size_t i = j + 1; i < P; i++) {
+            double v = H[i * P + j];
+            for (size_t k = 0; k < j; k++) v -= L[i * P + k] * L[j * P + k];
+            L[i * P + j] = v / ljj;
+        }
+    }
+    for (size_t i = 0; i < P; i++) {       /* L y = g */
+        double v = g[i];
+        for (size_t k = 0; k < i; k++) v -= L[i * P + k] * delta[k];
+        delta[i] = v / L[i * P + i];
+    }
+    for (size_t i = P; i-- > 0;) {         /* L^T delta = y */
+        double v = delta[i];
+        for (size_t k = i + 1; k < P; k++) v -= L[k * P + i] * delta[k];
+        delta[i] = v / L[i * P + i];
+    }
+    return 1;
+}
+
 /*
  * THE POINT ON A LINE OF OPTIMA. Without a penalty, collinear columns (a
  * repeated or redundant feature) leave L flat along the null space of H:
@@ -186,18 +225,29 @@ static double max_abs(const double *v, size_t n)
     return m;
 }
 
+/* Above this many features Newton's sums are train.c's own loops: the fast
+ * kernel keeps 16 running sums of each of H's (D + 1)(D + 2) / 2 entries
+ * (4 MB at 256), where the row-by-row loops need none, and at this width
+ * the D^2 products a row dominate either way. */
+#define FAST_SUMS_MAX_D 256
+
 /* L, g and H at theta: train.c's wlr__objective, or its fast twin. */
 static double evaluate(const wlr__problem *p, const wlr_train_options *o,
                        const double *theta, double *g, double *H)
 {
-    return o->reference ? wlr__objective(p, theta, g, H)
-                        : wlr__objective_fast(p, theta, g, H);
+    return o->reference || p->d->n_features > FAST_SUMS_MAX_D
+               ? wlr__objective(p, theta, g, H)
+               : wlr__objective_fast(p, theta, g, H);
 }
 
 wlr_status wlr__newton(const wlr__problem *p, const wlr_train_options *o,
                        double *theta, wlr_train_info *info, wlr_error *err)
 {
     size_t P = p->d->n_features + 1;
+    if (P - 1 > WLR_NEWTON_MAX_FEATURES)
+        return wlr__fail(err, WLR_ERR_ARG, "newton: %zu features; Newton's "
+                         "steps grow as the cube of the features and are kept "
+                         "to %d (use solver gd)", P - 1, WLR_NEWTON_MAX_FEATURES);
     double *mem = calloc(P * P * 5 + P * 5, sizeof *mem);
     if (!mem) return wlr__fail(err, WLR_ERR_NOMEM, "newton: out of memory");
     double *H = mem, *A = H + P * P, *V = A + P * P, *Ht = V + P * P,
@@ -221,7 +271,7 @@ wlr_status wlr__newton(const wlr__problem *p, const wlr_train_options *o,
             info->converged = 1;
             break;
         }
-        pinv_solve(H, P, A, V, tmp, g, delta);
+        if (!cholesky_solve(H, P, A, g, delta)) pinv_solve(H, P, A, V, tmp, g, delta);
         double slope = 0;
         for (size_t j = 0; j < P; j++) slope += g[j] * delta[j];
         /* backtracking: t = 1, 1/2, 1/4, ... until Armijo holds, unless the
@@ -247,7 +297,8 @@ wlr_status wlr__newton(const wlr__problem *p, const wlr_train_options *o,
     /* the last step's gradient may have reached the tolerance */
     if (st == WLR_OK && !info->converged && max_abs(g, P) < o->tol)
         info->converged = 1;
-    if (st == WLR_OK && info->converged) st = smallest_optimum(p, H, theta, err);
+    if (st == WLR_OK && info->converged && p->l2 == 0)
+        st = smallest_optimum(p, H, theta, err);
     info->loss = loss;
     free(mem);
     return st;

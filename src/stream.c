@@ -357,8 +357,10 @@ wlr_status wlr_train_stream(const char *x_path, const char *y_path,
     size_t N = sr.n, D = sr.dim;
     double t0 = wlr__now();
 
-    /* the class weights: as given, or balanced from the labels' counts */
+    /* the class weights: as given, or balanced from the labels' counts;
+     * the epochs settled (wlr_gd_epochs) */
     wlr_train_options opt = *o;
+    opt.epochs = wlr_gd_epochs(o, N);
     size_t counts[2];
     if (so->balanced) {
         st = count_classes(&sr, counts, err);

@@ -39,7 +39,7 @@ void wlr_train_defaults(wlr_train_options *o)
     o->solver = WLR_SOLVER_GD;
     o->optimizer = WLR_OPT_SGD;
     o->batch_size = 100;
-    o->epochs = 50;
+    o->epochs = 0;          /* as many as wlr_gd_epochs says */
     o->lr = WLR_DEFAULT_LR;
     o->shuffle_seed = 0;
     o->standardize = 1;
@@ -75,8 +75,9 @@ wlr_status wlr_train_check(const wlr_train_options *o, wlr_error *err)
         o->optimizer != WLR_OPT_ADAM)
         return wlr__fail(err, WLR_ERR_ARG, "optimizer: unknown value %d",
                          (int)o->optimizer);
-    if (o->epochs < 1)
-        return wlr__fail(err, WLR_ERR_ARG, "epochs: %d must be >= 1", o->epochs);
+    if (o->epochs < 0)
+        return wlr__fail(err, WLR_ERR_ARG, "epochs: %d must be >= 1 (or 0: "
+                         "chosen from the data's size)", o->epochs);
     if (!isfinite(o->lr) || o->lr <= 0)
         return wlr__fail(err, WLR_ERR_ARG, "lr: %g must be a finite number > 0",
                          o->lr);
@@ -521,6 +522,21 @@ double wlr__gd_curvature(const wlr_train_options *o, const wlr__weight_sums *ws,
     return fmax(4.0 * cbar * q * (1.0 - q), c_max / (double)batch_rows(o, n_rows));
 }
 
+/*
+ * HOW LONG. What brings gradient descent to the optimum is its number of
+ * steps, not of epochs: on the tutorial's 80,000 rows 50 epochs are 40,000
+ * steps, on 1,600 rows only 800, which leave it 1 % above the optimum. So
+ * by default (epochs = 0) a run takes 50 epochs, or as many more as it
+ * needs for WLR_MIN_STEPS steps.
+ */
+int wlr_gd_epochs(const wlr_train_options *o, size_t n_rows)
+{
+    if (o->epochs > 0) return o->epochs;
+    size_t nb = n_rows > 0 ? wlr__gd_blocks(o, n_rows) : 1;
+    size_t e = (WLR_MIN_STEPS + nb - 1) / nb;
+    return e < WLR_DEFAULT_EPOCHS ? WLR_DEFAULT_EPOCHS : e > INT32_MAX ? INT32_MAX : (int)e;
+}
+
 /* The epochs, and L with its gradient after the last (grad, D + 1). */
 static wlr_status train_gd(const wlr__problem *p, const wlr_train_options *o,
                            double curvature, double *theta, double *grad,
@@ -654,6 +670,9 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
     memset(&ws, 0, sizeof ws);
     wlr__weight_sums_add(&ws, d, o->class_weight);
     theta[D] = wlr__base_rate_logit(ws.tot);
+    wlr_train_options run = *o;     /* with its epochs settled */
+    run.epochs = wlr_gd_epochs(o, d->n_rows);
+    o = &run;
     if (o->solver == WLR_SOLVER_NEWTON) {
         st = wlr__newton(&p, o, theta, info, err);
         if (st == WLR_OK)

@@ -202,7 +202,7 @@ split: same target twice @ (a\.csv|same) @ split good.csv --train-out a.csv --te
 split: a.csv and ./a.csv @ --test-out: \./a\.csv is also @ split good.csv --train-out a.csv --test-out ./a.csv
 split: same existing file @ --test-out: adir/\.\./keep\.txt is also @ split good.csv --train-out keep.txt --test-out adir/../keep.txt
 # --- train options
-train: epochs 0 @ epochs @ train good.csv --epochs 0 -o out.txt
+train: epochs -1 @ epochs @ train good.csv --epochs -1 -o out.txt
 train: epochs text @ --epochs: 'ten' @ train good.csv --epochs ten -o out.txt
 train: epochs 2^31 @ --epochs: '2147483648' @ train good.csv --epochs 2147483648 -o out.txt
 train: lr negative @ lr @ train good.csv --lr -1 -o out.txt
@@ -248,7 +248,7 @@ cv 1 @ (cv|fold) @ train good.csv --cv 1 -o out.txt
 cv more than rows @ (cv|fold) @ train good.csv --cv 100000 -o out.txt
 save into missing dir @ nodir/m\.model:0: @ train good.csv --save nodir/m.model -o out.txt
 # --- explain
-explain: epochs 0 @ epochs @ explain good.csv --epochs 0 -o out.txt
+explain: epochs -1 @ epochs @ explain good.csv --epochs -1 -o out.txt
 explain: weight 1:0 @ class weights @ explain good.csv --class-weight 1:0 -o out.txt
 explain: missing file @ missing\.csv:0: @ explain missing.csv -o out.txt
 # --- weights
@@ -375,7 +375,7 @@ limited "generate npy" big.X.npy generate --samples 100000 --format npy -o big
 limited "split" big.csv split good.csv --train-out big.csv --test-out big2.csv --test-size 0.01
 limited "predict" big.csv predict --model good.model good.csv -o big.csv
 limited "weights" big.csv weights --step 0.0001 -o big.csv
-limited "experiment" big.csv experiment good.csv --epochs 2 -o big.csv
+limited "experiment" big.csv experiment good.csv -o big.csv
 rm -f big2.csv big.y.npy
 # Two outputs, the second failing only on its last buffered block (the
 # train part, 2.5 KB, fits under 4 KB; the test part, 5.8 KB, does not):

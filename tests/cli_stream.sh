@@ -68,7 +68,7 @@ expect_fail "test without labels" '--test needs --test-labels' m_fail -- train $
 expect_fail "labels without test" '--test-labels needs --test' m_fail -- train $S --test-labels te.y.npy --save m_fail
 expect_fail "test csv" '--test: te.csv is not a .npy file' m_fail -- train $S --test te.csv --test-labels te.y.npy --save m_fail
 expect_fail "bad class weight" "class weights: unknown 'heavy'" m_fail -- train $S --class-weight heavy --save m_fail
-expect_fail "epochs 0" 'epochs: 0 must be >= 1' m_fail -- train $S --epochs 0 --save m_fail
+expect_fail "epochs -1" 'epochs: -1 must be >= 1' m_fail -- train $S --epochs -1 --save m_fail
 
 # ---------------------------------------------------------------- bad files
 expect_fail "missing X" 'nope.X.npy:0: cannot open' m_fail -- train --stream nope.X.npy --labels tr.y.npy --save m_fail

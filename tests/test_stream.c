@@ -485,9 +485,9 @@ static void test_errors(void)
     o.solver = WLR_SOLVER_NEWTON;
     expect_error("newton", x_path, y_path, &so, &o, WLR_ERR_ARG, "solver gd");
     wlr_train_defaults(&o);
-    o.epochs = 0;
-    expect_error("epochs 0", x_path, y_path, &so, &o, WLR_ERR_ARG,
-                 "epochs: 0 must be >= 1");
+    o.epochs = -1;
+    expect_error("epochs -1", x_path, y_path, &so, &o, WLR_ERR_ARG,
+                 "epochs: -1 must be >= 1");
     wlr_train_defaults(&o);
     so.read_ahead = 2;
     expect_error("read_ahead 2", x_path, y_path, &so, &o, WLR_ERR_ARG,

@@ -654,7 +654,7 @@ static void test_train_option_errors(void)
         {"c0", 0, "class_weight"},  {"c1", -1, "class_weight"},
         {"c1", INFINITY, "class_weight"}, {"c0", NAN, "class_weight"},
         {"l2", -1e-3, "l2"},        {"l2", NAN, "l2"},
-        {"epochs", 0, "epochs"},    {"epochs", -5, "epochs"},
+        {"epochs", -1, "epochs"},   {"epochs", -5, "epochs"},
         {"lr", 0, "lr"},            {"lr", -0.1, "lr"},     {"lr", INFINITY, "lr"},
         {"tol", 0, "tol"},          {"max_iter", 0, "max_iter"},
         {"optimizer", 7, "optimizer"}, {"solver", 9, "solver"},
@@ -715,6 +715,7 @@ static void test_gd_divergence_is_an_error(void)
     wlr_train_options o;
     wlr_train_defaults(&o);
     o.standardize = 0;
+    o.epochs = 50;
     o.lr = 1e12;
     wlr_model m;
     wlr_train_info info;

@@ -76,6 +76,16 @@ typedef struct {
     char message[WLR_ERROR_MAX];
 } wlr_error;
 
+/* Progress of long work, for programs that show it: fn is called now and
+ * then, on the thread that called the library, with what is being done
+ * ("generate", "read", "train", "predict", "stream"), how much of it is
+ * done and the total (rows, bytes or epochs; total 0 when not known). The
+ * library prints nothing itself. One hook for the process; NULL (the
+ * default) turns it off. */
+typedef void (*wlr_progress_fn)(void *ctx, const char *what, double done,
+                                double total);
+void wlr_set_progress(wlr_progress_fn fn, void *ctx);
+
 /* ---------------------------------------------------------------- datasets */
 
 /*

@@ -119,6 +119,7 @@ int cli_errorf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    cli_progress_clear();
     fputs("wlr: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
@@ -313,8 +314,19 @@ int main(int argc, char **argv)
     };
     /* An output interrupted by ^C or kill leaves no temporary behind. */
     wlr__out_remove_temps_on_signal();
+    cli_progress_start();
     if (argc < 2) {
         usage(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "help") == 0 && argc > 2) {
+        /* wlr help COMMAND is wlr COMMAND --help */
+        for (size_t c = 0; c < sizeof commands / sizeof commands[0]; c++)
+            if (strcmp(argv[2], commands[c].name) == 0) {
+                char *args[] = {argv[0], argv[2], "--help", NULL};
+                return commands[c].run(3, args);
+            }
+        cli_errorf("help: unknown command '%s' (try: wlr --help)", argv[2]);
         return 2;
     }
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||

@@ -86,6 +86,13 @@ int cli_parse(cli_args *a, int argc, char **argv, int first,
 void cli_help(const char *usage, const char *what,
               const cli_opt *const *groups);
 
+/* Progress on stderr when it is a terminal (cli_progress.c): start installs
+ * the library's progress hook; label names what is trained next ("balanced");
+ * clear wipes a progress line before a message. */
+void cli_progress_start(void);
+void cli_progress_label(const char *label);
+void cli_progress_clear(void);
+
 /* Prints "wlr: <message>" on stderr; returns 1 (the exit status). */
 int cli_error(const wlr_error *err);
 /* Prints "wlr: <formatted message>" on stderr; returns 1. */

@@ -20,32 +20,12 @@ void cli_run_free(cli_run *r)
 }
 
 /* What on_epoch does during a fit: record each class's loss and pull (when
- * asked), and show a progress bar on stderr once the fit has run longer
- * than PROGRESS_AFTER seconds, only when stderr is a terminal. */
-#define PROGRESS_AFTER 1.0
-#define PROGRESS_WIDTH 30
-
+ * asked). (Progress comes through the library's hook: cli_progress.c.) */
 typedef struct {
     cli_run *run;
     const wlr_dataset *train;
     int capacity, failed;    /* terms: room for epochs, out of memory */
-    int total;               /* epochs (or Newton's most steps) */
-    int tty, shown;
-    double t0;
 } epoch_watch;
-
-static void show_progress(epoch_watch *w, int epoch, double loss)
-{
-    if (!w->tty || wlr__now() - w->t0 < PROGRESS_AFTER) return;
-    int filled = (int)((double)PROGRESS_WIDTH * epoch / w->total);
-    if (filled > PROGRESS_WIDTH) filled = PROGRESS_WIDTH;
-    fprintf(stderr, "\rwlr: %s [%.*s%*s] epoch %d/%d", w->run->name, filled,
-            "##############################", PROGRESS_WIDTH - filled, "", epoch,
-            w->total);
-    if (!isnan(loss)) fprintf(stderr, ", loss %.6f", loss);
-    fflush(stderr);
-    w->shown = 1;
-}
 
 static void watch_epoch(void *ctx, int epoch, const wlr_model *m, double loss)
 {
@@ -58,7 +38,7 @@ static void watch_epoch(void *ctx, int epoch, const wlr_model *m, double loss)
         else
             w->run->n_terms = epoch;
     }
-    show_progress(w, epoch, loss);
+    (void)loss;
 }
 
 /* --solver and --optimizer into the training options. */
@@ -134,18 +114,19 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
         return cli_error(&err);
     r->cw[0] = o.class_weight[0];
     r->cw[1] = o.class_weight[1];
-    epoch_watch w = {r, train, 0, 0, 0, isatty(STDERR_FILENO), 0, wlr__now()};
-    w.total = o.solver == WLR_SOLVER_NEWTON ? o.max_iter : wlr_gd_epochs(&o, train->n_rows);
+    epoch_watch w = {r, train, 0, 0};
     if (a->track_classes) {
         o.epoch_loss = 1; /* the loss curve too (plots) */
-        w.capacity = w.total;
+        w.capacity = o.solver == WLR_SOLVER_NEWTON ? o.max_iter
+                                                   : wlr_gd_epochs(&o, train->n_rows);
         r->terms = calloc((size_t)w.capacity, sizeof *r->terms);
         if (!r->terms) return cli_errorf("out of memory");
     }
     o.on_epoch = watch_epoch;
     o.on_epoch_ctx = &w;
+    cli_progress_label(spec);
     wlr_status st = wlr_train(train, &o, &r->model, &r->info, &err);
-    if (w.shown) fprintf(stderr, "\r%*s\r", PROGRESS_WIDTH + 60, "");
+    cli_progress_label(NULL);
     if (st) return cli_error(&err);
     if (w.failed) return cli_errorf("out of memory");
     if (o.solver == WLR_SOLVER_NEWTON) {
@@ -185,6 +166,7 @@ void cli_warn_fit(const wlr_train_options *o, const wlr_dataset *train,
                   const cli_run *r)
 {
     int newton = o->solver == WLR_SOLVER_NEWTON;
+    cli_progress_clear();
     if (o->l2 == 0 && separates(train, &r->model)) {
         fprintf(stderr, "wlr: warning: %s: the model separates the training "
                 "classes perfectly, so without a penalty the optimum lies at "

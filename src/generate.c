@@ -279,6 +279,10 @@ static double centroid_coord(uint32_t v, size_t informative, size_t b,
     return bit * (2.0 * sep) - sep;
 }
 
+/* The progress hook hears of every 2^20 rows of the informative features'
+ * gaussians (most of generation's time). */
+#define PROGRESS_ROWS ((size_t)(1 << 20) - 1)
+
 /* ------------------------------------------------------------ features */
 
 /* N(0, 1) into columns first..last-1 of every row, row by row (numpy fills
@@ -287,9 +291,12 @@ static void fill_normals(wlr__rng *rng, wlr_dataset *d, size_t first,
                          size_t last)
 {
     size_t n = d->n_rows;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         for (size_t j = first; j < last; j++)
             d->x[j * n + i] = wlr__rng_normal(rng);
+        if (first == 0 && (i & PROGRESS_ROWS) == PROGRESS_ROWS)
+            wlr__progress("generate", (double)i, (double)n);
+    }
 }
 
 /* `2 * uniform(size=(rows, cols)) - 1`, row-major: a random matrix with

@@ -337,5 +337,7 @@ size_t wlr__threads_for(size_t n_rows);
 /* Monotonic wall clock, in seconds: the one clock of the library, the
  * command line and the benchmarks. */
 double wlr__now(void);
+/* Tells wlr_set_progress's hook, if any (threads.c). */
+void wlr__progress(const char *what, double done, double total);
 
 #endif

@@ -46,10 +46,19 @@ typedef struct {
     size_t lo, hi;
 } predict_job;
 
+/* The calling thread's job (lo = 0) tells the progress hook every 2^20
+ * rows, scaled to all of them. */
+#define PROGRESS_ROWS ((size_t)(1 << 20) - 1)
+
 static void predict_range(void *arg)
 {
     predict_job *j = arg;
-    for (size_t i = j->lo; i < j->hi; i++) j->p[i] = row_probability(j->m, j->d, i);
+    double scale = (double)j->d->n_rows / (double)(j->hi > j->lo ? j->hi - j->lo : 1);
+    for (size_t i = j->lo; i < j->hi; i++) {
+        j->p[i] = row_probability(j->m, j->d, i);
+        if (j->lo == 0 && (i & PROGRESS_ROWS) == PROGRESS_ROWS)
+            wlr__progress("predict", (double)i * scale, (double)j->d->n_rows);
+    }
 }
 
 void wlr__predict_proba_threads(const wlr_model *m, const wlr_dataset *d,

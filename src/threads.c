@@ -2,6 +2,8 @@
  * threads.c - the library's one way to run work on several cores, and its
  * one clock.
  *
+ * (And the progress hook, wlr_set_progress, which long work calls.)
+ *
  * Everything that uses a second core goes through wlr__run_jobs: the
  * loss and gradient passes over big data (kernel.c), prediction
  * (predict.c), the metrics' sort (metrics.c), the streaming trainer's
@@ -44,6 +46,21 @@ size_t wlr__threads_for(size_t n_rows)
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     if (cores < 1) return 1;
     return cores > WLR__MAX_THREADS ? WLR__MAX_THREADS : (size_t)cores;
+}
+
+/* The progress hook (wlr.h): set by the program, called by the library. */
+static wlr_progress_fn progress_fn;
+static void *progress_ctx;
+
+void wlr_set_progress(wlr_progress_fn fn, void *ctx)
+{
+    progress_fn = fn;
+    progress_ctx = ctx;
+}
+
+void wlr__progress(const char *what, double done, double total)
+{
+    if (progress_fn) progress_fn(progress_ctx, what, done, total);
 }
 
 double wlr__now(void)

@@ -446,6 +446,7 @@ wlr_status wlr__gd_end_epoch(wlr__gd *g, int e, double loss,
         info->loss = loss;
     }
     info->iterations = e + 1;
+    wlr__progress("train", e + 1, o->epochs);
     if (o->on_epoch) wlr__report_epoch(o, g->s, g->theta, g->a, e + 1, loss);
     /* divergence shows in the parameters even when the loss is not
      * computed: an overflow makes them infinite, then NaN */

@@ -207,7 +207,6 @@ static output *list_outputs(const cli_file *out, size_t n_out, size_t *n)
  * so must every directory above it that exists: mkdir -p makes the rest. */
 static int check_dir(const cli_file *d)
 {
-    if (!*d->path) return cli_errorf("%s: needs a directory name", d->name);
     char *p = strdup(d->path);
     if (!p) return cli_errorf("out of memory");
     int rc = 0;
@@ -228,6 +227,13 @@ static int check_dir(const cli_file *d)
 int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out,
                     size_t n_out)
 {
+    /* --save= and the like: no name is no file */
+    for (size_t k = 0; k < n_in + n_out; k++) {
+        const cli_file *f = k < n_in ? &in[k] : &out[k - n_in];
+        if (f->path && !*f->path)
+            return cli_errorf("%s: needs a %s name", f->name,
+                              f->within ? "directory" : "file");
+    }
     for (size_t k = 0; k < n_out; k++)
         if (is_file(&out[k]) && out[k].within && check_dir(&out[k])) return 1;
     size_t n = 0;

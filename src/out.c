@@ -13,8 +13,9 @@
  *   "-"  means standard output: written directly, commit only flushes.
  *   A PATH that exists and is not a regular file (/dev/null, a named pipe, a
  *        terminal, /dev/stdout when standard output is a pipe) cannot be
- *        replaced by renaming: it is opened for writing where it is, never
- *        created, truncated, renamed over or removed, even on failure.
+ *        replaced by renaming: it is opened for writing where it is (or,
+ *        when it is standard output or error, that descriptor is used),
+ *        never created, truncated, renamed over or removed, even on failure.
  *   A symbolic link at PATH is written through: the chain of links is
  *        followed (a relative target is relative to its link's directory)
  *        to the file it ends at, the temporary goes beside that file and is
@@ -200,13 +201,31 @@ wlr_status wlr__out_target(const char *path, char **target, wlr_error *err)
     return WLR_OK;
 }
 
+/* The descriptor among standard output and standard error that is the
+ * file st describes, or -1. */
+static int standard_fd_of(const struct stat *st)
+{
+    static const int fds[] = {STDOUT_FILENO, STDERR_FILENO};
+    for (size_t k = 0; k < sizeof fds / sizeof fds[0]; k++) {
+        struct stat fs;
+        if (fstat(fds[k], &fs) == 0 && fs.st_dev == st->st_dev &&
+            fs.st_ino == st->st_ino)
+            return fds[k];
+    }
+    return -1;
+}
+
 /* A file that exists and is not regular (a device, a pipe, a terminal) is
  * written where it is: opened without O_CREAT or O_TRUNC, so nothing is
- * created or cut. Sets o->f, or leaves it NULL when the path has become a
- * regular file since the caller's stat (*st is then that file's). */
+ * created or cut. When it is standard output or error (/dev/stdout), that
+ * descriptor is duplicated instead: a pipe made by another user's shell may
+ * not be opened again by name, a socket never can. Sets o->f, or leaves it
+ * NULL when the path has become a regular file since the caller's stat (*st
+ * is then that file's). */
 static wlr_status open_in_place(wlr__out *o, struct stat *st, wlr_error *err)
 {
-    int fd = open(o->path, O_WRONLY | O_NOCTTY);
+    int std = standard_fd_of(st);
+    int fd = std >= 0 ? dup(std) : open(o->path, O_WRONLY | O_NOCTTY);
     if (fd < 0)
         return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", o->path,
                         strerror(errno));

@@ -386,6 +386,45 @@ static void test_proc_link_to_pipe(void)
     close(p[1]);
 }
 
+/* /dev/stdout when standard output is a socket: the socket cannot be
+ * opened again by name, so standard output itself is written (a child with
+ * one end of a socket pair as its standard output; the parent reads the
+ * other end). */
+static void test_stdout_socket(void)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        CHECK(0, "socketpair: %s", strerror(errno));
+        return;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        wlr__out o;
+        wlr_error err;
+        close(sv[0]);
+        if (dup2(sv[1], STDOUT_FILENO) < 0) _exit(3);
+        if (wlr__out_open(&o, "/dev/stdout", &err) != WLR_OK) {
+            fprintf(stderr, "  child: %s\n", err.message);
+            _exit(4);
+        }
+        if (o.tmp) _exit(5);
+        fputs("socket\n", o.f);
+        _exit(wlr__out_commit(&o, &err) == WLR_OK ? 0 : 6);
+    }
+    close(sv[1]);
+    char buf[16] = "";
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof buf - 1 && (n = read(sv[0], buf + got, sizeof buf - 1 - got)) > 0)
+        got += (size_t)n;
+    close(sv[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+    CHECK(strcmp(buf, "socket\n") == 0, "the socket got \"%s\"", buf);
+}
+
 /* A /proc link to an open regular file names the file: written through to
  * it. To a deleted file it names nothing to rename over: refused, and
  * nothing is created. */
@@ -535,9 +574,10 @@ int main(void)
     /* /proc/self/fd/N (what /dev/stdout links to) is Linux's */
     if (access("/proc/self/fd", F_OK) == 0) {
         RUN(test_proc_link_to_pipe);
+        RUN(test_stdout_socket);
         RUN(test_proc_link_to_file);
     } else {
-        printf("no /proc/self/fd: the two /proc link tests are not run (not counted)\n");
+        printf("no /proc/self/fd: the three /proc link tests are not run (not counted)\n");
     }
     RUN(test_socket);
     RUN(test_signals_remove_temps);

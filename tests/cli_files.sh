@@ -73,13 +73,20 @@ unchanged() {
     return 0
 }
 
+# snapshot: W copied to $T/snap (a copy of a read-only directory is
+# read-only: made writable before it is removed)
+snapshot() {
+    [ -d "$T/snap" ] && chmod -R u+w "$T/snap"
+    rm -rf "$T/snap" && cp -a "$W" "$T/snap"
+}
+
 # refused NAME MESSAGE ARGS...: wlr ARGS exits 1 (not by a signal), prints
 # nothing on stdout and one stderr line "wlr: MESSAGE..." (MESSAGE taken
 # literally), and leaves every file in W as it was.
 refused() {
     rname=$1 message=$2
     shift 2
-    rm -rf "$T/snap" && cp -a "$W" "$T/snap"
+    snapshot
     wlr "$@" >"$T/out.txt" 2>"$T/err.txt"
     rc=$?
     if [ $rc -ne 1 ]; then bad "$rname: exit $rc, not 1: $(cat "$T/err.txt")"; return; fi
@@ -341,7 +348,7 @@ else
     while IFS='|' read -r name args; do
         k=$((k + 1))
         # the inputs from ro/, the output into ro/
-        rm -rf "$T/snap" && cp -a "$W" "$T/snap"
+        snapshot
         with_out "ro/out$k" $args
         ARGS_OUT=$(printf '%s\n' "$ARGS_OUT" | sed 's# \(d\.csv\|s\.csv\|m\.model\|n\.[Xy]\.npy\)# ro/\1#g')
         set -f
@@ -357,6 +364,7 @@ else
     done <"$T/writers"
 fi
 chmod 755 ro
+chmod -R u+w "$T/snap"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

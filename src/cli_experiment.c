@@ -219,7 +219,7 @@ static void print_json(FILE *f, const wlr_train_options *o, const cli_run *runs,
 static const cli_opt experiment_opts[] = {
     {"plots", OPT_STRING, offsetof(cli_args, plots), "DIR",
      "also write ROC, PR, boundary, loss and gradient-share SVGs and "
-     "index.html to DIR"},
+     "index.html to DIR (made, with its parents, if missing)"},
     {NULL, 0, 0, NULL, NULL}};
 
 int cmd_experiment(int argc, char **argv)

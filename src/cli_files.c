@@ -153,9 +153,10 @@ typedef struct {
     file_id id;
 } output;
 
+/* "-" is standard input or output, except as a directory's name. */
 static int is_file(const cli_file *f)
 {
-    return f->path && strcmp(f->path, "-") != 0;
+    return f->path && (f->within || strcmp(f->path, "-") != 0);
 }
 
 static void free_outputs(output *list, size_t n)
@@ -204,7 +205,8 @@ static output *list_outputs(const cli_file *out, size_t n_out, size_t *n)
 }
 
 /* A directory output (--plots DIR) must be a directory or not exist, and
- * so must every directory above it that exists: mkdir -p makes the rest. */
+ * so must every directory above it that exists: mkdir -p makes the rest (a
+ * dangling link it could not make through). */
 static int check_dir(const cli_file *d)
 {
     char *p = strdup(d->path);
@@ -217,6 +219,8 @@ static int check_dir(const cli_file *d)
         struct stat st;
         if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode))
             rc = cli_errorf("%s: %s exists and is not a directory", d->name, p);
+        else if (stat(p, &st) != 0 && lstat(p, &st) == 0 && S_ISLNK(st.st_mode))
+            rc = cli_errorf("%s: %s is a symbolic link to nothing", d->name, p);
         *s = c;
         if (rc || c == '\0') break;
     }

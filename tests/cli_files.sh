@@ -159,6 +159,12 @@ refused "plots under a file" "--plots: d.csv exists and is not a directory" \
     experiment d.csv --epochs 2 --plots d.csv/pics
 refused "plots is /dev/null" "--plots: /dev/null exists and is not a directory" \
     experiment d.csv --epochs 2 --plots /dev/null
+ln -s nowhere dlp
+refused "plots is a dangling link" "--plots: dlp is a symbolic link to nothing" \
+    experiment d.csv --epochs 2 --plots dlp
+refused "plots under a dangling link" "--plots: dlp is a symbolic link to nothing" \
+    experiment d.csv --epochs 2 --plots dlp/pics
+rm dlp
 refused "plots= empty" "--plots: needs a directory name" experiment d.csv --plots=
 
 # ------------------------------------------ 1. outputs that are outputs
@@ -191,6 +197,8 @@ refused "experiment -o in a new --plots" "--plots: new/pics/index.html is also -
     experiment d.csv --epochs 2 --plots new/pics -o new/./pics/index.html
 refused "experiment -o in --plots through .." "--plots: new2/../pics2/roc.svg is also -o pics2/roc.svg (they name the same file)" \
     experiment d.csv --epochs 2 --plots new2/../pics2 -o pics2/roc.svg
+refused "experiment -o in --plots -" "--plots: -/roc.svg is also -o ./-/roc.svg (they name the same file)" \
+    experiment d.csv --epochs 2 --plots - -o ./-/roc.svg
 ln -s gl.y.npy gl.X.npy
 refused "generate npy pair, linked" "-o: gl.y.npy is also -o gl.X.npy (they name the same file)" \
     generate --samples 50 --format npy -o gl
@@ -362,6 +370,15 @@ else
         elif ls ro | grep -q "out$k\|\.tmp\."; then bad "$name, no permission: left $(ls ro)"
         else unchanged "$name, no permission" && ok; fi
     done <"$T/writers"
+    # --plots DIR, made in ro/
+    snapshot
+    $runner $WLR_RUNNER "$WLR" experiment ro/d.csv --epochs 2 --plots ro/pics/new \
+        </dev/null >"$T/out.txt" 2>"$T/err.txt"
+    rc=$?
+    if [ $rc -ne 1 ]; then bad "--plots, no permission: exit $rc: $(cat "$T/err.txt")"
+    elif ! grep -qF "wlr: --plots: cannot create the directory ro/pics (Permission denied)" "$T/err.txt"; then
+        bad "--plots, no permission: stderr '$(cat "$T/err.txt")'"
+    else unchanged "--plots, no permission" && ok; fi
 fi
 chmod 755 ro
 chmod -R u+w "$T/snap"

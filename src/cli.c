@@ -221,6 +221,11 @@ int cli_parse(cli_args *a, int argc, char **argv, int first,
             a->out = argv[++i];
             continue;
         }
+        if (strncmp(arg, "--output=", 9) == 0) {
+            if (arg[9] == 0) return cli_errorf("--output: needs a file name") + 1;
+            a->out = arg + 9;
+            continue;
+        }
         if (strncmp(arg, "--", 2) != 0 || arg[2] == 0) {
             if (arg[0] == '-' && arg[1] != 0)
                 return cli_errorf("unknown option '%s' (see wlr %s --help)", arg,
@@ -269,7 +274,9 @@ void cli_help(const char *usage, const char *what, const cli_opt *const *groups)
         }
     }
     printf("\n  -o, --output FILE           write to FILE (atomically) instead "
-           "of stdout\n  -h, --help                  this help\n");
+           "of stdout\n  -h, --help                  this help\n"
+           "\nNo output may be an input or another output (same file): refused "
+           "before any work.\n");
 }
 
 /* ---------------------------------------------------------------- main */

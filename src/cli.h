@@ -116,6 +116,32 @@ int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
 int cli_out_open(const cli_args *a, wlr__out *o);
 int cli_out_close(wlr__out *o, int rc);
 
+/* One file a command reads or writes, and what names it on the command line
+ * ("DATA", "--labels", "-o"). path NULL (not given) or "-" (standard input
+ * or output) is no file and is skipped. within, for an output directory
+ * (--plots DIR), lists the names of the files written in it, NULL-ended;
+ * NULL for a file. */
+typedef struct {
+    const char *name;
+    const char *path;
+    const char *const *within;
+} cli_file;
+
+/* Every command calls this once, before it reads or writes anything: an
+ * output that is the same file as an input, or as another output, is
+ * refused with a message naming both (the same device and inode, or where
+ * an output not there yet would be created: links followed, "." and ".."
+ * resolved); so is an output directory that exists as something else.
+ * Devices and pipes may be named twice. Prints the message and returns 1,
+ * else returns 0 (cli_files.c). */
+int cli_check_files(const cli_file *in, size_t n_in, const cli_file *out,
+                    size_t n_out);
+/* The number of entries of a cli_file array. */
+#define CLI_N_FILES(list) (sizeof(list) / sizeof((list)[0]))
+/* Makes dir and every missing directory above it, as mkdir -p; option names
+ * it in messages. Returns 0, or prints why not and returns 1. */
+int cli_make_dirs(const char *option, const char *dir);
+
 /* Writes a double to f in JSON: the shortest round-trip decimal, or null
  * for a value JSON cannot hold (inf, nan). */
 void cli_json_double(FILE *f, double v);
@@ -206,6 +232,8 @@ int cmd_predict(int argc, char **argv);
 int cmd_weights(int argc, char **argv);
 /* experiment --plots DIR: roc, pr, boundary, loss, gradient_share .svg and
  * index.html (cli_plots.c). Returns the exit status. */
+/* The files cli_write_plots writes in DIR, NULL-ended. */
+extern const char *const cli_plot_files[];
 int cli_write_plots(const char *dir, const cli_args *a, const cli_run *runs,
                     int n_runs, const wlr_dataset *train,
                     const wlr_dataset *test);

@@ -13,7 +13,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -169,20 +168,29 @@ static int flush_failed(wlr__out *o, wlr_error *err)
     return (fflush(o->f) != 0 || ferror(o->f)) && wlr__out_commit(o, err) != WLR_OK;
 }
 
-/* Writes d as two .npy files PREFIX.X.npy and PREFIX.y.npy, both or none. */
-static int write_npy_pair(const char *prefix, const wlr_dataset *d)
+/* The two files --format npy -o PREFIX writes: PREFIX.X.npy and
+ * PREFIX.y.npy, malloc'd (both NULL when out of memory). */
+static void npy_pair_names(const char *prefix, char **xp, char **yp)
 {
-    size_t n = strlen(prefix) + 8;
-    char *xp = malloc(n), *yp = malloc(n);
+    size_t n = strlen(prefix) + sizeof ".X.npy";
+    *xp = malloc(n);
+    *yp = malloc(n);
+    if (!*xp || !*yp) {
+        free(*xp);
+        free(*yp);
+        *xp = *yp = NULL;
+        return;
+    }
+    snprintf(*xp, n, "%s.X.npy", prefix);
+    snprintf(*yp, n, "%s.y.npy", prefix);
+}
+
+/* Writes d as the two .npy files xp (X) and yp (y), both or none. */
+static int write_npy_pair(const char *xp, const char *yp, const wlr_dataset *d)
+{
     wlr__out ox = {0}, oy = {0};
     wlr_error err;
     int rc = 1;
-    if (!xp || !yp) {
-        cli_errorf("out of memory");
-        goto done;
-    }
-    snprintf(xp, n, "%s.X.npy", prefix);
-    snprintf(yp, n, "%s.y.npy", prefix);
     wlr_status s;
     if (wlr__out_open(&ox, xp, &err) || wlr__out_open(&oy, yp, &err)) {
         cli_error(&err);
@@ -205,8 +213,6 @@ static int write_npy_pair(const char *prefix, const wlr_dataset *d)
 done:
     wlr__out_abort(&ox);
     wlr__out_abort(&oy);
-    free(xp);
-    free(yp);
     return rc;
 }
 
@@ -233,11 +239,21 @@ int cmd_generate(int argc, char **argv)
     if (npy && !a.out)
         return cli_errorf("--format npy writes two files: give their prefix "
                           "with -o PREFIX");
+    char *xp = NULL, *yp = NULL;
+    if (npy) npy_pair_names(a.out, &xp, &yp);
+    if (npy && !xp) return cli_errorf("out of memory");
+    const cli_file outs[] = {{"-o", npy ? xp : a.out, NULL},
+                             {"-o", yp, NULL}};
     wlr_dataset d;
     char what[256];
-    if (cli_load_data(&a, &d, what, sizeof what)) return 1;
+    if (cli_check_files(NULL, 0, outs, CLI_N_FILES(outs)) ||
+        cli_load_data(&a, &d, what, sizeof what)) {
+        free(xp);
+        free(yp);
+        return 1;
+    }
     if (npy) {
-        rc = write_npy_pair(a.out, &d);
+        rc = write_npy_pair(xp, yp, &d);
     } else {
         wlr__out o;
         wlr_error err;
@@ -248,6 +264,8 @@ int cmd_generate(int argc, char **argv)
         if (o.f) rc = cli_out_close(&o, rc);
     }
     wlr_dataset_free(&d);
+    free(xp);
+    free(yp);
     return rc;
 }
 
@@ -261,35 +279,6 @@ static const cli_opt split_cmd_opts[] = {
     {"test-out", OPT_STRING, offsetof(cli_args, test_out), "FILE",
      "where the test rows go (CSV)"},
     {NULL, 0, 0, NULL, NULL}};
-
-/* The directory part of path ("." if none) and where its file name starts. */
-static void dir_part(const char *path, char *dir, size_t cap, const char **base)
-{
-    const char *slash = strrchr(path, '/');
-    *base = slash ? slash + 1 : path;
-    if (!slash) snprintf(dir, cap, ".");
-    else if (slash == path) snprintf(dir, cap, "/");
-    else snprintf(dir, cap, "%.*s", (int)(slash - path), path);
-}
-
-/* Would two output paths land in the same regular file? One file for both
- * split outputs would keep only the test rows; a device such as /dev/null
- * may take both. Compares the files if they exist, else the directories
- * (a.csv and ./a.csv are one file). */
-static int same_output(const char *p1, const char *p2)
-{
-    struct stat s1, s2;
-    int e1 = stat(p1, &s1) == 0, e2 = stat(p2, &s2) == 0;
-    if (e1 && !S_ISREG(s1.st_mode)) return 0;
-    if (e1 && e2) return s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino;
-    if (e1 != e2) return 0;
-    char d1[4096], d2[4096];
-    const char *b1, *b2;
-    dir_part(p1, d1, sizeof d1, &b1);
-    dir_part(p2, d2, sizeof d2, &b2);
-    return strcmp(b1, b2) == 0 && stat(d1, &s1) == 0 && stat(d2, &s2) == 0 &&
-           s1.st_dev == s2.st_dev && s1.st_ino == s2.st_ino;
-}
 
 int cmd_split(int argc, char **argv)
 {
@@ -311,9 +300,10 @@ int cmd_split(int argc, char **argv)
     if (a.n_pos != 1) return cli_errorf("split needs a DATA file (see wlr split --help)");
     if (!a.train_out || !a.test_out)
         return cli_errorf("split needs --train-out FILE and --test-out FILE");
-    if (same_output(a.train_out, a.test_out))
-        return cli_errorf("--test-out: %s is also --train-out; give two files",
-                          a.test_out);
+    const cli_file ins[] = {{"DATA", a.pos[0], NULL}, {"--labels", a.labels, NULL}};
+    const cli_file outs[] = {{"--train-out", a.train_out, NULL},
+                             {"--test-out", a.test_out, NULL}};
+    if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     wlr_dataset train, test;
     char what[256];
     if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;

@@ -244,7 +244,7 @@ static void print_json(FILE *f, const wlr_train_options *o, const cli_run *runs,
 static const cli_opt experiment_opts[] = {
     {"plots", OPT_STRING, offsetof(cli_args, plots), "DIR",
      "also write ROC, PR, boundary, loss and gradient-share SVGs and "
-     "index.html to DIR"},
+     "index.html to DIR (made, with its parents, if missing)"},
     {NULL, 0, 0, NULL, NULL}};
 
 int cmd_experiment(int argc, char **argv)
@@ -271,6 +271,9 @@ int cmd_experiment(int argc, char **argv)
     if (cli_parse_solver(&a, &o) || cli_check_eval(&a)) return 1;
     wlr_error err;
     if (wlr_train_check(&o, &err)) return cli_error(&err);
+    const cli_file ins[] = {{"DATA", a.pos[0], NULL}, {"--labels", a.labels, NULL}};
+    const cli_file outs[] = {{"-o", a.out, NULL}, {"--plots", a.plots, cli_plot_files}};
+    if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     char *list = strdup(a.class_weight);
     if (!list) return cli_errorf("out of memory");
     const char *names[MAX_RUNS];

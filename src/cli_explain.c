@@ -136,6 +136,9 @@ int cmd_explain(int argc, char **argv)
     if (cli_parse_solver(&a, &o) || cli_check_eval(&a)) return 1;
     wlr_error err;
     if (wlr_train_check(&o, &err)) return cli_error(&err);
+    const cli_file ins[] = {{"DATA", a.pos[0], NULL}, {"--labels", a.labels, NULL}};
+    const cli_file outs[] = {{"-o", a.out, NULL}};
+    if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     wlr_dataset train, test;
     char what[512];
     if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;

@@ -11,17 +11,16 @@
  *   gradient_share.svg  class 1's share of the gradient's pull per epoch
  *   index.html          all of them, under the table of runs
  *
- * Every file is written atomically (a reader never sees half a picture);
+ * DIR is made if missing, with its parents (mkdir -p). Every file is
+ * written atomically (a reader never sees half a picture);
  * the drawing is plot.c's, this file only chooses what to draw.
  */
 #include "cli.h"
 #include "elementary.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* Room for "DIR/gradient_share.svg". */
 #define MAX_PATH 4096
@@ -38,16 +37,6 @@ static int join_path(char *buf, const char *dir, const char *file)
     int n = snprintf(buf, MAX_PATH, "%s/%s", dir, file);
     if (n < 0 || n >= MAX_PATH) return cli_errorf("%s:0: path too long", dir);
     return 0;
-}
-
-/* Creates dir if it is missing; an existing directory is fine. */
-static int make_dir(const char *dir)
-{
-    struct stat st;
-    if (mkdir(dir, 0777) == 0) return 0;
-    if (errno == EEXIST && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return 0;
-    if (errno == EEXIST) return cli_errorf("%s:0: exists and is not a directory", dir);
-    return cli_errorf("%s:0: cannot create the directory: %s", dir, strerror(errno));
 }
 
 /* What one picture needs from the runs. */
@@ -341,17 +330,29 @@ static void put_html(FILE *f, const char *s)
     }
 }
 
+/* Every file --plots DIR gets, in the order written: the pictures, then
+ * index.html, which shows them all. cli_check_files checks each of them
+ * against the command's inputs and other outputs before any work. */
+const char *const cli_plot_files[] = {"roc.svg", "pr.svg", "boundary.svg",
+                                      "loss.svg", "gradient_share.svg",
+                                      "index.html", NULL};
+
+/* The pictures, each drawn into the file at the same place in
+ * cli_plot_files. */
 static const struct {
-    const char *file, *alt;
+    const char *alt;
     draw_fn draw;
 } pictures[] = {
-    {"roc.svg", "ROC curves", draw_roc},
-    {"pr.svg", "precision-recall curves", draw_pr},
-    {"boundary.svg", "decision boundaries over the test data", draw_boundary},
-    {"loss.svg", "training loss per epoch", draw_loss},
-    {"gradient_share.svg", "class 1's share of the gradient per epoch", draw_share},
+    {"ROC curves", draw_roc},
+    {"precision-recall curves", draw_pr},
+    {"decision boundaries over the test data", draw_boundary},
+    {"training loss per epoch", draw_loss},
+    {"class 1's share of the gradient per epoch", draw_share},
 };
 #define N_PICTURES (sizeof pictures / sizeof pictures[0])
+#define INDEX_FILE cli_plot_files[N_PICTURES]
+_Static_assert(sizeof cli_plot_files / sizeof cli_plot_files[0] == N_PICTURES + 2,
+               "a file name for each picture, then index.html and NULL");
 
 static int draw_index(FILE *f, const plot_data *d, wlr_error *err)
 {
@@ -388,7 +389,7 @@ static int draw_index(FILE *f, const plot_data *d, wlr_error *err)
     }
     fputs("</table>\n<div class=\"pictures\">\n", f);
     for (size_t p = 0; p < N_PICTURES; p++)
-        fprintf(f, "<img src=\"%s\" alt=\"%s\">\n", pictures[p].file,
+        fprintf(f, "<img src=\"%s\" alt=\"%s\">\n", cli_plot_files[p],
                 pictures[p].alt);
     fputs("</div>\n</body>\n</html>\n", f);
     return 0;
@@ -402,7 +403,7 @@ int cli_write_plots(const char *dir, const cli_args *a, const cli_run *runs,
 {
     (void)train;
     if (n_runs < 1) return cli_errorf("%s:0: no runs to plot", dir);
-    if (make_dir(dir)) return 1;
+    if (cli_make_dirs("--plots", dir)) return 1;
     plot_data d = {a, runs, n_runs, test, NULL};
     d.curves = calloc((size_t)n_runs, sizeof *d.curves);
     double *p = malloc((test->n_rows + 1) * sizeof *p);
@@ -415,8 +416,8 @@ int cli_write_plots(const char *dir, const cli_args *a, const cli_run *runs,
             rc = cli_errorf("%s:0: %s", dir, err.message);
     }
     for (size_t k = 0; rc == 0 && k < N_PICTURES; k++)
-        rc = write_file(dir, pictures[k].file, pictures[k].draw, &d);
-    if (rc == 0) rc = write_file(dir, "index.html", draw_index, &d);
+        rc = write_file(dir, cli_plot_files[k], pictures[k].draw, &d);
+    if (rc == 0) rc = write_file(dir, INDEX_FILE, draw_index, &d);
     for (int k = 0; d.curves && k < made; k++) wlr_curve_free(&d.curves[k]);
     free(d.curves);
     free(p);

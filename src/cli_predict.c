@@ -111,6 +111,10 @@ int cmd_predict(int argc, char **argv)
     if (a.csv.no_label && says_label)
         return cli_errorf("--no-label: DATA has no label column, yet %s is given",
                           says_label);
+    const cli_file ins[] = {{"DATA", a.pos[0], NULL}, {"--labels", a.labels, NULL},
+                            {"--model", a.model, NULL}};
+    const cli_file outs[] = {{"-o", a.out, NULL}};
+    if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
 
     wlr_model_file mf;
     wlr_error err;

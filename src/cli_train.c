@@ -346,8 +346,6 @@ static int check_model_opts(const cli_args *a, tuning *t)
     }
     if (a->cv == 1) return cli_errorf("--cv: K = 1 is not cross-validation; "
                                       "give K >= 2 (or 0 for none)");
-    if (a->save && strcmp(a->save, "-") != 0 && a->out && strcmp(a->save, a->out) == 0)
-        return cli_errorf("--save and -o name the same file '%s'", a->save);
     return 0;
 }
 
@@ -384,6 +382,11 @@ int cmd_train(int argc, char **argv)
         return 1;
     wlr_error err;
     if (wlr_train_check(&o, &err)) return cli_error(&err);
+    const cli_file ins[] = {{"DATA", a.pos[0], NULL}, {"--labels", a.labels, NULL},
+                            {"--stream", a.stream, NULL}, {"--test", a.test_x, NULL},
+                            {"--test-labels", a.test_y, NULL}};
+    const cli_file outs[] = {{"-o", a.out, NULL}, {"--save", a.save, NULL}};
+    if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     if (a.stream) return cli_train_stream(&a, &o);
     if (cli_check_no_stream(&a)) return 1;
 
@@ -470,6 +473,9 @@ int cmd_report(int argc, char **argv)
     }
     if (a.n_pos != 1) return cli_errorf("report needs a FILE of y,score rows");
     if (cli_check_eval(&a)) return 1;
+    const cli_file ins[] = {{"FILE", a.pos[0], NULL}, {"--labels", a.labels, NULL}};
+    const cli_file outs[] = {{"-o", a.out, NULL}};
+    if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     wlr_dataset d;
     char what[512];
     if (cli_load_data(&a, &d, what, sizeof what)) return 1;

@@ -209,6 +209,8 @@ int cmd_weights(int argc, char **argv)
     }
     size_t rows = 0;
     if (check_weights_args(&a, &rows)) return 1;
+    const cli_file outs[] = {{"-o", a.out, NULL}, {"--plot", a.plot, NULL}};
+    if (cli_check_files(NULL, 0, outs, CLI_N_FILES(outs))) return 1;
     if (a.plot && write_plot(&a, rows)) return 1;
     wlr__out out;
     rc = cli_out_open(&a, &out);

@@ -61,14 +61,22 @@ int wlr__format_double(char *buf, size_t cap, double v);
  * wlr__out_commit flushes, closes and renames it over PATH, wlr__out_abort
  * closes and removes it. A reader of PATH sees the old file or the new one,
  * never half of one. PATH "-" is standard output (commit only flushes); a
- * PATH that exists and is not a regular file (/dev/null) is written
- * directly. Abort after commit, or twice, is harmless. */
+ * PATH that exists and is not a regular file (/dev/null, a pipe) is written
+ * directly and never removed; a symbolic link is written through: the file
+ * at the end of its chain of links is the one replaced (see out.c). Abort
+ * after commit, or twice, is harmless. */
 typedef struct {
     FILE *f;
-    char *path;
-    char *tmp;
+    char *path;         /* as given, for messages */
+    char *target;       /* the file renamed over: PATH, or its links' end */
+    char *tmp;          /* the temporary; NULL when written in place */
 } wlr__out;
 
+/* The file an output named PATH lands in: PATH itself, or, when PATH is a
+ * symbolic link, the end of its chain of links (relative targets taken
+ * relative to their link's directory); it need not exist (a dangling link).
+ * *target is malloc'd. Fails on a loop or a link that cannot be read. */
+wlr_status wlr__out_target(const char *path, char **target, wlr_error *err);
 wlr_status wlr__out_open(wlr__out *o, const char *path, wlr_error *err);
 wlr_status wlr__out_commit(wlr__out *o, wlr_error *err);
 void wlr__out_abort(wlr__out *o);

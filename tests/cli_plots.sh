@@ -91,7 +91,7 @@ if "$WLR" experiment --help 2>/dev/null | grep -q -- '--plots'; then
     grep -q '(not in view)' pn/boundary.svg && ok || bad "threshold 1: boundaries not marked"
     expect_svg "experiment --plots, newton" pn/*.svg
     touch notadir
-    expect_fail "plots into a file" "notadir:0: exists and is not a directory" "" -- \
+    expect_fail "plots into a file" "--plots: notadir exists and is not a directory" "" -- \
         experiment --samples 2000 --epochs 2 --plots notadir
 fi
 

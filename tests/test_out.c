@@ -1,16 +1,21 @@
 /*
  * test_out.c - tests src/out.c: a committed file appears whole, an aborted
  * one not at all, the old file survives until the commit, no temporary file
- * is left behind, permissions, "-" for standard output, devices, and the
- * error messages (path and reason).
+ * is left behind, permissions, "-" for standard output, devices, pipes and
+ * sockets written where they are and never removed, symbolic links written
+ * through (chains, relative targets, dangling links, loops, /proc links),
+ * and the error messages (path and reason).
  */
 #include "internal.h"
 #include "check.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +26,13 @@ static char tmpdir[64];
 
 static char *path_in_tmp(const char *name)
 {
-    static char paths[16][256];
+    static char paths[48][256];
     static int used;
     char want[256];
     snprintf(want, sizeof want, "%s/%s", tmpdir, name);
     for (int k = 0; k < used; k++)
         if (strcmp(paths[k], want) == 0) return paths[k];
-    if (used == 16) abort();
+    if (used == 48) abort();
     return strcpy(paths[used++], want);
 }
 
@@ -187,6 +192,299 @@ static void test_errors(void)
     rmdir(q);
 }
 
+/* Writes text to path through wlr__out and commits; 1 if both worked. */
+static int write_through(const char *path, const char *text)
+{
+    wlr__out o;
+    wlr_error err;
+    if (wlr__out_open(&o, path, &err) != WLR_OK) {
+        printf("  open %s: %s\n", path, err.message);
+        return 0;
+    }
+    fputs(text, o.f);
+    if (wlr__out_commit(&o, &err) != WLR_OK) {
+        printf("  commit %s: %s\n", path, err.message);
+        return 0;
+    }
+    return 1;
+}
+
+/* Is path a symbolic link to exactly `to`? */
+static int is_link_to(const char *path, const char *to)
+{
+    char buf[512];
+    ssize_t n = readlink(path, buf, sizeof buf - 1);
+    if (n < 0) return 0;
+    buf[n] = '\0';
+    return strcmp(buf, to) == 0;
+}
+
+/* A link is written through: the file at the end of the chain gets the
+ * content (and keeps its mode), every link stays the same link, and the
+ * temporary was beside the target (none is left anywhere). */
+static void test_symlink_write_through(void)
+{
+    const char *t = path_in_tmp("t.txt"), *l1 = path_in_tmp("l1"),
+               *l2 = path_in_tmp("l2"), *sub = path_in_tmp("sub"),
+               *l3 = path_in_tmp("sub/l3");
+    FILE *f = fopen(t, "w");
+    if (f) { fputs("old\n", f); fclose(f); }
+    chmod(t, 0640);
+    /* l1 -> t.txt (relative, beside it); l2 -> l1; sub/l3 -> ../l2 (relative
+     * to sub, not to the current directory) */
+    CHECK(symlink("t.txt", l1) == 0 && symlink(l1, l2) == 0 && mkdir(sub, 0700) == 0 &&
+          symlink("../l2", l3) == 0, "making the links: %s", strerror(errno));
+    char *target = NULL;
+    wlr_error err;
+    CHECK(wlr__out_target(l3, &target, &err) == WLR_OK && target &&
+          strcmp(strrchr(target, '/'), "/t.txt") == 0, "target of sub/l3: %s",
+          target ? target : err.message);
+    free(target);
+    CHECK(wlr__out_target(t, &target, &err) == WLR_OK && strcmp(target, t) == 0,
+          "a file is its own target");
+    free(target);
+
+    CHECK(write_through(l1, "one\n"), "through l1");
+    CHECK(strcmp(slurp(t), "one\n") == 0, "t.txt after l1: \"%s\"", slurp(t));
+    CHECK(write_through(l3, "three\n"), "through sub/l3 -> l2 -> l1");
+    CHECK(strcmp(slurp(t), "three\n") == 0, "t.txt after sub/l3: \"%s\"", slurp(t));
+    CHECK(is_link_to(l1, "t.txt") && is_link_to(l2, l1) && is_link_to(l3, "../l2"),
+          "a link was replaced");
+    struct stat st;
+    CHECK(stat(t, &st) == 0 && (st.st_mode & 0777) == 0640, "mode through a link %o",
+          (unsigned)(st.st_mode & 0777));
+    CHECK(stray_temps() == 0, "temporary left");
+
+    /* abort through a link: the target keeps its content */
+    wlr__out o;
+    CHECK(wlr__out_open(&o, l2, &err) == WLR_OK, "open: %s", err.message);
+    fputs("never\n", o.f);
+    wlr__out_abort(&o);
+    CHECK(strcmp(slurp(t), "three\n") == 0 && stray_temps() == 0, "abort through a link");
+    remove(l3);
+    rmdir(sub);
+    remove(l2);
+    remove(l1);
+    remove(t);
+}
+
+/* A dangling link creates its target; an abort creates nothing. */
+static void test_dangling_link(void)
+{
+    const char *l = path_in_tmp("dangling"), *t = path_in_tmp("made.txt");
+    CHECK(symlink("made.txt", l) == 0, "symlink: %s", strerror(errno));
+    wlr__out o;
+    wlr_error err;
+    CHECK(wlr__out_open(&o, l, &err) == WLR_OK, "open: %s", err.message);
+    wlr__out_abort(&o);
+    CHECK(access(t, F_OK) != 0 && stray_temps() == 0, "abort made the target");
+    CHECK(write_through(l, "made\n"), "through a dangling link");
+    CHECK(strcmp(slurp(t), "made\n") == 0, "target \"%s\"", slurp(t));
+    CHECK(is_link_to(l, "made.txt"), "the link was replaced");
+    remove(l);
+    remove(t);
+}
+
+/* Links that lead nowhere writable fail with the reason, and leave nothing:
+ * a loop, a target in a missing directory. A target longer than the first
+ * readlink buffer is read whole. */
+static void test_link_errors(void)
+{
+    const char *a = path_in_tmp("loop_a"), *b = path_in_tmp("loop_b"),
+               *n = path_in_tmp("to_nowhere"), *g = path_in_tmp("long_link");
+    CHECK(symlink("loop_b", a) == 0 && symlink("loop_a", b) == 0 &&
+          symlink("no/such/dir/x.csv", n) == 0, "symlink: %s", strerror(errno));
+    wlr__out o;
+    wlr_error err;
+    char want[512];
+    CHECK(wlr__out_open(&o, a, &err) == WLR_ERR_IO, "a loop opened");
+    snprintf(want, sizeof want, "%s:0: cannot follow the link (%s)", a, strerror(ELOOP));
+    CHECK(strcmp(err.message, want) == 0, "loop message \"%s\"", err.message);
+    CHECK(o.f == NULL && o.path == NULL && o.target == NULL && o.tmp == NULL, "not cleared");
+    CHECK(wlr__out_open(&o, n, &err) == WLR_ERR_IO, "a missing directory opened");
+    snprintf(want, sizeof want, "%s:0: cannot create a temporary file beside its link's "
+             "target %s/no/such/dir/x.csv (No such file or directory)", n, tmpdir);
+    CHECK(strcmp(err.message, want) == 0, "message \"%s\"", err.message);
+    CHECK(stray_temps() == 0 && is_link_to(a, "loop_b") && is_link_to(n, "no/such/dir/x.csv"),
+          "a failed open changed the directory");
+
+    char to[600] = "";
+    while (strlen(to) < 500) strcat(to, "deep/");
+    strcat(to, "end.txt");
+    CHECK(symlink(to, g) == 0, "long symlink: %s", strerror(errno));
+    char *target = NULL;
+    CHECK(wlr__out_target(g, &target, &err) == WLR_OK && target &&
+          strlen(target) == strlen(tmpdir) + 1 + strlen(to) &&
+          strcmp(target + strlen(tmpdir) + 1, to) == 0, "long target: %s",
+          target ? target : err.message);
+    free(target);
+    remove(a);
+    remove(b);
+    remove(n);
+    remove(g);
+}
+
+/* A named pipe is written where it is, with a reader at the other end, and
+ * is still a named pipe afterwards, after an abort too. */
+static void test_fifo(void)
+{
+    const char *fifo = path_in_tmp("fifo"), *got = path_in_tmp("fifo_got.txt");
+    CHECK(mkfifo(fifo, 0600) == 0, "mkfifo: %s", strerror(errno));
+    for (int commit = 1; commit >= 0; commit--) {
+        pid_t pid = fork();
+        if (pid == 0) { /* the reader: copies the pipe into got */
+            FILE *in = fopen(fifo, "rb"), *out = fopen(got, "wb");
+            int c;
+            while (in && out && (c = fgetc(in)) != EOF) fputc(c, out);
+            _exit(in && out && fclose(out) == 0 ? 0 : 3);
+        }
+        wlr__out o;
+        wlr_error err;
+        CHECK(wlr__out_open(&o, fifo, &err) == WLR_OK && o.tmp == NULL,
+              "fifo open: %s", err.message);
+        if (o.f) fputs("through the pipe\n", o.f);
+        if (commit) CHECK(wlr__out_commit(&o, &err) == WLR_OK, "fifo commit: %s", err.message);
+        wlr__out_abort(&o);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader status %#x", status);
+        /* an abort closes the pipe; what was buffered may or may not reach
+         * the reader, but the pipe itself is never removed */
+        if (commit)
+            CHECK(strcmp(slurp(got), "through the pipe\n") == 0, "read \"%s\"", slurp(got));
+        struct stat st;
+        CHECK(lstat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the fifo is gone (commit %d)",
+              commit);
+    }
+    CHECK(stray_temps() == 0, "temporary left");
+    remove(got);
+    remove(fifo);
+}
+
+/* /dev/stdout when standard output is a pipe is /proc/self/fd/1, a link to
+ * the pipe: written into the pipe, no temporary, nothing renamed. The same
+ * through /proc/self/fd/N for a pipe made here. */
+static void test_proc_link_to_pipe(void)
+{
+    int p[2];
+    if (pipe(p) != 0) {
+        CHECK(0, "pipe: %s", strerror(errno));
+        return;
+    }
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", p[1]);
+    wlr__out o;
+    wlr_error err;
+    CHECK(wlr__out_open(&o, path, &err) == WLR_OK && o.tmp == NULL,
+          "open %s: %s", path, err.message);
+    if (o.f) fputs("piped\n", o.f);
+    CHECK(wlr__out_commit(&o, &err) == WLR_OK, "commit: %s", err.message);
+    char buf[16] = "";
+    ssize_t n = read(p[0], buf, sizeof buf - 1);
+    CHECK(n == 6 && strcmp(buf, "piped\n") == 0, "pipe got %zd bytes \"%s\"", n, buf);
+    close(p[0]);
+    close(p[1]);
+}
+
+/* /dev/stdout when standard output is a socket: the socket cannot be
+ * opened again by name, so standard output itself is written (a child with
+ * one end of a socket pair as its standard output; the parent reads the
+ * other end). */
+static void test_stdout_socket(void)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+        CHECK(0, "socketpair: %s", strerror(errno));
+        return;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        wlr__out o;
+        wlr_error err;
+        close(sv[0]);
+        if (dup2(sv[1], STDOUT_FILENO) < 0) _exit(3);
+        if (wlr__out_open(&o, "/dev/stdout", &err) != WLR_OK) {
+            fprintf(stderr, "  child: %s\n", err.message);
+            _exit(4);
+        }
+        if (o.tmp) _exit(5);
+        fputs("socket\n", o.f);
+        _exit(wlr__out_commit(&o, &err) == WLR_OK ? 0 : 6);
+    }
+    close(sv[1]);
+    char buf[16] = "";
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof buf - 1 && (n = read(sv[0], buf + got, sizeof buf - 1 - got)) > 0)
+        got += (size_t)n;
+    close(sv[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
+    CHECK(strcmp(buf, "socket\n") == 0, "the socket got \"%s\"", buf);
+}
+
+/* A /proc link to an open regular file names the file: written through to
+ * it. To a deleted file it names nothing to rename over: refused, and
+ * nothing is created. */
+static void test_proc_link_to_file(void)
+{
+    const char *t = path_in_tmp("proc_target.txt");
+    FILE *f = fopen(t, "w");
+    if (!f) {
+        CHECK(0, "cannot make %s", t);
+        return;
+    }
+    fputs("old\n", f);
+    fflush(f);
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
+    CHECK(write_through(path, "new\n"), "through %s", path);
+    CHECK(strcmp(slurp(t), "new\n") == 0, "the file got \"%s\"", slurp(t));
+    fclose(f);
+
+    f = fopen(t, "w");
+    remove(t);
+    if (f) {
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fileno(f));
+        wlr__out o;
+        wlr_error err;
+        CHECK(wlr__out_open(&o, path, &err) == WLR_ERR_IO &&
+              strstr(err.message, "which is not the file they reach; cannot replace it"),
+              "a deleted file's link: %s", err.message);
+        CHECK(o.f == NULL && o.tmp == NULL, "not cleared");
+        fclose(f);
+    }
+    CHECK(stray_temps() == 0 && access(t, F_OK) != 0, "a deleted file's link made a file");
+}
+
+/* A socket cannot be opened for writing: the error says so and the socket
+ * stays. (Devices: test_special; an abort never removes what it wrote in
+ * place: test_fifo.) */
+static void test_socket(void)
+{
+    const char *sock = path_in_tmp("sock");
+    struct sockaddr_un addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sun_family = AF_UNIX;
+    snprintf(addr.sun_path, sizeof addr.sun_path, "%s", sock);
+    int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0,
+          "socket: %s", strerror(errno));
+    wlr__out o;
+    wlr_error err;
+    char want[512];
+    CHECK(wlr__out_open(&o, sock, &err) == WLR_ERR_IO, "a socket opened");
+    snprintf(want, sizeof want, "%s:0: cannot open (%s)", sock, strerror(ENXIO));
+    CHECK(strcmp(err.message, want) == 0, "socket message \"%s\"", err.message);
+    struct stat st;
+    CHECK(lstat(sock, &st) == 0 && S_ISSOCK(st.st_mode) && stray_temps() == 0,
+          "the socket was replaced");
+    if (fd >= 0) close(fd);
+    remove(sock);
+}
+
 /* A child with two outputs open (one already committed) kills itself with
  * sig: with wlr__out_remove_temps_on_signal the open temporary is removed, the
  * committed file stays, and the child dies of sig, not of a handler's exit. */
@@ -269,6 +567,19 @@ int main(void)
     RUN(test_no_directory_part);
     RUN(test_special);
     RUN(test_errors);
+    RUN(test_symlink_write_through);
+    RUN(test_dangling_link);
+    RUN(test_link_errors);
+    RUN(test_fifo);
+    /* /proc/self/fd/N (what /dev/stdout links to) is Linux's */
+    if (access("/proc/self/fd", F_OK) == 0) {
+        RUN(test_proc_link_to_pipe);
+        RUN(test_stdout_socket);
+        RUN(test_proc_link_to_file);
+    } else {
+        printf("no /proc/self/fd: the three /proc link tests are not run (not counted)\n");
+    }
+    RUN(test_socket);
     RUN(test_signals_remove_temps);
     RUN(test_file_size_limit);
     rmdir(tmpdir);

@@ -145,6 +145,9 @@ static int parse_double(const char *s, double *out)
 }
 
 /* A whole number 0..max, digits only (no sign, no spaces). */
+/* A whole number in 0..max, written plainly ("10000000") or in any form of
+ * a number whose value is exactly whole ("1e7", "2.5e6", "100.0"): a size
+ * is a size however it is written. Not "1e-3", "2.5", "inf" or "0x10". */
 static int parse_unsigned(const char *s, unsigned long long max,
                           unsigned long long *out)
 {
@@ -152,8 +155,20 @@ static int parse_unsigned(const char *s, unsigned long long max,
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (*end != 0 || errno == ERANGE || v > max) return 0;
-    *out = v;
+    if (*end == 0) {
+        if (errno == ERANGE || v > max) return 0;
+        *out = v;
+        return 1;
+    }
+    /* the float forms: exactly whole, within 2^53 (beyond, a double no
+     * longer holds every whole number) */
+    if (s[strspn(s, "0123456789.eE+-")] != 0) return 0;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (*end != 0 || errno == ERANGE || !(d >= 0) || d != floor(d) ||
+        d > 9007199254740992.0 || d > (double)max)
+        return 0;
+    *out = (unsigned long long)d;
     return 1;
 }
 
@@ -197,6 +212,16 @@ static int set_value(cli_args *a, const cli_opt *o, const char *v)
     return 0;
 }
 
+/* Does a command name its outputs itself (--train-out)? Then -o is not
+ * one of its options. */
+static int has_own_outputs(const cli_opt *const *groups)
+{
+    for (int g = 0; groups[g]; g++)
+        for (const cli_opt *o = groups[g]; o->name; o++)
+            if (strcmp(o->name, "train-out") == 0) return 1;
+    return 0;
+}
+
 static const cli_opt *find_opt(const cli_opt *const *groups, const char *name,
                                size_t len)
 {
@@ -216,6 +241,10 @@ int cli_parse(cli_args *a, int argc, char **argv, int first,
             a->help = 1;
             continue;
         }
+        if ((strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0 ||
+             strncmp(arg, "--output=", 9) == 0) && has_own_outputs(groups))
+            return cli_errorf("%s: not an option of wlr %s, which writes "
+                              "--train-out and --test-out", arg, a->command) + 1;
         if (strcmp(arg, "-o") == 0 || strcmp(arg, "--output") == 0) {
             if (i + 1 >= argc) return cli_errorf("%s: needs a file name", arg) + 1;
             a->out = argv[++i];
@@ -273,8 +302,12 @@ void cli_help(const char *usage, const char *what, const cli_opt *const *groups)
                 printf("  %-26s  %s\n", left, o->help);
         }
     }
-    printf("\n  -o, --output FILE           write to FILE (atomically) instead "
-           "of stdout\n  -h, --help                  this help\n"
+    /* (a command with outputs of its own names, split's --train-out and
+     * --test-out, has no -o) */
+    if (!has_own_outputs(groups))
+        printf("\n  -o, --output FILE           write to FILE (atomically) instead "
+               "of stdout");
+    printf("\n  -h, --help                  this help\n"
            "\nNo output may be an input or another output (same file): refused "
            "before any work.\n");
 }

@@ -208,7 +208,10 @@ train: epochs 2^31 @ --epochs: '2147483648' @ train good.csv --epochs 2147483648
 train: lr negative @ lr @ train good.csv --lr -1 -o out.txt
 train: lr overflow @ --lr: '1e999' @ train good.csv --lr 1e999 -o out.txt
 train: lr empty @ --lr: '' @ train good.csv --lr= -o out.txt
-train: batch 1e3 @ --batch-size: '1e3' @ train good.csv --batch-size 1e3 -o out.txt
+train: batch 1.5 @ --batch-size: '1.5' @ train good.csv --batch-size 1.5 -o out.txt
+train: batch 1e-3 @ --batch-size: '1e-3' @ train good.csv --batch-size 1e-3 -o out.txt
+train: batch 0x10 @ --batch-size: '0x10' @ train good.csv --batch-size 0x10 -o out.txt
+split: -o @ -o: not an option of wlr split @ split good.csv --train-out a.csv --test-out b.csv -o c.csv
 train: l2 inf @ --l2: 'inf' @ train good.csv --l2 inf -o out.txt
 train: tol negative @ tol @ train good.csv --solver newton --tol -1 -o out.txt
 train: max-iter 0 @ max.iter @ train good.csv --solver newton --max-iter 0 -o out.txt

@@ -63,7 +63,8 @@ const cli_opt cli_split_opts[] = {
 
 const cli_opt cli_train_opts[] = {
     {"class-weight", OPT_STRING, OFF(class_weight), "none|balanced|W0:W1",
-     "class weights c0, c1 in the loss (none)"},
+     "class weights c0, c1 in the loss (none; explain: balanced; "
+     "experiment: a list, none,balanced,1:200)"},
     {"solver", OPT_STRING, OFF(solver), "gd|newton",
      "batched gradient descent, or the exact Newton solver (gd)"},
     {"optimizer", OPT_STRING, OFF(optimizer), "sgd|momentum|adam",

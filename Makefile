@@ -188,17 +188,17 @@ FUZZERS      := csv npy model options
 # The library (and, for the option parser, the CLI's objects) built with the
 # sanitizers and the fuzzer's coverage, each file with its own flags.
 FUZZ_LIB := build/fuzz/lib
-$(FUZZ_LIB)/libwlr.a: FORCE
+fuzz-lib:
 	$(MAKE) BUILD=$(FUZZ_LIB) CC=$(FUZZ_CC) \
 	  CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_LIB)/libwlr.a \
 	  $(CLI_SRC:src/%.c=$(FUZZ_LIB)/obj/%.o)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)/libwlr.a
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h fuzz-lib
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) $< $(FUZZ_LIB)/libwlr.a $(LDLIBS) -o $@
 
 # The CLI without its main: -Dmain=wlr_cli_main in the harness's own copy of
 # cli.c, the other CLI objects as built.
-build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c $(FUZZ_LIB)/libwlr.a
+build/fuzz/fuzz_options: tests/fuzz/fuzz_options.c fuzz-lib
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(WFLAGS) $(FUZZ_FLAGS) -Dmain=wlr_cli_main \
 	  $< src/cli.c $(filter-out $(FUZZ_LIB)/obj/cli.o,$(CLI_SRC:src/%.c=$(FUZZ_LIB)/obj/%.o)) \
 	  $(FUZZ_LIB)/libwlr.a $(LDLIBS) -o $@
@@ -213,7 +213,7 @@ fuzz: fuzz-build
 	     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	     corpus/$$f ../../tests/fuzz/corpus/$$f) || exit 1; \
 	done
-.PHONY: fuzz fuzz-build
+.PHONY: fuzz fuzz-build fuzz-lib
 
 # ------------------------------------------------------------- valgrind
 # make valgrind: the command-line tests (cli_test.sh, cli_stream.sh, and cli_robust.sh for

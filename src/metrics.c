@@ -1042,7 +1042,7 @@ static wlr_status ranking_build(const uint8_t *y, const double *score,
                                 wlr_error *err)
 {
     sort_buffers b;
-    size_t m, d = 0;
+    size_t m = 0, d = 0;
     memset(r, 0, sizeof *r);
     wlr_status st = sorted_rows(score, weight, n, &b, &m, err);
     if (st) return st;
@@ -1638,10 +1638,10 @@ static double support_weighted(const double v[2], const double support[2])
  */
 static void python_repr(char *out, size_t cap, double v)
 {
-    char text[48], digits[32];
+    char shortest[48], digits[32];
     int nd = 0, before_point = 0, seen_point = 0;
-    wlr__format_double(text, sizeof text, v);
-    const char *p = text + (text[0] == '-');
+    wlr__format_double(shortest, sizeof shortest, v);
+    const char *p = shortest + (shortest[0] == '-');
     for (; *p && *p != 'e'; p++) {
         if (*p == '.') seen_point = 1;
         else if (nd < (int)sizeof digits - 1) {
@@ -1656,7 +1656,7 @@ static void python_repr(char *out, size_t cap, double v)
     nd -= lead;
     while (nd > 0 && digits[nd - 1] == '0') nd--;
     digits[nd] = '\0';
-    const char *sign = text[0] == '-' ? "-" : "";
+    const char *sign = shortest[0] == '-' ? "-" : "";
     const char *zeros = "0000000000000000";   /* at most 16 are needed */
     if (nd == 0)
         snprintf(out, cap, "%s0.0", sign);
@@ -1718,7 +1718,7 @@ int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
     static const char *const headers[4] = {"precision", "recall", "f1-score",
                                            "support"};
     text t = {buf, cap, 0};
-    char support[48];
+    char support[64];   /* a repr is at most 24 characters */
     if (digits < 0) digits = 0;
     if (digits > WLR_REPORT_MAX_DIGITS) digits = WLR_REPORT_MAX_DIGITS;
     int width = (int)strlen(REPORT_LONGEST_TITLE);

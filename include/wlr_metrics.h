@@ -42,46 +42,113 @@ extern "C" {
  *   average_precision = sum_k (R_k - R_{k-1}) P_k, R_k = tp_k / n1,
  *             P_k = tp_k / (tp_k + fp_k), R_0 = 0 (no interpolation).
  *   log_loss = -(1/n) sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)], with p_i
- *             clipped to [1e-15, 1 - 1e-15].
+ *             clipped to [eps, 1 - eps], eps = 2^-52 = DBL_EPSILON (what
+ *             scikit-learn 1.2's eps="auto" takes for float64 scores).
+ * The ranking needs only the order of the scores: any finite real score
+ * (a logit, a margin) gives ROC AUC and average precision. The log-loss
+ * needs probabilities: it is computed only when every score is in [0, 1]
+ * (`probabilities` says so; otherwise log_loss is 0 and means nothing).
  *
- * Inputs: y[i] is 0 or 1 and score[i] a number in [0, 1] for every row i <
- * n; error messages number rows from 0, as indices into these arrays. The
+ * SAMPLE WEIGHTS (wlr_evaluate_weighted with weight != NULL): row i counts
+ * s_i times, as scikit-learn's sample_weight= makes it count, in every
+ * metric: the counts above become sums of s_i (tp = the weight of the class
+ * 1 rows predicted 1, n_k = the weight of class k, ...), the log-loss is the
+ * s-weighted mean, and the ROC and precision-recall curves step by weight.
+ * Rows of weight 0 count for nothing; scikit-learn also drops them from the
+ * ranking before it looks for distinct scores, and so does wlr. The sums
+ * are formed as scikit-learn forms them (each in its order of rows, the
+ * ranking's in order of score, highest first, ties by falling row number),
+ * so the results are its bits; the sums themselves are kept in the
+ * weighted_* fields. Weights must be finite and >= 0, with a positive sum
+ * in each class.
+ *
+ * INTERVALS (95 %, z = WLR_Z95; unweighted rows only):
+ *   recall_1, precision_1: Wilson's score interval for k successes of m
+ *     trials (k = tp and m = n1, or m = tp + fp), p = k / m:
+ *       centre +- half = (p + z^2 / 2m  +-  z sqrt(p (1 - p) / m + z^2 / 4m^2))
+ *                        / (1 + z^2 / m);
+ *     it stays inside [0, 1] and, unlike p +- z sqrt(p (1 - p) / m), does
+ *     not collapse to a point at p = 0 or 1. Undefined when m = 0.
+ *   roc_auc: DeLong's interval. Each class 1 row i has the structural
+ *     component V10_i = (class 0 rows below it + ties / 2) / n0, each class
+ *     0 row j V01_j = (class 1 rows above it + ties / 2) / n1; their means
+ *     are the AUC, and
+ *       var(AUC) = S10 / n1 + S01 / n0,  S10 = sum_i (V10_i - AUC)^2 / (n1 - 1)
+ *     (S01 likewise); the interval is AUC +- z sqrt(var), clipped to [0, 1].
+ *     Computed from the sorted scores in O(n) more. Undefined when a class
+ *     has fewer than 2 rows.
+ *   With sample weights none is computed (the has_* flags are 0): both rest
+ *   on counts of independent rows, which weights are not.
+ *
+ * Inputs: y[i] is 0 or 1 and score[i] a finite number for every row i < n;
+ * error messages number rows from 0, as indices into these arrays. The
  * ranking sorts the scores with a radix sort (linear time, about 16 bytes of
- * scratch a row) and never depends on the order of tied rows.
+ * scratch a row; up to 56 with weights or scores outside [0, 1], where the
+ * ranking is kept whole) and never depends on the order of tied rows.
  */
+
+/* The two-sided 95 % point of the standard normal: Phi^-1(0.975). */
+#define WLR_Z95 1.959963984540054
 
 /* Everything scikit-learn reports for a binary problem at one threshold. */
 typedef struct {
     double threshold;
-    size_t confusion[2][2];      /* [true][predicted]: tn fp / fn tp */
-    size_t support[2];           /* n0, n1 */
+    size_t confusion[2][2];      /* [true][predicted]: tn fp / fn tp, rows */
+    size_t support[2];           /* n0, n1: rows of each class */
     double precision[2], recall[2], f1[2];
     double accuracy;
     double roc_auc;              /* Mann-Whitney U / (n0 n1), ties count 1/2 */
     double average_precision;    /* sum_k (R_k - R_{k-1}) P_k, no interpolation */
-    double log_loss;             /* scores clipped to [1e-15, 1 - 1e-15] */
+    double log_loss;             /* scores clipped to [eps, 1 - eps]; 0 if
+                                    !probabilities */
     double balanced_accuracy;
     double mcc;                  /* Matthews correlation coefficient */
+    int probabilities;           /* 1 iff every score is in [0, 1] */
+    /* The sums the ratios come from: with sample weights, weights of rows
+     * (confusion: scikit-learn's confusion_matrix; support and predicted:
+     * its true_sum and pred_sum, tp + (sum - tp) as it forms them, what its
+     * classification_report prints and averages by); without, the counts. */
+    int weighted;                /* 1 iff computed with sample weights */
+    double weighted_confusion[2][2];
+    double weighted_support[2];
+    double weighted_predicted[2];
+    /* 95 % intervals [lo, hi], each valid only if its has_ flag is 1 */
+    double recall1_ci95[2], precision1_ci95[2], roc_auc_ci95[2];
+    int has_recall1_ci95, has_precision1_ci95, has_roc_auc_ci95;
 } wlr_metrics;
 
 /* All of the above at `threshold`. Fails (WLR_ERR_ARG) if n is 0, a label is
- * not 0 or 1, a score is not a finite number in [0, 1], the threshold is not
- * finite, or the labels hold only one class (ROC AUC is then undefined).
- * From 1M rows, with 2 cores online, part of the work runs on a second
- * thread; the result is the same bits. */
+ * not 0 or 1, a score is not a finite number, the threshold is not finite,
+ * or the labels hold only one class (ROC AUC is then undefined).
+ * From 1M rows of probabilities, with 2 cores online, part of the work runs
+ * on a second thread; the result is the same bits. */
 wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
                         double threshold, wlr_metrics *m, wlr_error *err);
+/* The same with sample weights weight[0 .. n-1] (NULL: every row weighs 1,
+ * and the result is wlr_evaluate's, bit for bit). Fails also if a weight is
+ * negative or not finite, or the weights of a class sum to 0. */
+wlr_status wlr_evaluate_weighted(const uint8_t *y, const double *score,
+                                 const double *weight, size_t n,
+                                 double threshold, wlr_metrics *m,
+                                 wlr_error *err);
+
+/* A Wilson 95 % interval for k successes in m trials, k <= m (see above);
+ * fails if m is 0 or k > m. */
+wlr_status wlr_wilson_interval(size_t k, size_t m, double ci[2],
+                               wlr_error *err);
 
 /* The most decimals the report prints: 17 decimals already show every double
  * in [0.1, 1] to its last bit. */
 #define WLR_REPORT_MAX_DIGITS 17
 
 /* scikit-learn's classification_report(y, yhat, digits=digits,
- * zero_division=0) text for classes 0 and 1, character for character: per
- * class precision, recall, f1-score and support, then accuracy, macro avg
- * (plain mean of the two classes) and weighted avg (mean weighted by
- * support). digits is clamped to [0, WLR_REPORT_MAX_DIGITS] (scikit-learn
- * rejects digits < 0). Writes at most cap bytes, NUL included, and returns
+ * zero_division=0, sample_weight=...) text for classes 0 and 1, character
+ * for character: per class precision, recall, f1-score and support, then
+ * accuracy, macro avg (plain mean of the two classes) and weighted avg (mean
+ * weighted by support). With sample weights the supports are weight sums,
+ * printed as Python prints a float ("8.25", "690.7969999999999"). digits
+ * is clamped to [0, WLR_REPORT_MAX_DIGITS] (scikit-learn rejects
+ * digits < 0). Writes at most cap bytes, NUL included, and returns
  * the length of the whole text, like snprintf: a return >= cap means buf was
  * too small (buf may be NULL when cap is 0). */
 int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
@@ -101,19 +168,31 @@ int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
  * in reverse order (its last point, precision 1 and recall 0, is our point
  * 0). Strict thresholds map onto points so: predicting class 1 iff score > t
  * gives point k(t) = the number of distinct scores above t.
+ * With sample weights, fpr, tpr and precision are ratios of weights, as
+ * scikit-learn's curves with sample_weight=: fp_weight[k], tp_weight[k] the
+ * weight of the class 0, 1 rows scoring >= threshold[k], summed in its
+ * order; rows of weight 0 take no part (no point, no count).
  */
 typedef struct {
     size_t n_points;       /* distinct scores + 1 */
-    size_t count[2];       /* n0, n1 */
+    size_t count[2];       /* n0, n1 (rows of weight > 0 if weighted) */
     double *threshold;
-    size_t *fp, *tp;
+    size_t *fp, *tp;       /* rows */
     double *fpr, *tpr, *precision;
+    int weighted;
+    double weight[2];      /* weight of class 0, 1 (weighted only) */
+    double *fp_weight, *tp_weight;  /* weighted only, else NULL */
 } wlr_curve;
 
 /* Fails as wlr_evaluate does (except that there is no threshold to check).
  * On failure c is left empty. */
 wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
                              wlr_curve *c, wlr_error *err);
+/* The same with sample weights (NULL: wlr_curve_compute's curve); fails as
+ * wlr_evaluate_weighted does. */
+wlr_status wlr_curve_compute_weighted(const uint8_t *y, const double *score,
+                                      const double *weight, size_t n,
+                                      wlr_curve *c, wlr_error *err);
 void wlr_curve_free(wlr_curve *c);
 
 /* Sets the fields of m that depend on the threshold (threshold, confusion,
@@ -121,8 +200,10 @@ void wlr_curve_free(wlr_curve *c);
  * values at `threshold`, read off the curve in O(log n) at point k(threshold).
  * roc_auc, average_precision and log_loss do not depend on the threshold and
  * are left as they are, so after wlr_evaluate(..., &m) and this call m holds
- * every metric at the new threshold, exactly as wlr_evaluate would give it.
- * Fails if the threshold is not finite. */
+ * every metric at the new threshold, exactly as wlr_evaluate would give it
+ * (the Wilson intervals too; the ROC AUC's is kept). Fails if the threshold
+ * is not finite, or if the curve is weighted (wlr_evaluate_weighted's sums
+ * at a threshold go in order of rows, not of score: call it instead). */
 wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
                              wlr_metrics *m, wlr_error *err);
 
@@ -132,7 +213,8 @@ wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
  * t = the largest double below s. On these rows every t' from the next
  * lower distinct score up to t predicts the same; no t' > t reaches the
  * target. t is slightly below 0 when s is 0. Fails as wlr_evaluate does on
- * bad rows, if no row is of class 1, or if target is not in (0, 1]. */
+ * bad rows, if a score is outside [0, 1], if no row is of class 1, or if
+ * target is not in (0, 1]. */
 wlr_status wlr_threshold_for_recall(const uint8_t *y, const double *score,
                                     size_t n, double target, double *threshold,
                                     wlr_error *err);

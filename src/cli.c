@@ -325,7 +325,7 @@ static void usage(FILE *f)
         "commands:\n"
         "  experiment  train none / balanced / 1:200 side by side (make run)\n"
         "  train       fit one model and report its test metrics\n"
-        "  report      metrics from a CSV of y,score made by any tool\n"
+        "  report      metrics of scores made by any tool (or by wlr predict)\n"
         "  generate    make scikit-learn's make_classification data, bit for bit\n"
         "  split       train_test_split a data file into two files\n"
         "  weights     balanced class weights against conversion rate (CSV)\n"

@@ -55,6 +55,7 @@ typedef struct {
     double val_size;         /* share of the training split for tuning (0.2) */
     size_t cv;               /* --cv K; 0 = none */
     const char *model;       /* predict --model FILE */
+    const char *score_col;   /* report --score-col NAME|INDEX (cli_report.c) */
     /* train --stream (cli_stream.c) */
     const char *stream;      /* X .npy trained on a window at a time */
     const char *window;      /* --window ROWS, parsed there */
@@ -197,6 +198,14 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
                 const char *spec, const wlr_dataset *train,
                 const wlr_dataset *test, cli_run *r);
 void cli_print_metrics(FILE *f, const wlr_metrics *m, int digits);
+/* The same, text or JSON, leaving out the metrics at the threshold unless
+ * at_threshold (report, for scores that are not probabilities without a
+ * --threshold); the log loss is left out for such scores, the intervals
+ * with sample weights, and the output says what was left out and why.
+ * cli_print_metrics and cli_json_metrics are these with at_threshold 1. */
+void cli_print_metrics_shown(FILE *f, const wlr_metrics *m, int digits,
+                             int at_threshold);
+void cli_json_metrics_shown(FILE *f, const wlr_metrics *m, int at_threshold);
 void cli_print_split(FILE *f, const char *what, const cli_args *a,
                      const wlr_dataset *train, const wlr_dataset *test);
 void cli_print_model(FILE *f, const wlr_dataset *d, const wlr_model *m);

@@ -195,27 +195,117 @@ void cli_warn_fit(const wlr_train_options *o, const wlr_dataset *train,
 
 /* ------------------------------------------------------------ text */
 
-void cli_print_metrics(FILE *f, const wlr_metrics *m, int digits)
+/* Why report leaves things out (see cli_print_metrics_shown). */
+#define WHY_NOT_PROBABILITIES "the scores are not probabilities (some are " \
+    "outside [0, 1])"
+#define WHY_NO_THRESHOLD WHY_NOT_PROBABILITIES " and no --threshold was given"
+#define WHY_NO_INTERVALS "Wilson's and DeLong's intervals count unweighted " \
+    "rows, and these rows are weighted"
+#define WHY_NO_RECALL_CI "there are no class-1 rows"
+#define WHY_NO_PRECISION_CI "no row is predicted 1"
+#define WHY_NO_AUC_CI "a class has fewer than 2 rows"
+
+/* A weight sum as the shortest decimal that reads back as it. */
+static const char *number_text(char buf[32], double v)
 {
-    size_t pos = m->support[1], found = m->confusion[1][1];
-    fprintf(f, "test, class 1 iff p > %g:\n\n", m->threshold);
-    fprintf(f, "  MINORITY RECALL  %.3f   (%zu of %zu class-1 rows found)\n\n",
-           m->recall[1], found, pos);
+    wlr__format_double(buf, 32, v);
+    return buf;
+}
+
+/* "[lo, hi] (method)" with `decimals` decimals, or why there is none. */
+static const char *interval_text(char *buf, size_t cap, int has,
+                                 const double ci[2], int decimals,
+                                 const char *method, const char *why_not)
+{
+    if (has) snprintf(buf, cap, "[%.*f, %.*f] (%s)", decimals, ci[0], decimals,
+                      ci[1], method);
+    else snprintf(buf, cap, "none (%s)", why_not);
+    return buf;
+}
+
+/* Minority recall and precision with their intervals, and the confusion
+ * matrix: counts of rows, or weight sums. */
+static void print_at_threshold(FILE *f, const wlr_metrics *m)
+{
+    char a[32], b[32];
+    if (m->weighted) {
+        const double (*c)[2] = m->weighted_confusion;
+        fprintf(f, "  MINORITY RECALL  %.3f   (weight %s of %s in class 1 "
+                "found)\n", m->recall[1], number_text(a, c[1][1]),
+                number_text(b, m->weighted_support[1]));
+        fprintf(f, "  precision 1      %.3f   (weight %s of %s predicted 1)"
+                "\n\n", m->precision[1], number_text(a, c[1][1]),
+                number_text(b, m->weighted_predicted[1]));
+        fprintf(f, "                predicted 0  predicted 1\n");
+        fprintf(f, "  true 0   %16s %12s\n", number_text(a, c[0][0]),
+                number_text(b, c[0][1]));
+        fprintf(f, "  true 1   %16s %12s\n\n", number_text(a, c[1][0]),
+                number_text(b, c[1][1]));
+        return;
+    }
+    size_t found = m->confusion[1][1];
+    char ci[96];
+    fprintf(f, "  MINORITY RECALL  %.3f   (%zu of %zu class-1 rows found)  "
+            "95%% CI %s\n", m->recall[1], found, m->support[1],
+            interval_text(ci, sizeof ci, m->has_recall1_ci95, m->recall1_ci95,
+                          3, "Wilson", WHY_NO_RECALL_CI));
+    fprintf(f, "  precision 1      %.3f   (%zu of %zu rows predicted 1)  "
+            "95%% CI %s\n\n", m->precision[1], found,
+            found + m->confusion[0][1],
+            interval_text(ci, sizeof ci, m->has_precision1_ci95,
+                          m->precision1_ci95, 3, "Wilson",
+                          WHY_NO_PRECISION_CI));
     fprintf(f, "                predicted 0  predicted 1\n");
     fprintf(f, "  true 0   %16zu %12zu\n", m->confusion[0][0], m->confusion[0][1]);
     fprintf(f, "  true 1   %16zu %12zu\n\n", m->confusion[1][0], m->confusion[1][1]);
-    int need = wlr_classification_report(m, digits, NULL, 0);
-    char *rep = malloc((size_t)need + 1);
-    if (rep) {
-        wlr_classification_report(m, digits, rep, (size_t)need + 1);
-        fputs(rep, f);
-        free(rep);
+}
+
+void cli_print_metrics_shown(FILE *f, const wlr_metrics *m, int digits,
+                             int at_threshold)
+{
+    if (at_threshold) {
+        fprintf(f, "test, class 1 iff p > %g%s:\n\n", m->threshold,
+                m->weighted ? ", rows weighted by their sample weights" : "");
+        print_at_threshold(f, m);
+        int need = wlr_classification_report(m, digits, NULL, 0);
+        char *rep = malloc((size_t)need + 1);
+        if (rep) {
+            wlr_classification_report(m, digits, rep, (size_t)need + 1);
+            fputs(rep, f);
+            free(rep);
+        }
+        fputc('\n', f);
+    } else {
+        fprintf(f, "test, ranking of the scores%s:\n\n",
+                m->weighted ? ", rows weighted by their sample weights" : "");
     }
-    fprintf(f, "\n  ROC AUC            %.4f\n", m->roc_auc);
+    fprintf(f, "  ROC AUC            %.4f\n", m->roc_auc);
+    if (!m->weighted) {
+        char ci[96];
+        fprintf(f, "  ROC AUC 95%% CI     %s\n",
+                interval_text(ci, sizeof ci, m->has_roc_auc_ci95,
+                              m->roc_auc_ci95, 4, "DeLong", WHY_NO_AUC_CI));
+    }
     fprintf(f, "  average precision  %.4f\n", m->average_precision);
-    fprintf(f, "  log loss           %.4f\n", m->log_loss);
-    fprintf(f, "  balanced accuracy  %.4f\n", m->balanced_accuracy);
-    fprintf(f, "  MCC                %.4f\n", m->mcc);
+    if (m->probabilities) fprintf(f, "  log loss           %.4f\n", m->log_loss);
+    if (at_threshold) {
+        fprintf(f, "  balanced accuracy  %.4f\n", m->balanced_accuracy);
+        fprintf(f, "  MCC                %.4f\n", m->mcc);
+    }
+    if (!at_threshold)
+        fprintf(f, "\n  left out, as %s:\n    log loss; the metrics at a "
+                "threshold (minority recall, confusion matrix,\n    "
+                "classification report, balanced accuracy, MCC): give "
+                "--threshold T\n", WHY_NOT_PROBABILITIES);
+    else if (!m->probabilities)
+        fprintf(f, "\n  left out: log loss, as %s\n", WHY_NOT_PROBABILITIES);
+    if (m->weighted) fprintf(f, "\n  left out: 95%% intervals, as %s\n",
+                             WHY_NO_INTERVALS);
+}
+
+void cli_print_metrics(FILE *f, const wlr_metrics *m, int digits)
+{
+    cli_print_metrics_shown(f, m, digits, 1);
 }
 
 void cli_print_split(FILE *f, const char *what, const cli_args *a,
@@ -265,28 +355,117 @@ void cli_json_array(FILE *f, const double *v, size_t n)
     fputc(']', f);
 }
 
-void cli_json_metrics(FILE *f, const wlr_metrics *m)
+/* "key": [lo, hi], when the interval is defined (else "left_out" says
+ * why). */
+static void json_interval(FILE *f, const char *key, int has, const double ci[2])
 {
-    fputs("{\"threshold\": ", f);
+    if (!has) return;
+    fprintf(f, ", \"%s\": ", key);
+    cli_json_array(f, ci, 2);
+}
+
+/* The metrics at the threshold: counts of rows, or weight sums. */
+static void json_at_threshold(FILE *f, const wlr_metrics *m)
+{
+    fputs("\"threshold\": ", f);
     cli_json_double(f, m->threshold);
-    fprintf(f, ", \"confusion\": [[%zu, %zu], [%zu, %zu]]", m->confusion[0][0],
-            m->confusion[0][1], m->confusion[1][0], m->confusion[1][1]);
+    if (m->weighted) {
+        fputs(", \"confusion\": [", f);
+        cli_json_array(f, m->weighted_confusion[0], 2);
+        fputs(", ", f);
+        cli_json_array(f, m->weighted_confusion[1], 2);
+        fputc(']', f);
+    } else {
+        fprintf(f, ", \"confusion\": [[%zu, %zu], [%zu, %zu]]",
+                m->confusion[0][0], m->confusion[0][1], m->confusion[1][0],
+                m->confusion[1][1]);
+    }
     fputs(", \"precision\": ", f);
     cli_json_array(f, m->precision, 2);
     fputs(", \"recall\": ", f);
     cli_json_array(f, m->recall, 2);
     fputs(", \"f1\": ", f);
     cli_json_array(f, m->f1, 2);
-    fprintf(f, ", \"support\": [%zu, %zu]", m->support[0], m->support[1]);
-    const struct { const char *k; double v; } s[] = {
-        {"accuracy", m->accuracy}, {"roc_auc", m->roc_auc},
-        {"average_precision", m->average_precision}, {"log_loss", m->log_loss},
-        {"balanced_accuracy", m->balanced_accuracy}, {"mcc", m->mcc}};
-    for (size_t k = 0; k < sizeof s / sizeof s[0]; k++) {
-        fprintf(f, ", \"%s\": ", s[k].k);
-        cli_json_double(f, s[k].v);
+    if (m->weighted) {
+        fputs(", \"support\": ", f);
+        cli_json_array(f, m->weighted_support, 2);
+    } else {
+        fprintf(f, ", \"support\": [%zu, %zu]", m->support[0], m->support[1]);
+    }
+    fputs(", \"accuracy\": ", f);
+    cli_json_double(f, m->accuracy);
+}
+
+/* One entry of "left_out": what, and why. */
+static void json_left_out(FILE *f, int *first, const char *what,
+                          const char *why)
+{
+    fprintf(f, "%s{\"metrics\": [%s], \"why\": ", *first ? "" : ", ", what);
+    cli_json_string(f, why);
+    fputc('}', f);
+    *first = 0;
+}
+
+void cli_json_metrics_shown(FILE *f, const wlr_metrics *m, int at_threshold)
+{
+    fputc('{', f);
+    if (at_threshold) json_at_threshold(f, m);
+    fputs(at_threshold ? ", \"roc_auc\": " : "\"roc_auc\": ", f);
+    cli_json_double(f, m->roc_auc);
+    fputs(", \"average_precision\": ", f);
+    cli_json_double(f, m->average_precision);
+    if (m->probabilities) {
+        fputs(", \"log_loss\": ", f);
+        cli_json_double(f, m->log_loss);
+    }
+    if (at_threshold) {
+        fputs(", \"balanced_accuracy\": ", f);
+        cli_json_double(f, m->balanced_accuracy);
+        fputs(", \"mcc\": ", f);
+        cli_json_double(f, m->mcc);
+    }
+    fprintf(f, ", \"probabilities\": %s, \"weighted\": %s",
+            m->probabilities ? "true" : "false", m->weighted ? "true" : "false");
+    if (!m->weighted) {
+        if (at_threshold) {
+            json_interval(f, "recall1_ci95", m->has_recall1_ci95, m->recall1_ci95);
+            json_interval(f, "precision1_ci95", m->has_precision1_ci95,
+                          m->precision1_ci95);
+        }
+        json_interval(f, "roc_auc_ci95", m->has_roc_auc_ci95, m->roc_auc_ci95);
+    }
+    int recall_ci = at_threshold && !m->weighted && !m->has_recall1_ci95;
+    int precision_ci = at_threshold && !m->weighted && !m->has_precision1_ci95;
+    int auc_ci = !m->weighted && !m->has_roc_auc_ci95;
+    if (!at_threshold || !m->probabilities || m->weighted || recall_ci ||
+        precision_ci || auc_ci) {
+        int first = 1;
+        fputs(", \"left_out\": [", f);
+        if (!at_threshold)
+            json_left_out(f, &first, "\"threshold\", \"confusion\", "
+                          "\"precision\", \"recall\", \"f1\", \"support\", "
+                          "\"accuracy\", \"balanced_accuracy\", \"mcc\", "
+                          "\"recall1_ci95\", \"precision1_ci95\"",
+                          WHY_NO_THRESHOLD);
+        if (!m->probabilities)
+            json_left_out(f, &first, "\"log_loss\"", WHY_NOT_PROBABILITIES);
+        if (m->weighted)
+            json_left_out(f, &first, "\"recall1_ci95\", \"precision1_ci95\", "
+                          "\"roc_auc_ci95\"", WHY_NO_INTERVALS);
+        if (recall_ci)
+            json_left_out(f, &first, "\"recall1_ci95\"", WHY_NO_RECALL_CI);
+        if (precision_ci)
+            json_left_out(f, &first, "\"precision1_ci95\"", WHY_NO_PRECISION_CI);
+        if (auc_ci)
+            json_left_out(f, &first, "\"roc_auc_ci95\"", WHY_NO_AUC_CI);
+        fputc(']', f);
     }
     fputc('}', f);
+}
+
+void cli_json_metrics(FILE *f, const wlr_metrics *m)
+{
+    cli_json_metrics_shown(f, m, 1);
 }
 
 /* The train JSON object (without a trailing newline). */

@@ -2,8 +2,10 @@
  * metrics.c - how good are a model's scores: the confusion matrix and the
  * ratios read off it at one threshold, the ranking metrics over all
  * thresholds (ROC AUC, average precision), the log-loss, the ROC and
- * precision-recall curves, the threshold that reaches a target recall, and
- * scikit-learn's classification_report text. The formulas are in wlr.h.
+ * precision-recall curves, the threshold that reaches a target recall,
+ * scikit-learn's classification_report text, and 95 % intervals (Wilson's
+ * for recall and precision, DeLong's for ROC AUC). The formulas are in
+ * wlr_metrics.h.
  *
  * Every number is computed as scikit-learn 1.2.1 on numpy 1.24 computes it:
  * the same IEEE operations in the same order, numpy's pairwise summation
@@ -22,9 +24,18 @@
  * below). The sort itself can be shared by any number of threads, with the
  * same result, but that was measured slower on 2 cores, so it is not done
  * unless asked for (wlr_*_threads, internal.h).
+ *
+ * That is the path of unweighted probabilities. With sample weights, or
+ * scores outside [0, 1], the key has no bit to spare for the label, and the
+ * weighted sums must be added in scikit-learn's order, which a tie's order
+ * of rows decides: then the keys carry their row numbers through the same
+ * radix sort, and the ranking is built as scikit-learn builds it, one array
+ * of cumulative weights per class (THE GENERAL PATH below). Given unweighted
+ * probabilities, both paths give the same bits.
  */
 #include "internal.h"
 
+#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -33,9 +44,11 @@
 #include <unistd.h>
 
 /* log_loss clips scores to [LOG_LOSS_EPS, 1 - LOG_LOSS_EPS] so that a score
- * of exactly 0 or 1 costs a large finite amount instead of log(0) = -inf;
- * 1e-15 is scikit-learn's historical default and the reference's choice. */
-#define LOG_LOSS_EPS 1e-15
+ * of exactly 0 or 1 costs a large finite amount instead of log(0) = -inf.
+ * scikit-learn 1.2's default eps="auto" is np.finfo(float64).eps, 2^-52
+ * (before 1.2 it was 1e-15): a score of 0 for a class 1 row costs
+ * -log(2^-52) = 36.04. */
+#define LOG_LOSS_EPS DBL_EPSILON
 
 /* numpy's pairwise summation (see pairwise_sum) adds blocks of at most
  * PAIRWISE_BLOCK terms with PAIRWISE_LANES running sums each. */
@@ -43,9 +56,10 @@
 #define PAIRWISE_LANES 8
 
 /* The radix sort takes RADIX_BITS bits of a key per pass: 8 passes over the
- * 63 bits of a key. Measured on 1e7 and 1e8 keys, 8-bit digits (256 write
- * streams) beat 11, 13 and 16 bits, whose many streams thrash the TLB. */
-#define KEY_BITS 63
+ * 64 bits of a key (a key of a probability uses 63 of them). Measured on
+ * 1e7 and 1e8 keys, 8-bit digits (256 write streams) beat 11, 13 and 16
+ * bits, whose many streams thrash the TLB. */
+#define KEY_BITS 64
 #define RADIX_BITS 8
 #define RADIX_SIZE ((size_t)1 << RADIX_BITS)
 #define RADIX_PASSES ((KEY_BITS + RADIX_BITS - 1) / RADIX_BITS)
@@ -60,21 +74,52 @@
 /* ------------------------------------------------------------ checking */
 
 /* Checks n, every label and every score, and counts the rows of each class.
- * The test is written so that NaN fails it too. */
+ * Scores must be finite, and in [0, 1] if need_probabilities; *probabilities
+ * (if not NULL) says whether they all are. The tests are written so that
+ * NaN fails them too. */
 static wlr_status check_rows(const uint8_t *y, const double *score, size_t n,
-                             size_t count[2], wlr_error *err)
+                             int need_probabilities, size_t count[2],
+                             int *probabilities, wlr_error *err)
 {
+    int all_in_unit = 1;
     count[0] = count[1] = 0;
     if (n == 0) return wlr__fail(err, WLR_ERR_ARG, "n: there are no rows");
     for (size_t i = 0; i < n; i++) {
         if (y[i] > 1)
             return wlr__fail(err, WLR_ERR_ARG, "y: row %zu is %u, not 0 or 1",
                             i, (unsigned)y[i]);
-        if (!(score[i] >= 0.0 && score[i] <= 1.0))
+        if (!isfinite(score[i]))
             return wlr__fail(err, WLR_ERR_ARG, "score: row %zu is not a finite "
-                            "number in [0, 1] (%.17g)", i, score[i]);
+                            "number (%.17g)", i, score[i]);
+        if (!(score[i] >= 0.0 && score[i] <= 1.0)) {
+            if (need_probabilities)
+                return wlr__fail(err, WLR_ERR_ARG, "score: row %zu is not a "
+                                "finite number in [0, 1] (%.17g)", i, score[i]);
+            all_in_unit = 0;
+        }
         count[y[i]]++;
     }
+    if (probabilities) *probabilities = all_in_unit;
+    return WLR_OK;
+}
+
+/* Sample weights: each finite and >= 0, and a positive sum in each class
+ * (else that class's rates are 0/0). */
+static wlr_status check_weights(const uint8_t *y, const double *weight,
+                                size_t n, wlr_error *err)
+{
+    int positive[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (!(isfinite(weight[i]) && weight[i] >= 0.0))
+            return wlr__fail(err, WLR_ERR_ARG, "weight: row %zu is %.17g; "
+                            "weights must be finite and >= 0", i, weight[i]);
+        if (weight[i] > 0.0) positive[y[i]] = 1;
+    }
+    for (int k = 0; k < 2; k++)
+        if (!positive[k])
+            return wlr__fail(err, WLR_ERR_ARG, "weight: the rows of class %d "
+                            "weigh 0 in all; each class needs a positive "
+                            "weight", k);
     return WLR_OK;
 }
 
@@ -157,9 +202,9 @@ static void count_confusion(const uint8_t *y, const double *score, size_t n,
 }
 
 /* part / whole, and 0 for 0/0 (zero_division=0). */
-static double ratio(size_t part, size_t whole)
+static double ratio(double part, double whole)
 {
-    return whole == 0 ? 0.0 : (double)part / (double)whole;
+    return whole == 0.0 ? 0.0 : part / whole;
 }
 
 /* f1 = 2 p r / (p + r), evaluated as scikit-learn does, ((1 + 1) p) r /
@@ -171,19 +216,18 @@ static double f1_score(double precision, double recall)
 }
 
 /*
- * Matthews correlation from the confusion matrix, in scikit-learn's form:
+ * Matthews correlation from the confusion matrix C (counts or weights), in
+ * scikit-learn's form:
  *   cov(y, yhat) ~ c n - t.p,  var(yhat) ~ n^2 - p.p,  var(y) ~ n^2 - t.t,
  *   mcc = cov / sqrt(var(y) var(yhat)), and 0 if var(y) var(yhat) = 0,
- * with c = tn + tp the correct rows, t = (n0, n1) the true and p = (tn + fn,
- * fp + tp) the predicted class counts, all in double as scikit-learn has it.
+ * with c = C00 + C11 the correct rows, t = (C00 + C01, C10 + C11) the true
+ * and p = (C00 + C10, C01 + C11) the predicted class sums, n = p0 + p1.
  */
-static double matthews(const size_t confusion[2][2])
+static double matthews(const double c[2][2])
 {
-    double t0 = (double)(confusion[0][0] + confusion[0][1]);
-    double t1 = (double)(confusion[1][0] + confusion[1][1]);
-    double p0 = (double)(confusion[0][0] + confusion[1][0]);
-    double p1 = (double)(confusion[0][1] + confusion[1][1]);
-    double correct = (double)(confusion[0][0] + confusion[1][1]);
+    double t0 = c[0][0] + c[0][1], t1 = c[1][0] + c[1][1];
+    double p0 = c[0][0] + c[1][0], p1 = c[0][1] + c[1][1];
+    double correct = c[0][0] + c[1][1];
     double n = p0 + p1;
     double cov_ytyp = correct * n - (t0 * p0 + t1 * p1);
     double cov_ypyp = n * n - (p0 * p0 + p1 * p1);
@@ -192,46 +236,189 @@ static double matthews(const size_t confusion[2][2])
     return cov_ytyp / sqrt(cov_ytyt * cov_ypyp);
 }
 
-/* Every field that depends on the threshold, from m->confusion. For class k
- * the rows "predicted positive" are those predicted k. */
-static void rates_from_confusion(wlr_metrics *m)
+/*
+ * The ratios from the sums in m->weighted_*, as scikit-learn forms them:
+ * precision_k = C_kk / predicted_k, recall_k = C_kk / support_k, f1_k; the
+ * balanced accuracy and MCC from the confusion matrix itself (its row sums
+ * C_k0 + C_k1 are support_k for counts, and within rounding of it for
+ * weights, as in scikit-learn, whose balanced_accuracy_score divides by
+ * them).
+ */
+static void rates_from_sums(wlr_metrics *m)
+{
+    const double (*c)[2] = m->weighted_confusion;
+    for (int k = 0; k < 2; k++) {
+        m->precision[k] = ratio(c[k][k], m->weighted_predicted[k]);
+        m->recall[k] = ratio(c[k][k], m->weighted_support[k]);
+        m->f1[k] = f1_score(m->precision[k], m->recall[k]);
+    }
+    double r0 = ratio(c[0][0], c[0][0] + c[0][1]);
+    double r1 = ratio(c[1][1], c[1][0] + c[1][1]);
+    m->balanced_accuracy = (r0 + r1) / 2.0;
+    m->mcc = matthews(m->weighted_confusion);
+}
+
+/* The Wilson intervals of recall_1 (tp of n1) and precision_1 (tp of tp +
+ * fp) from the counts; precision's is undefined when nothing is predicted 1. */
+static void wilson_intervals(wlr_metrics *m)
+{
+    size_t tp = m->confusion[1][1], fp = m->confusion[0][1];
+    m->has_recall1_ci95 =
+        wlr_wilson_interval(tp, m->support[1], m->recall1_ci95, NULL) == WLR_OK;
+    m->has_precision1_ci95 =
+        wlr_wilson_interval(tp, tp + fp, m->precision1_ci95, NULL) == WLR_OK;
+}
+
+/* Every field that depends on the threshold, from the counts m->confusion
+ * (no weights: the sums are the counts). For class k the rows "predicted
+ * positive" are those predicted k. */
+static void rates_from_counts(wlr_metrics *m)
 {
     const size_t (*c)[2] = m->confusion;
     for (int k = 0; k < 2; k++) {
-        size_t hits = c[k][k];
         m->support[k] = c[k][0] + c[k][1];
-        m->precision[k] = ratio(hits, c[0][k] + c[1][k]);
-        m->recall[k] = ratio(hits, m->support[k]);
-        m->f1[k] = f1_score(m->precision[k], m->recall[k]);
+        m->weighted_support[k] = (double)m->support[k];
+        m->weighted_predicted[k] = (double)(c[0][k] + c[1][k]);
+        for (int j = 0; j < 2; j++) m->weighted_confusion[k][j] = (double)c[k][j];
     }
-    m->accuracy = ratio(c[0][0] + c[1][1], m->support[0] + m->support[1]);
-    m->balanced_accuracy = (m->recall[0] + m->recall[1]) / 2.0;
-    m->mcc = matthews(m->confusion);
+    rates_from_sums(m);
+    m->accuracy = ratio((double)(c[0][0] + c[1][1]),
+                        (double)(m->support[0] + m->support[1]));
+    wilson_intervals(m);
+}
+
+/*
+ * Wilson's score interval (formula in wlr_metrics.h), with p = k / m:
+ *   centre = (p + z^2 / 2m) / (1 + z^2 / m)
+ *   half   = z / (1 + z^2 / m) sqrt(p (1 - p) / m + z^2 / 4m^2).
+ * At k = 0 and k = m the lower and upper ends are 0 and 1 exactly (the
+ * formula gives them up to rounding), and rounding never takes an end out
+ * of [0, 1].
+ */
+wlr_status wlr_wilson_interval(size_t k, size_t m, double ci[2],
+                               wlr_error *err)
+{
+    ci[0] = ci[1] = 0.0;
+    if (m == 0)
+        return wlr__fail(err, WLR_ERR_ARG, "m: no trials: the interval is "
+                        "undefined");
+    if (k > m)
+        return wlr__fail(err, WLR_ERR_ARG, "k: %zu successes of %zu trials",
+                        k, m);
+    double z = WLR_Z95, z2 = z * z, trials = (double)m;
+    double p = (double)k / trials, shrink = 1.0 + z2 / trials;
+    double centre = (p + z2 / (2.0 * trials)) / shrink;
+    double half = z / shrink *
+                  sqrt(p * (1.0 - p) / trials + z2 / (4.0 * trials * trials));
+    ci[0] = k == 0 ? 0.0 : fmax(0.0, centre - half);
+    ci[1] = k == m ? 1.0 : fmin(1.0, centre + half);
+    return WLR_OK;
 }
 
 /* ------------------------------------------------------------ log loss */
 
+/* The rows, one at a time, as terms of a sum. */
 typedef struct {
     const uint8_t *y;
-    const double *score;
+    const double *score, *weight;
+    double threshold;
     size_t i;
-} log_loss_stream;
+} row_stream;
 
 /* Row i's loss -[y log p + (1 - y) log(1 - p)], p clipped to [eps, 1 - eps]:
- * -log p for class 1, -log(1 - p) for class 0. */
+ * -log p for class 1, -log(1 - p) for class 0. (scikit-learn also divides
+ * p and 1 - p by their sum, which is exactly 1 for every p in [0, 1].) */
+static double row_log_loss(uint8_t label, double score)
+{
+    double p = fmin(fmax(score, LOG_LOSS_EPS), 1.0 - LOG_LOSS_EPS);
+    return label ? -log(p) : -log(1.0 - p);
+}
+
 static double next_log_loss(void *state)
 {
-    log_loss_stream *s = state;
-    double p = fmin(fmax(s->score[s->i], LOG_LOSS_EPS), 1.0 - LOG_LOSS_EPS);
-    uint8_t label = s->y[s->i++];
-    return label ? -log(p) : -log(1.0 - p);
+    row_stream *s = state;
+    size_t i = s->i++;
+    return row_log_loss(s->y[i], s->score[i]);
 }
 
 /* The mean loss over the rows, summed in row order by numpy's rule. */
 static double mean_log_loss(const uint8_t *y, const double *score, size_t n)
 {
-    log_loss_stream s = {y, score, 0};
+    row_stream s = {y, score, NULL, 0.0, 0};
     return numpy_sum(next_log_loss, &s, n) / (double)n;
+}
+
+/* ------------------------------------------------ with sample weights */
+
+static double next_weight(void *state)
+{
+    row_stream *s = state;
+    return s->weight[s->i++];
+}
+
+/* s_i loss_i, a term of np.average(loss, weights=s)'s numerator. */
+static double next_weighted_log_loss(void *state)
+{
+    row_stream *s = state;
+    size_t i = s->i++;
+    return row_log_loss(s->y[i], s->score[i]) * s->weight[i];
+}
+
+/* s_i if row i is predicted right, else 0 (accuracy_score's numerator). */
+static double next_weighted_hit(void *state)
+{
+    row_stream *s = state;
+    size_t i = s->i++;
+    int right = s->y[i] == (s->score[i] > s->threshold);
+    return right ? s->weight[i] : 0.0;
+}
+
+/*
+ * Everything at the threshold with sample weights s_i, in scikit-learn's
+ * operations. In order of rows, from 0:
+ *   C[y][yhat] += s_i                  (confusion_matrix: its sparse matrix
+ *                                       adds up duplicate entries in order)
+ *   predicted[yhat] += s_i, truth[y] += s_i   (bincount, in
+ *                                       multilabel_confusion_matrix)
+ * then, per class, tp = C[k][k] (the same sum bincount forms of the rows
+ * predicted right), fp = predicted - tp, fn = truth - tp, and the sums
+ * precision_recall_fscore_support divides by, pred_sum = tp + fp and
+ * true_sum = tp + fn (within rounding of predicted and truth). Accuracy is
+ * np.average(yhat == y, weights=s): two pairwise sums.
+ */
+static void weighted_threshold_metrics(const uint8_t *y, const double *score,
+                                       const double *weight, size_t n,
+                                       double threshold, wlr_metrics *m)
+{
+    double c[2][2] = {{0.0, 0.0}, {0.0, 0.0}};
+    double predicted[2] = {0.0, 0.0}, truth[2] = {0.0, 0.0};
+    for (size_t i = 0; i < n; i++) {
+        int label = y[i], guess = score[i] > threshold;
+        c[label][guess] += weight[i];
+        predicted[guess] += weight[i];
+        truth[label] += weight[i];
+    }
+    memcpy(m->weighted_confusion, c, sizeof c);
+    for (int k = 0; k < 2; k++) {
+        double tp = c[k][k];
+        m->weighted_predicted[k] = tp + (predicted[k] - tp);
+        m->weighted_support[k] = tp + (truth[k] - tp);
+    }
+    rates_from_sums(m);
+    row_stream hits = {y, score, weight, threshold, 0};
+    row_stream total = {y, score, weight, threshold, 0};
+    m->accuracy = numpy_sum(next_weighted_hit, &hits, n) /
+                  numpy_sum(next_weight, &total, n);
+}
+
+/* np.average(loss, weights=s) = sum_i s_i loss_i / sum_i s_i. */
+static double weighted_log_loss(const uint8_t *y, const double *score,
+                                const double *weight, size_t n)
+{
+    row_stream terms = {y, score, weight, 0.0, 0};
+    row_stream total = {y, score, weight, 0.0, 0};
+    return numpy_sum(next_weighted_log_loss, &terms, n) /
+           numpy_sum(next_weight, &total, n);
 }
 
 /* ------------------------------------------------------------- sorting */
@@ -264,6 +451,27 @@ static double bits_score(uint64_t bits)
 static double key_score(uint64_t key)
 {
     return bits_score(key >> 1);
+}
+
+/*
+ * Any finite score as a 64-bit integer that sorts like it (the general
+ * path, where the label travels apart). A non-negative double's pattern
+ * orders as its value, a negative one's in reverse; so the sign bit is set
+ * on the first (above every negative) and every bit flipped on the second.
+ * -0.0 is first made +0.0.
+ */
+static uint64_t ordered_key(double score)
+{
+    uint64_t bits;
+    if (score == 0.0) score = 0.0;
+    memcpy(&bits, &score, sizeof bits);
+    return bits >> 63 ? ~bits : bits | (uint64_t)1 << 63;
+}
+
+/* The score of an ordered_key. */
+static double ordered_score(uint64_t key)
+{
+    return bits_score(key >> 63 ? key & ~((uint64_t)1 << 63) : ~key);
 }
 
 /*
@@ -305,12 +513,15 @@ static size_t auto_threads(size_t n)
     return n >= PARALLEL_MIN_ROWS && sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? 2 : 1;
 }
 
-/* One thread's share of the work: rows or keys lo .. hi - 1. */
+/* One thread's share of the work: rows or keys lo .. hi - 1. The keys of
+ * the general path carry their row numbers (src_row, dst_row; else NULL). */
 typedef struct {
     const uint8_t *y;
     const double *score;
     const uint64_t *src;
     uint64_t *dst;
+    const size_t *src_row;
+    size_t *dst_row;
     size_t lo, hi;
     int shift;                                /* the digit of this pass */
     size_t count[RADIX_PASSES][RADIX_SIZE];   /* h_t of each digit */
@@ -363,35 +574,53 @@ static void *count_digit(void *arg)
 }
 
 /* The range's keys to dst, in order, each to the next place of its digit
- * (count[0][d] holds where the range's keys of digit d start). */
+ * (count[0][d] holds where the range's keys of digit d start), and their
+ * row numbers with them if they have any. */
 static void *move_digit(void *arg)
 {
     sort_job *j = arg;
     size_t *next = j->count[0];
+    if (j->src_row) {
+        for (size_t i = j->lo; i < j->hi; i++) {
+            size_t to = next[(j->src[i] >> j->shift) & DIGIT_MASK]++;
+            j->dst[to] = j->src[i];
+            j->dst_row[to] = j->src_row[i];
+        }
+        return NULL;
+    }
     for (size_t i = j->lo; i < j->hi; i++)
         j->dst[next[(j->src[i] >> j->shift) & DIGIT_MASK]++] = j->src[i];
     return NULL;
 }
 
+/* The keys to sort and room for as many; their row numbers and room, or
+ * NULL. The sort leaves the result in key (and row), swapping the buffers
+ * as it goes. */
+typedef struct {
+    uint64_t *key, *key_tmp;
+    size_t *row, *row_tmp;
+} sort_buffers;
+
 /*
- * Sorts a[0 .. n-1] into ascending order, with tmp (room for n keys) as
- * scratch, and returns the buffer that holds the result (a or tmp).
+ * Sorts b->key[0 .. n-1] into ascending order, moving b->row along (if not
+ * NULL), with the _tmp buffers as scratch.
  * LSD radix sort: for each RADIX_BITS-bit digit, least significant first, a
  * stable counting sort by that digit; after the last pass the keys are in
  * order because each pass keeps the order of the previous ones among keys
- * with equal digits. All digits are counted in one read; a pass whose digit
- * is the same in every key would move nothing and is skipped. The work of
- * each pass is shared by n_jobs threads as described above; jobs has room
- * for n_jobs (1 <= n_jobs <= MAX_THREADS, n_jobs <= n).
+ * with equal digits (so tied keys keep the order of their rows). All digits
+ * are counted in one read; a pass whose digit is the same in every key
+ * would move nothing and is skipped. The work of each pass is shared by
+ * n_jobs threads as described above; jobs has room for n_jobs (1 <= n_jobs
+ * <= MAX_THREADS, n_jobs <= n).
  */
-static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n,
-                            sort_job *jobs, size_t n_jobs)
+static void radix_sort(sort_buffers *b, size_t n, sort_job *jobs,
+                       size_t n_jobs)
 {
     size_t total[RADIX_PASSES][RADIX_SIZE];
     int moved = 0;
-    if (n == 0) return a;
+    if (n == 0) return;
     for (size_t t = 0; t < n_jobs; t++) {
-        jobs[t].src = a;
+        jobs[t].src = b->key;
         jobs[t].lo = n * t / n_jobs;
         jobs[t].hi = n * (t + 1) / n_jobs;
     }
@@ -404,10 +633,12 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n,
 
     for (int p = 0; p < RADIX_PASSES; p++) {
         int shift = p * RADIX_BITS;
-        if (total[p][(a[0] >> shift) & DIGIT_MASK] == n) continue;
+        if (total[p][(b->key[0] >> shift) & DIGIT_MASK] == n) continue;
         for (size_t t = 0; t < n_jobs; t++) {
-            jobs[t].src = a;
-            jobs[t].dst = tmp;
+            jobs[t].src = b->key;
+            jobs[t].dst = b->key_tmp;
+            jobs[t].src_row = b->row;
+            jobs[t].dst_row = b->row_tmp;
             jobs[t].shift = shift;
             if (!moved || n_jobs == 1)   /* h_t of digit p still holds */
                 memmove(jobs[t].count[0], jobs[t].count[p],
@@ -424,11 +655,13 @@ static uint64_t *radix_sort(uint64_t *a, uint64_t *tmp, size_t n,
             }
         run_jobs(move_digit, jobs, n_jobs);
         moved = 1;
-        uint64_t *swap = a;
-        a = tmp;
-        tmp = swap;
+        uint64_t *key = b->key;
+        b->key = b->key_tmp;
+        b->key_tmp = key;
+        size_t *row = b->row;
+        b->row = b->row_tmp;
+        b->row_tmp = row;
     }
-    return a;
 }
 
 /* The keys of the rows (all of them, or with only_class1 those of class 1,
@@ -470,10 +703,11 @@ static wlr_status sorted_keys(const uint8_t *y, const double *score, size_t n,
         }
         run_jobs(pack_range, jobs, n_threads);
     }
-    uint64_t *sorted = radix_sort(a, tmp, m, jobs, n_threads);
-    free(sorted == a ? tmp : a);
+    sort_buffers b = {a, tmp, NULL, NULL};
+    radix_sort(&b, m, jobs, n_threads);
+    free(b.key_tmp);
     free(jobs);
-    *out = sorted;
+    *out = b.key;
     return WLR_OK;
 }
 
@@ -675,6 +909,289 @@ static double average_precision_sorted(const uint64_t *key, size_t n,
     return -numpy_sum(next_precision_term, &s, n_distinct);
 }
 
+/* ---------------------------------------------------- DeLong's interval */
+
+/* The runs of equal scores from the highest score down, as counts of rows
+ * of each class: the next run's in count; 0 when none is left. */
+typedef int (*run_source)(void *state, size_t count[2]);
+
+/*
+ * DeLong's interval for m->roc_auc (formulas in wlr_metrics.h), in one pass
+ * over the runs from the top. Every row of a run has the same structural
+ * component: with above_k the rows of class k above the run and c_k its own,
+ *   a class 1 row:  V10 = (class 0 rows below + c_0 / 2) / n0
+ *                       = (n0 - above_0 - c_0 / 2) / n0,
+ *   a class 0 row:  V01 = (class 1 rows above + c_1 / 2) / n1
+ *                       = (above_1 + c_1 / 2) / n1,
+ * so S10 = sum over runs of c_1 (V10 - AUC)^2 / (n1 - 1), S01 likewise.
+ * Needs 2 rows of each class (the variances divide by n_k - 1).
+ */
+static void delong_interval(run_source next, void *state,
+                            const size_t count[2], wlr_metrics *m)
+{
+    m->has_roc_auc_ci95 = 0;
+    if (count[0] < 2 || count[1] < 2) return;
+    double n0 = (double)count[0], n1 = (double)count[1], auc = m->roc_auc;
+    double s10 = 0.0, s01 = 0.0;
+    size_t above[2] = {0, 0}, c[2];
+    while (next(state, c)) {
+        double v10 = (n0 - (double)above[0] - 0.5 * (double)c[0]) / n0;
+        double v01 = ((double)above[1] + 0.5 * (double)c[1]) / n1;
+        s10 += (double)c[1] * (v10 - auc) * (v10 - auc);
+        s01 += (double)c[0] * (v01 - auc) * (v01 - auc);
+        above[0] += c[0];
+        above[1] += c[1];
+    }
+    double var = s10 / (n1 - 1.0) / n1 + s01 / (n0 - 1.0) / n0;
+    double half = WLR_Z95 * sqrt(var);
+    m->roc_auc_ci95[0] = fmax(0.0, auc - half);
+    m->roc_auc_ci95[1] = fmin(1.0, auc + half);
+    m->has_roc_auc_ci95 = 1;
+}
+
+/* The runs of sorted keys, from the top (a run_walk started descending). */
+static int next_key_run(void *state, size_t count[2])
+{
+    return next_run(state, count, NULL);
+}
+
+/* ----------------------------------------------------- the general path */
+
+/* malloc, noting a failure in *failed (for several arrays at once). */
+static void *alloc_array(size_t n, size_t size, int *failed)
+{
+    void *p = malloc(n * size);
+    if (!p) *failed = 1;
+    return p;
+}
+
+/*
+ * With sample weights, or scores outside [0, 1], the ranking is built as
+ * scikit-learn's _binary_clf_curve builds it, and kept whole:
+ *   the rows of weight 0 are dropped;
+ *   the rest are ordered by score, highest first, tied rows by falling row
+ *   number (numpy's stable argsort, reversed);
+ *   tps = cumsum(y s), fps = cumsum((1 - y) s) along that order (s = 1
+ *   without weights: counts), read at the last row of each run of equal
+ *   scores.
+ * So tps[k], fps[k] are the weights of the class 1, 0 rows scoring >= the
+ * k-th highest distinct score, added in scikit-learn's order. The keys
+ * carry their row numbers through the radix sort, whose passes are stable:
+ * tied keys stay in rising row order, read backwards from the top.
+ */
+typedef struct {
+    size_t d;              /* distinct scores */
+    double *threshold;     /* s_1 > s_2 > ... > s_d */
+    double *fps, *tps;     /* cumulative weights, as above */
+    size_t *rows0, *rows1; /* rows of class 0, 1 scoring exactly s_k */
+} ranking;
+
+static void ranking_free(ranking *r)
+{
+    free(r->threshold);
+    free(r->fps);
+    free(r->tps);
+    free(r->rows0);
+    free(r->rows1);
+    memset(r, 0, sizeof *r);
+}
+
+/* The rows of weight != 0 (all rows without weights) as sorted keys with
+ * their row numbers, m of them; the caller frees b->key and b->row. */
+static wlr_status sorted_rows(const double *score, const double *weight,
+                              size_t n, sort_buffers *b, size_t *m,
+                              wlr_error *err)
+{
+    size_t k = 0;
+    sort_job *job = calloc(1, sizeof *job);
+    memset(b, 0, sizeof *b);
+    if (n < SIZE_MAX / sizeof(uint64_t)) {
+        b->key = malloc((n + 1) * sizeof *b->key);
+        b->key_tmp = malloc((n + 1) * sizeof *b->key_tmp);
+        b->row = malloc((n + 1) * sizeof *b->row);
+        b->row_tmp = malloc((n + 1) * sizeof *b->row_tmp);
+    }
+    if (!job || !b->key || !b->key_tmp || !b->row || !b->row_tmp) {
+        free(job);
+        free(b->key);
+        free(b->key_tmp);
+        free(b->row);
+        free(b->row_tmp);
+        memset(b, 0, sizeof *b);
+        return wlr__fail(err, WLR_ERR_NOMEM, "score: out of memory sorting "
+                        "%zu rows", n);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!weight || weight[i] != 0.0) {
+            b->key[k] = ordered_key(score[i]);
+            b->row[k++] = i;
+        }
+    radix_sort(b, k, job, 1);
+    free(job);
+    free(b->key_tmp);
+    free(b->row_tmp);
+    b->key_tmp = NULL;
+    b->row_tmp = NULL;
+    *m = k;
+    return WLR_OK;
+}
+
+/* The ranking of the rows (see above). */
+static wlr_status ranking_build(const uint8_t *y, const double *score,
+                                const double *weight, size_t n, ranking *r,
+                                wlr_error *err)
+{
+    sort_buffers b;
+    size_t m = 0, d = 0;
+    memset(r, 0, sizeof *r);
+    wlr_status st = sorted_rows(score, weight, n, &b, &m, err);
+    if (st) return st;
+    for (size_t i = 0; i < m; i++) d += i == 0 || b.key[i] != b.key[i - 1];
+    int failed = 0;
+    r->threshold = alloc_array(d, sizeof *r->threshold, &failed);
+    r->fps = alloc_array(d, sizeof *r->fps, &failed);
+    r->tps = alloc_array(d, sizeof *r->tps, &failed);
+    r->rows0 = alloc_array(d, sizeof *r->rows0, &failed);
+    r->rows1 = alloc_array(d, sizeof *r->rows1, &failed);
+    if (failed) {
+        free(b.key);
+        free(b.row);
+        ranking_free(r);
+        return wlr__fail(err, WLR_ERR_NOMEM, "score: out of memory for %zu "
+                        "distinct scores", d);
+    }
+    double fps = 0.0, tps = 0.0;
+    size_t k = 0, i = m;
+    while (i > 0) {                       /* one run, from its last row */
+        uint64_t key = b.key[i - 1];
+        size_t c[2] = {0, 0};
+        for (; i > 0 && b.key[i - 1] == key; i--) {
+            size_t row = b.row[i - 1];
+            double s = weight ? weight[row] : 1.0;
+            if (y[row]) tps += s;
+            else fps += s;
+            c[y[row]]++;
+        }
+        r->threshold[k] = ordered_score(key);
+        r->fps[k] = fps;
+        r->tps[k] = tps;
+        r->rows0[k] = c[0];
+        r->rows1[k++] = c[1];
+    }
+    r->d = d;
+    free(b.key);
+    free(b.row);
+    return WLR_OK;
+}
+
+/* roc_curve's drop_intermediate: point k stays if it is the first or the
+ * last, or the step into it differs from the step out of it in fps or tps
+ * (np.diff(_, 2) != 0: the steps are rounded differences of sums). */
+static int ranking_kept(const ranking *r, size_t k)
+{
+    if (k == 0 || k + 1 == r->d) return 1;
+    return r->fps[k] - r->fps[k - 1] != r->fps[k + 1] - r->fps[k] ||
+           r->tps[k] - r->tps[k - 1] != r->tps[k + 1] - r->tps[k];
+}
+
+typedef struct {
+    const ranking *r;
+    size_t k;          /* the next point to look at */
+    double x, y;       /* the previous kept point; (0, 0) to begin with */
+} ranking_trapezoids;
+
+/* The next trapezoid under the ROC curve, as numpy's trapz: (x_k -
+ * x_{k-1}) (y_k + y_{k-1}) / 2, x = fps / fps[d-1], y = tps / tps[d-1]. */
+static double next_ranking_trapezoid(void *state)
+{
+    ranking_trapezoids *s = state;
+    const ranking *r = s->r;
+    while (!ranking_kept(r, s->k)) s->k++;
+    double x = r->fps[s->k] / r->fps[r->d - 1];
+    double y = r->tps[s->k] / r->tps[r->d - 1];
+    s->k++;
+    double area = (x - s->x) * (y + s->y) / 2.0;
+    s->x = x;
+    s->y = y;
+    return area;
+}
+
+static double ranking_roc_auc(const ranking *r)
+{
+    size_t kept = 0;
+    for (size_t k = 0; k < r->d; k++) kept += ranking_kept(r, k);
+    ranking_trapezoids s = {r, 0, 0.0, 0.0};
+    return numpy_sum(next_ranking_trapezoid, &s, kept);
+}
+
+typedef struct {
+    const ranking *r;
+    size_t k;          /* the next point, counting down from d - 1 */
+} ranking_points;
+
+/* From the lowest score up, as precision_recall_curve lists them:
+ * (R_{k-1} - R_k) P_k, R_k = tps[k] / tps[d-1] (R_{-1} = 0),
+ * P_k = tps[k] / (tps[k] + fps[k]). */
+static double next_ranking_precision_term(void *state)
+{
+    ranking_points *s = state;
+    const ranking *r = s->r;
+    size_t k = s->k--;
+    double total = r->tps[r->d - 1];
+    double recall = r->tps[k] / total;
+    double recall_above = k == 0 ? 0.0 : r->tps[k - 1] / total;
+    double predicted = r->tps[k] + r->fps[k];
+    double precision = predicted != 0.0 ? r->tps[k] / predicted : 0.0;
+    return (recall_above - recall) * precision;
+}
+
+static double ranking_average_precision(const ranking *r)
+{
+    ranking_points s = {r, r->d - 1};
+    return -numpy_sum(next_ranking_precision_term, &s, r->d);
+}
+
+/* The runs of a ranking, from the top, for DeLong. */
+static int next_ranking_run(void *state, size_t count[2])
+{
+    ranking_points *s = state;
+    if (s->k == s->r->d) return 0;
+    count[0] = s->r->rows0[s->k];
+    count[1] = s->r->rows1[s->k++];
+    return 1;
+}
+
+/* Every metric by the general path; the rows are checked. */
+static wlr_status evaluate_general(const uint8_t *y, const double *score,
+                                   const double *weight, size_t n,
+                                   double threshold, const size_t count[2],
+                                   wlr_metrics *m, wlr_error *err)
+{
+    ranking r;
+    wlr_status st = ranking_build(y, score, weight, n, &r, err);
+    if (st) return st;
+    m->roc_auc = ranking_roc_auc(&r);
+    m->average_precision = ranking_average_precision(&r);
+    if (!weight) {
+        ranking_points runs = {&r, 0};
+        delong_interval(next_ranking_run, &runs, count, m);
+    }
+    ranking_free(&r);
+
+    count_confusion(y, score, n, threshold, m->confusion);
+    if (weight) {
+        for (int k = 0; k < 2; k++)
+            m->support[k] = m->confusion[k][0] + m->confusion[k][1];
+        weighted_threshold_metrics(y, score, weight, n, threshold, m);
+    } else {
+        rates_from_counts(m);
+    }
+    if (m->probabilities)
+        m->log_loss = weight ? weighted_log_loss(y, score, weight, n)
+                             : mean_log_loss(y, score, n);
+    return WLR_OK;
+}
+
 /* --------------------------------------------------------- evaluation */
 
 /*
@@ -729,7 +1246,7 @@ static void *precision_metric(void *arg)
 }
 
 /* ROC AUC and average precision from the sorted keys, side by side on two
- * threads if two_threads. */
+ * threads if two_threads; then ROC AUC's interval. */
 static void ranking_metrics(const uint64_t *key, size_t n,
                             const size_t count[2], int two_threads,
                             wlr_metrics *m)
@@ -740,21 +1257,22 @@ static void ranking_metrics(const uint64_t *key, size_t n,
     pthread_t helper;
     int started = two_threads && start_thread(&helper, precision_metric, &ap);
     m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
+    run_walk runs = run_walk_start(key, n, 1);
+    delong_interval(next_key_run, &runs, count, m);
     if (started) pthread_join(helper, NULL);
     else precision_metric(&ap);
     m->average_precision = ap.result;
 }
 
-wlr_status wlr__evaluate_threads(const uint8_t *y, const double *score,
-                                size_t n, double threshold, wlr_metrics *m,
-                                size_t n_threads, wlr_error *err)
+/* Every metric by the path of unweighted probabilities; the rows are
+ * checked. */
+static wlr_status evaluate_probabilities(const uint8_t *y, const double *score,
+                                         size_t n, double threshold,
+                                         const size_t count[2],
+                                         size_t n_threads, wlr_metrics *m,
+                                         wlr_error *err)
 {
-    size_t count[2];
-    memset(m, 0, sizeof *m);
-    wlr_status st = check_rows(y, score, n, count, err);
-    if (!st) st = check_both_classes(count, "ROC AUC", err);
-    if (!st) st = check_threshold(threshold, err);
-    if (st) return st;
+    wlr_status st;
     if (n_threads == 0) n_threads = auto_threads(n);
 
     row_metrics_job rows = {y, score, n, threshold, 0.0, {{0}}};
@@ -772,28 +1290,62 @@ wlr_status wlr__evaluate_threads(const uint8_t *y, const double *score,
     if (st) return st;
 
     m->log_loss = rows.log_loss;
-    m->threshold = threshold;
     memcpy(m->confusion, rows.confusion, sizeof m->confusion);
-    rates_from_confusion(m);
+    rates_from_counts(m);
     return WLR_OK;
+}
+
+/* wlr_evaluate_weighted on n_threads threads (the path of unweighted
+ * probabilities; the general path runs on one). */
+static wlr_status evaluate(const uint8_t *y, const double *score,
+                           const double *weight, size_t n, double threshold,
+                           wlr_metrics *m, size_t n_threads, wlr_error *err)
+{
+    size_t count[2];
+    int probabilities;
+    memset(m, 0, sizeof *m);
+    wlr_status st = check_rows(y, score, n, 0, count, &probabilities, err);
+    if (!st) st = check_both_classes(count, "ROC AUC", err);
+    if (!st) st = check_threshold(threshold, err);
+    if (!st && weight) st = check_weights(y, weight, n, err);
+    if (st) return st;
+    m->threshold = threshold;
+    m->probabilities = probabilities;
+    m->weighted = weight != NULL;
+    if (!weight && probabilities)
+        st = evaluate_probabilities(y, score, n, threshold, count, n_threads, m,
+                                    err);
+    else
+        st = evaluate_general(y, score, weight, n, threshold, count, m, err);
+    if (st) memset(m, 0, sizeof *m);
+    return st;
+}
+
+wlr_status wlr__evaluate_threads(const uint8_t *y, const double *score,
+                                size_t n, double threshold, wlr_metrics *m,
+                                size_t n_threads, wlr_error *err)
+{
+    return evaluate(y, score, NULL, n, threshold, m, n_threads, err);
 }
 
 wlr_status wlr_evaluate(const uint8_t *y, const double *score, size_t n,
                         double threshold, wlr_metrics *m, wlr_error *err)
 {
-    return wlr__evaluate_threads(y, score, n, threshold, m, 0, err);
+    return evaluate(y, score, NULL, n, threshold, m, 0, err);
+}
+
+wlr_status wlr_evaluate_weighted(const uint8_t *y, const double *score,
+                                 const double *weight, size_t n,
+                                 double threshold, wlr_metrics *m,
+                                 wlr_error *err)
+{
+    return evaluate(y, score, weight, n, threshold, m, 0, err);
 }
 
 /* --------------------------------------------------------------- curves */
 
-static void *alloc_array(size_t n, size_t size, int *failed)
-{
-    void *p = malloc(n * size);
-    if (!p) *failed = 1;
-    return p;
-}
-
-static wlr_status curve_alloc(wlr_curve *c, size_t n_points, wlr_error *err)
+static wlr_status curve_alloc(wlr_curve *c, size_t n_points, int weighted,
+                              wlr_error *err)
 {
     int failed = 0;
     c->threshold = alloc_array(n_points, sizeof *c->threshold, &failed);
@@ -802,12 +1354,17 @@ static wlr_status curve_alloc(wlr_curve *c, size_t n_points, wlr_error *err)
     c->fpr = alloc_array(n_points, sizeof *c->fpr, &failed);
     c->tpr = alloc_array(n_points, sizeof *c->tpr, &failed);
     c->precision = alloc_array(n_points, sizeof *c->precision, &failed);
+    if (weighted) {
+        c->fp_weight = alloc_array(n_points, sizeof *c->fp_weight, &failed);
+        c->tp_weight = alloc_array(n_points, sizeof *c->tp_weight, &failed);
+    }
     if (failed) {
         wlr_curve_free(c);
         return wlr__fail(err, WLR_ERR_NOMEM, "curve: out of memory for %zu "
                         "points", n_points);
     }
     c->n_points = n_points;
+    c->weighted = weighted;
     return WLR_OK;
 }
 
@@ -823,23 +1380,19 @@ static void curve_set(wlr_curve *c, size_t k, double threshold, size_t fp,
     c->precision[k] = fp + tp == 0 ? 1.0 : (double)tp / ((double)tp + (double)fp);
 }
 
-wlr_status wlr__curve_compute_threads(const uint8_t *y, const double *score,
-                                     size_t n, wlr_curve *c, size_t n_threads,
-                                     wlr_error *err)
+/* The curve of unweighted probabilities, from the sorted keys. */
+static wlr_status curve_of_probabilities(const uint8_t *y, const double *score,
+                                         size_t n, const size_t count[2],
+                                         size_t n_threads, wlr_curve *c,
+                                         wlr_error *err)
 {
-    size_t count[2];
-    memset(c, 0, sizeof *c);
-    wlr_status st = check_rows(y, score, n, count, err);
-    if (!st) st = check_both_classes(count, "the ROC curve", err);
-    if (st) return st;
-
     uint64_t *key;
     size_t n_distinct = 0, run_count[2];
-    st = sorted_keys(y, score, n, 0, n, n_threads, &key, err);
+    wlr_status st = sorted_keys(y, score, n, 0, n, n_threads, &key, err);
     if (st) return st;
     run_walk w = run_walk_start(key, n, 1);
     while (next_run(&w, run_count, NULL)) n_distinct++;
-    st = curve_alloc(c, n_distinct + 1, err);
+    st = curve_alloc(c, n_distinct + 1, 0, err);
     if (st) {
         free(key);
         return st;
@@ -860,10 +1413,90 @@ wlr_status wlr__curve_compute_threads(const uint8_t *y, const double *score,
     return WLR_OK;
 }
 
+/*
+ * The curve by the general path: point k + 1 is the ranking's point k, with
+ * scikit-learn's roc_curve and precision_recall_curve ratios,
+ *   fpr = fps / fps[d-1], tpr = tps / tps[d-1], precision = tps / (tps + fps)
+ * (for counts, the same doubles curve_set divides).
+ */
+static wlr_status curve_general(const uint8_t *y, const double *score,
+                                const double *weight, size_t n, wlr_curve *c,
+                                wlr_error *err)
+{
+    ranking r;
+    wlr_status st = ranking_build(y, score, weight, n, &r, err);
+    if (!st) st = curve_alloc(c, r.d + 1, weight != NULL, err);
+    if (st) {
+        ranking_free(&r);
+        return st;
+    }
+    size_t d = r.d, fp = 0, tp = 0;
+    double total0 = r.fps[d - 1], total1 = r.tps[d - 1];
+    for (size_t k = 0; k < d; k++) {
+        c->count[0] += r.rows0[k];
+        c->count[1] += r.rows1[k];
+    }
+    c->threshold[0] = INFINITY;
+    c->fp[0] = c->tp[0] = 0;
+    c->fpr[0] = c->tpr[0] = 0.0;
+    c->precision[0] = 1.0;
+    for (size_t k = 0; k < d; k++) {
+        fp += r.rows0[k];
+        tp += r.rows1[k];
+        c->threshold[k + 1] = r.threshold[k];
+        c->fp[k + 1] = fp;
+        c->tp[k + 1] = tp;
+        c->fpr[k + 1] = r.fps[k] / total0;
+        c->tpr[k + 1] = r.tps[k] / total1;
+        c->precision[k + 1] = r.tps[k] / (r.tps[k] + r.fps[k]);
+    }
+    if (weight) {
+        c->weight[0] = total0;
+        c->weight[1] = total1;
+        c->fp_weight[0] = c->tp_weight[0] = 0.0;
+        memcpy(c->fp_weight + 1, r.fps, d * sizeof *r.fps);
+        memcpy(c->tp_weight + 1, r.tps, d * sizeof *r.tps);
+    }
+    ranking_free(&r);
+    return WLR_OK;
+}
+
+/* wlr_curve_compute_weighted on n_threads threads (the path of unweighted
+ * probabilities; the general path runs on one). */
+static wlr_status curve_compute(const uint8_t *y, const double *score,
+                                const double *weight, size_t n, wlr_curve *c,
+                                size_t n_threads, wlr_error *err)
+{
+    size_t count[2];
+    int probabilities;
+    memset(c, 0, sizeof *c);
+    wlr_status st = check_rows(y, score, n, 0, count, &probabilities, err);
+    if (!st) st = check_both_classes(count, "the ROC curve", err);
+    if (!st && weight) st = check_weights(y, weight, n, err);
+    if (st) return st;
+    if (!weight && probabilities)
+        return curve_of_probabilities(y, score, n, count, n_threads, c, err);
+    return curve_general(y, score, weight, n, c, err);
+}
+
+wlr_status wlr__curve_compute_threads(const uint8_t *y, const double *score,
+                                     size_t n, wlr_curve *c, size_t n_threads,
+                                     wlr_error *err)
+{
+    return curve_compute(y, score, NULL, n, c, n_threads, err);
+}
+
 wlr_status wlr_curve_compute(const uint8_t *y, const double *score, size_t n,
                              wlr_curve *c, wlr_error *err)
 {
-    return wlr__curve_compute_threads(y, score, n, c, 0, err);
+    return curve_compute(y, score, NULL, n, c, 0, err);
+}
+
+wlr_status wlr_curve_compute_weighted(const uint8_t *y, const double *score,
+                                      const double *weight, size_t n,
+                                      wlr_curve *c, wlr_error *err)
+{
+    return curve_compute(y, score, weight, n, c, 0, err);
 }
 
 void wlr_curve_free(wlr_curve *c)
@@ -874,6 +1507,8 @@ void wlr_curve_free(wlr_curve *c)
     free(c->fpr);
     free(c->tpr);
     free(c->precision);
+    free(c->fp_weight);
+    free(c->tp_weight);
     memset(c, 0, sizeof *c);
 }
 
@@ -898,13 +1533,17 @@ wlr_status wlr_curve_metrics(const wlr_curve *c, double threshold,
     if (c->n_points == 0)
         return wlr__fail(err, WLR_ERR_ARG, "curve: it is empty (not computed, "
                         "or freed)");
+    if (c->weighted)
+        return wlr__fail(err, WLR_ERR_ARG, "curve: it is weighted; its sums "
+                        "go in order of score, not of rows as scikit-learn's "
+                        "at a threshold (use wlr_evaluate_weighted)");
     size_t k = curve_point_above(c, threshold);
     m->threshold = threshold;
     m->confusion[0][0] = c->count[0] - c->fp[k];
     m->confusion[0][1] = c->fp[k];
     m->confusion[1][0] = c->count[1] - c->tp[k];
     m->confusion[1][1] = c->tp[k];
-    rates_from_confusion(m);
+    rates_from_counts(m);
     return WLR_OK;
 }
 
@@ -929,7 +1568,7 @@ wlr_status wlr__threshold_for_recall_threads(const uint8_t *y,
 {
     size_t count[2];
     *threshold = NAN;
-    wlr_status st = check_rows(y, score, n, count, err);
+    wlr_status st = check_rows(y, score, n, 1, count, NULL, err);
     if (st) return st;
     if (count[1] == 0)
         return wlr__fail(err, WLR_ERR_ARG, "y: recall is undefined: the labels "
@@ -982,29 +1621,96 @@ static void text_printf(text *t, const char *fmt, ...)
 
 /* np.average(v, weights=support) = (v0 s0 + v1 s1) / (s0 + s1); 0 for an
  * empty wlr_metrics, where numpy would raise. */
-static double support_weighted(const double v[2], const size_t support[2])
+static double support_weighted(const double v[2], const double support[2])
 {
-    double s0 = (double)support[0], s1 = (double)support[1];
+    double s0 = support[0], s1 = support[1];
     if (s0 + s1 == 0.0) return 0.0;
     return (v[0] * s0 + v[1] * s1) / (s0 + s1);
 }
 
+/*
+ * repr(float) in Python 3, which is how format() prints a support that is
+ * a float (a weight sum): the shortest decimal that reads back as v (the
+ * digits wlr__format_double finds), positional with at least one digit
+ * after the point ("8.25", "12.0") while the point sits within 16 places
+ * after the first digit and 4 before it, else with an exponent of at least
+ * two digits ("1e+16", "1.5e-05").
+ */
+static void python_repr(char *out, size_t cap, double v)
+{
+    char shortest[48], digits[32];
+    int nd = 0, before_point = 0, seen_point = 0;
+    wlr__format_double(shortest, sizeof shortest, v);
+    const char *p = shortest + (shortest[0] == '-');
+    for (; *p && *p != 'e'; p++) {
+        if (*p == '.') seen_point = 1;
+        else if (nd < (int)sizeof digits - 1) {
+            digits[nd++] = *p;
+            before_point += !seen_point;
+        }
+    }
+    /* v = 0.d1 d2 ... x 10^point, without leading or trailing zeros */
+    int point = before_point + (*p == 'e' ? atoi(p + 1) : 0), lead = 0;
+    while (lead < nd && digits[lead] == '0') lead++, point--;
+    memmove(digits, digits + lead, (size_t)(nd - lead));
+    nd -= lead;
+    while (nd > 0 && digits[nd - 1] == '0') nd--;
+    digits[nd] = '\0';
+    const char *sign = shortest[0] == '-' ? "-" : "";
+    const char *zeros = "0000000000000000";   /* at most 16 are needed */
+    if (nd == 0)
+        snprintf(out, cap, "%s0.0", sign);
+    else if (point <= -4 || point > 16)
+        snprintf(out, cap, "%s%c%s%se%c%02d", sign, digits[0],
+                 nd > 1 ? "." : "", digits + 1, point - 1 < 0 ? '-' : '+',
+                 abs(point - 1));
+    else if (point <= 0)
+        snprintf(out, cap, "%s0.%.*s%s", sign, -point, zeros, digits);
+    else if (point >= nd)
+        snprintf(out, cap, "%s%s%.*s.0", sign, digits, point - nd, zeros);
+    else
+        snprintf(out, cap, "%s%.*s.%s", sign, point, digits, digits + point);
+}
+
+/* A support as scikit-learn prints it: a count, or a weight sum as a
+ * float. */
+static void support_text(char *out, size_t cap, const wlr_metrics *m,
+                         size_t count, double weight)
+{
+    if (m->weighted) python_repr(out, cap, weight);
+    else snprintf(out, cap, "%zu", count);
+}
+
 /* One row: title, three ratios with `digits` decimals, the support. */
 static void report_row(text *t, int width, const char *title,
-                       const double v[3], int digits, size_t support)
+                       const double v[3], int digits, const char *support)
 {
     text_printf(t, "%*s ", width, title);
     for (int j = 0; j < 3; j++)
         text_printf(t, " %*.*f", REPORT_NUMBER_WIDTH, digits, v[j]);
-    text_printf(t, " %*zu\n", REPORT_NUMBER_WIDTH, support);
+    text_printf(t, " %*s\n", REPORT_NUMBER_WIDTH, support);
+}
+
+/* The "accuracy" row: the micro-averaged f1. With counts its precision and
+ * recall are both the accuracy a, so it is f1(a, a), computed as
+ * scikit-learn computes it; with weights they are the weight of the rows
+ * predicted right over the sum of pred_sum and of true_sum, which differ by
+ * rounding. */
+static double micro_f1(const wlr_metrics *m)
+{
+    if (!m->weighted) return f1_score(m->accuracy, m->accuracy);
+    const double (*c)[2] = m->weighted_confusion;
+    double right = c[0][0] + c[1][1];
+    double predicted = m->weighted_predicted[0] + m->weighted_predicted[1];
+    double truth = m->weighted_support[0] + m->weighted_support[1];
+    return f1_score(ratio(right, predicted), ratio(right, truth));
 }
 
 /*
  * scikit-learn's layout: a header line and a blank line; one row per class;
  * a blank line; "accuracy" with only the f1-score column and the support
  * filled; "macro avg" (mean of the classes) and "weighted avg" (mean
- * weighted by support). The accuracy printed is the micro-averaged f1,
- * 2 a a / (a + a), computed as scikit-learn computes it.
+ * weighted by support).
  */
 int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
                               size_t cap)
@@ -1012,6 +1718,7 @@ int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
     static const char *const headers[4] = {"precision", "recall", "f1-score",
                                            "support"};
     text t = {buf, cap, 0};
+    char support[64];   /* a repr is at most 24 characters */
     if (digits < 0) digits = 0;
     if (digits > WLR_REPORT_MAX_DIGITS) digits = WLR_REPORT_MAX_DIGITS;
     int width = (int)strlen(REPORT_LONGEST_TITLE);
@@ -1026,25 +1733,30 @@ int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
     for (int k = 0; k < 2; k++) {
         const double v[3] = {m->precision[k], m->recall[k], m->f1[k]};
         const char *name = k ? "1" : "0";
-        report_row(&t, width, name, v, digits, m->support[k]);
+        support_text(support, sizeof support, m, m->support[k],
+                     m->weighted_support[k]);
+        report_row(&t, width, name, v, digits, support);
     }
     text_printf(&t, "\n");
 
-    size_t n = m->support[0] + m->support[1];
-    double a = m->accuracy;
+    /* every average row's support is the total, np.sum(supports) */
+    support_text(support, sizeof support, m, m->support[0] + m->support[1],
+                 m->weighted_support[0] + m->weighted_support[1]);
     text_printf(&t, "%*s ", width, "accuracy");
     for (int j = 0; j < 2; j++) text_printf(&t, " %*s", REPORT_NUMBER_WIDTH, "");
-    text_printf(&t, " %*.*f %*zu\n", REPORT_NUMBER_WIDTH, digits,
-                f1_score(a, a), REPORT_NUMBER_WIDTH, n);
+    text_printf(&t, " %*.*f %*s\n", REPORT_NUMBER_WIDTH, digits, micro_f1(m),
+                REPORT_NUMBER_WIDTH, support);
 
     const double macro[3] = {(m->precision[0] + m->precision[1]) / 2.0,
                              (m->recall[0] + m->recall[1]) / 2.0,
                              (m->f1[0] + m->f1[1]) / 2.0};
-    report_row(&t, width, "macro avg", macro, digits, n);
+    report_row(&t, width, "macro avg", macro, digits, support);
 
-    const double weighted[3] = {support_weighted(m->precision, m->support),
-                                support_weighted(m->recall, m->support),
-                                support_weighted(m->f1, m->support)};
-    report_row(&t, width, REPORT_LONGEST_TITLE, weighted, digits, n);
+    const double counts[2] = {(double)m->support[0], (double)m->support[1]};
+    const double *by = m->weighted ? m->weighted_support : counts;
+    const double weighted[3] = {support_weighted(m->precision, by),
+                                support_weighted(m->recall, by),
+                                support_weighted(m->f1, by)};
+    report_row(&t, width, REPORT_LONGEST_TITLE, weighted, digits, support);
     return (int)t.len;
 }

@@ -181,7 +181,7 @@ npy y missing @ nope\.y\.npy:0: @ train good.X.npy --labels nope.y.npy -o out.tx
 npy X, y lengths differ @ small\.y\.npy.*(10|400|rows|length) @ train good.X.npy --labels small.y.npy -o out.txt
 npy without --labels @ good\.X\.npy:0: .*--labels @ train good.X.npy -o out.txt
 # --- report
-report: score above 1 @ score_big\.csv.*(1\.7|\[0, 1\]|score) @ report score_big.csv -o out.txt
+report: no such score column @ score_big\.csv:1: no column named "p" @ report score_big.csv --score-col p -o out.txt
 report: NaN score @ score_nan\.csv:3: .*(finite|nan) @ report score_nan.csv -o out.txt
 report: one class @ (only class|one class|undefined) @ report score_oneclass.csv -o out.txt
 report: no file @ report.*(FILE|file) @ report -o out.txt

@@ -195,9 +195,10 @@ expect_fail "split: missing file" 'nope\.csv:0: ' out_ -- split nope.csv --train
 expect_fail "split: bad data, no outputs" 'ragged\.csv:3: ' out_ -- split ragged.csv --train-out out_a.csv --test-out out_b.csv
 expect_fail "split: unwritable" 'no/such/dir/a\.csv:0: ' out_ -- split tutorial.csv --train-out no/such/dir/a.csv --test-out out_b.csv
 expect_fail "generate: unwritable" 'no/such/dir/g\.csv:0: ' "" -- generate -o no/such/dir/g.csv
-printf 'y,score,extra\n0,0.1,3\n1,0.8,4\n' >three_cols.csv
-expect_fail "report: three columns" 'three_cols\.csv:1: .*two columns' "" -- report three_cols.csv
-expect_fail "report: scores not in [0,1]" 'two\.csv:0: .*' "" -- report two.csv
+printf 'y,s,extra\n0,0.1,3\n1,0.8,4\n' >three_cols.csv
+expect_fail "report: three columns" 'three_cols\.csv:1: .*--score-col' "" -- report three_cols.csv
+$WLR_RUNNER "$WLR" report two.csv >two.txt || bad "report: scores not in [0,1]"
+expect_grep "report: scores not in [0,1]" '^  left out, as the scores are not probabilities' two.txt
 printf 'x1,x2,y\n1,2,0\n3,4,1\n5,6,0\n7,8,0\n9,1,0\n' >onepos.csv
 expect_fail "training split holds one class" 'one class only \(4 rows of class 0, none of class 1\)' "" -- train onepos.csv
 expect_fail "balanced, class missing" 'balanced.*no class 1' "" -- train oneclass.csv --test-size 0.5 --class-weight balanced

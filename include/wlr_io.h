@@ -117,8 +117,10 @@ typedef struct {
                               this order, wherever they stand, and every
                               other column (not the label, weight or id) is
                               ignored */
-    const char *expect_label; /* for no_label = -1: the label column's name,
-                              or NULL (none expected) */
+    const char *expect_label; /* with the features found by name and no
+                              label given: the label column's name, or NULL.
+                              With no_label = 0 and no such column, the
+                              label is found as without it */
 } wlr_csv_options;
 
 /* A column read as text, cell by cell (wlr_csv_options.id). */

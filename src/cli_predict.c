@@ -11,7 +11,8 @@
  * ones) are all features, D + 1 hold a label, the last; any other count is
  * an error. --no-label says DATA has no label column, --label which one it
  * is. Labels are read as training read them: with the model's positive
- * value, if it had one, and a file without any positive row is fine.
+ * value, if it had one (or --positive's), and a file without any positive
+ * row is fine.
  * An X .npy without --labels has no labels.
  *
  * The output is the id column (verbatim), the features, the per-row weight
@@ -143,14 +144,10 @@ static void read_as_model(cli_args *a, const wlr_model_file *mf, int guessed)
 {
     a->csv.expect_features = mf->model.n_features;
     a->csv.expect_names = mf->names;
-    if (a->csv.no_label != 1 && !a->csv.positive && mf->positive) {
-        a->csv.positive = mf->positive;
-        a->csv.allow_no_positive = 1;
-    }
-    if (guessed) {
-        a->csv.no_label = -1;
-        a->csv.expect_label = mf->label;
-    }
+    a->csv.expect_label = mf->label;
+    if (a->csv.no_label != 1 && !a->csv.positive) a->csv.positive = mf->positive;
+    a->csv.allow_no_positive = 1; /* new rows may all be class 0 */
+    if (guessed) a->csv.no_label = -1;
 }
 
 int cmd_predict(int argc, char **argv)

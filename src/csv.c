@@ -1649,12 +1649,19 @@ static size_t count_open(const csv_state *s)
     return k;
 }
 
-/* The label column when the options do not name it; see no_label. */
+/* The label column when the options do not name it; see no_label and
+ * expect_label. */
 static wlr_status choose_label(csv_state *s, const wlr_csv_options *o,
                                int by_list, size_t line, wlr_error *err)
 {
     if (o->no_label == 1 || o->label) return WLR_OK;
-    size_t c = s->n_cols;
+    size_t c = s->n_cols, at[2];
+    if (by_list && s->header && o->expect_label &&
+        find_name(&s->head, o->expect_label, at) == 1 &&
+        s->role[at[0]] == ROLE_OPEN) {
+        s->role[at[0]] = ROLE_LABEL;
+        return WLR_OK;
+    }
     if (o->no_label == 0) {
         /* the last column not dropped, listed or the id (the weight there
          * is an error, as if named) */
@@ -1666,14 +1673,7 @@ static wlr_status choose_label(csv_state *s, const wlr_csv_options *o,
                             "label", s->name, line);
         return claim(s, c - 1, ROLE_LABEL, "label", 0, line, err);
     }
-    if (by_list) { /* by name, if the file has it */
-        size_t at[2];
-        if (s->header && o->expect_label &&
-            find_name(&s->head, o->expect_label, at) == 1 &&
-            s->role[at[0]] == ROLE_OPEN)
-            s->role[at[0]] = ROLE_LABEL;
-        return WLR_OK;
-    }
+    if (by_list) return WLR_OK; /* no column of the label's name: none */
     size_t open = count_open(s), aside = s->n_cols - open;
     if (open == o->expect_features) return WLR_OK;
     if (open != o->expect_features + 1) {

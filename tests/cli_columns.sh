@@ -161,6 +161,14 @@ expect_same "predict, columns out of order: the model's feature order" gotx.txt 
 awk -F, 'NR == 1 || $5 == 0' p.csv | cut -d, -f6 >pa.txt
 awk -F, 'NR == 1 || $4 == 0' ps.csv | cut -d, -f5 >pb.txt
 expect_same "predict, columns out of order: same probabilities" pa.txt pb.txt
+# a label said to be there (--positive): still found by the model's name,
+# not taken from the last column
+awk -F, -v OFS=, 'NR == 1 || $4 == 0 { print (NR == 1 ? "converted" : "no"), $1, $2, $3,
+    (NR == 1 ? "note" : "n/a") }' g.csv >labelfirst.csv
+"$WLR" predict --model m.txt labelfirst.csv --positive yes -o pl.csv 2>err.txt ||
+    bad "predict --positive, label first: $(cat err.txt)"
+cut -d, -f5 pl.csv >pc.txt
+expect_same "predict --positive, label first: same probabilities" pc.txt pb.txt
 # a quoted id comes back quoted, verbatim
 "$WLR" predict --model m.txt pd.csv --id-col city -o pc.csv 2>/dev/null
 expect_grep "--id-col: a quoted comma" '^"Lyon, FR",' pc.csv

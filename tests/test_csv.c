@@ -715,6 +715,20 @@ static void test_read_no_label(void)
     o.positive = NULL;
     o.expect_names = NULL;
     o.expect_label = NULL;
+    /* no_label = 0, a label said to be there: the column of the label's
+     * name, wherever it is; without one, the last column left */
+    o.no_label = 0;
+    o.expect_names = want;
+    o.expect_label = "y";
+    CHECK(read_text("y,b,a,note\n1,2,3,x\n", &o, &d, &err) == WLR_OK &&
+          !d.unlabelled && d.y[0] == 1 && strcmp(d.label_name, "y") == 0 &&
+          d.x[0] == 3, "no_label 0, label by name: %s", err.message);
+    wlr_dataset_free(&d);
+    o.expect_label = "target";
+    expect_error("y,b,a,note\n1,2,3,x\n", &o, "t.csv:2: label \"x\" in cell 4", NULL);
+    o.no_label = -1;
+    o.expect_names = NULL;
+    o.expect_label = NULL;
     /* any other count is an error, whatever the last column holds */
     expect_error("a,b,c,d\n1,2,3,0.5\n", &o, "t.csv:1: 4 columns; expected 2 "
                  "feature columns, or 3 with a label column", NULL);

@@ -124,7 +124,8 @@ FORCE:
 
 # ------------------------------------------------------------- fuzzing
 # make fuzz [FUZZ_SECONDS=600]: libFuzzer harnesses (tests/fuzz/, clang with
-# its fuzzer runtime) for the CSV, .npy and model-file readers and the option
+# its fuzzer runtime) for the CSV, .npy and model-file readers, the CSV
+# reader's column selection (columns, drop, ids, names) and the option
 # parser, built into build/fuzz/ and run one after the other, each for
 # FUZZ_SECONDS, from the seed corpus in tests/fuzz/corpus/NAME (new inputs
 # go to build/fuzz/corpus/NAME; crashes to build/fuzz/crash-*).
@@ -132,7 +133,7 @@ FORCE:
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZERS      := csv npy model options
+FUZZERS      := csv npy model options columns
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(LIB_SRC) $(HEADERS)
 	mkdir -p build/fuzz

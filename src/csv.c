@@ -2088,11 +2088,13 @@ static void out_bytes(text_out *t, const char *s, size_t n)
 
 /* A header cell: quoted (with "" for a quote) if it holds a comma, a quote,
  * a line break or surrounding spaces, which the reader would otherwise
- * split or trim. */
+ * split or trim, or starts as a byte-order mark does (which the reader
+ * drops at the start of a file). */
 static void out_name(text_out *t, const char *s)
 {
     size_t n = strlen(s);
-    int quote = n > 0 && (is_blank(s[0]) || is_blank(s[n - 1]));
+    int quote = n > 0 && (is_blank(s[0]) || is_blank(s[n - 1]) ||
+                          (n >= 3 && memcmp(s, utf8_bom, 3) == 0));
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote) { out_bytes(t, s, n); return; }

@@ -1108,6 +1108,16 @@ static void test_write_names(void)
           strcmp(back.names[0], "weight") == 0 && back.weight[0] == 3,
           "read back: %s", err.message);
     wlr_dataset_free(&back);
+    /* a first name that starts as a byte-order mark does is quoted, or the
+     * reader would drop those bytes */
+    free(d.names[0]);
+    d.names[0] = strcpy(malloc(8), "\xef\xbb\xbf" "a");
+    CHECK(written_text(&d, text, sizeof text) == WLR_OK &&
+          strncmp(text, "\"\xef\xbb\xbf" "a\",", 7) == 0, "wrote \"%s\"", text);
+    CHECK(wlr_read_csv(path_in_tmp("w.csv"), &o, &back, &err) == WLR_OK &&
+          strcmp(back.names[0], "\xef\xbb\xbf" "a") == 0, "BOM name read back: %s",
+          err.message);
+    wlr_dataset_free(&back);
     wlr_dataset_free(&d);
 }
 

@@ -1537,11 +1537,14 @@ static wlr_status resolve_column(const csv_state *s, const char *what,
     if (s->header) {
         size_t at[2], k = find_name(&s->head, spec, at);
         if (k == 1) { *col = at[0]; return WLR_OK; }
+        if (k == 2 && list)
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s: \"%s\" names columns "
+                            "%zu and %zu; give it by index", s->name, line, what,
+                            q, at[0] + 1, at[1] + 1);
         if (k == 2)
-            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s%s\"%s\" names columns "
-                            "%zu and %zu; give it by index", s->name, line,
-                            list ? what : "", list ? ": " : "", q, at[0] + 1,
-                            at[1] + 1);
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: \"%s\" names columns %zu "
+                            "and %zu; give the %s column by index", s->name,
+                            line, q, at[0] + 1, at[1] + 1, what);
     }
     if (is_index(spec)) {
         size_t k = parse_index(spec);

@@ -947,8 +947,8 @@ static void test_read_header_names(void)
     expect_error("x1,x2,\n1,2,0\n", NULL, "t.csv:1: column 3, the label column, has an "
                  "empty name; name it in the header", NULL);
     o.weight = "y";
-    expect_error("a,y,y\n1,2,0\n", &o, "t.csv:1: \"y\" names columns 2 and 3; give it "
-                 "by index", NULL);
+    expect_error("a,y,y\n1,2,0\n", &o, "t.csv:1: \"y\" names columns 2 and 3; give the "
+                 "weight column by index", NULL);
 }
 
 /* A feature that is not a number names its column and the way out. */

@@ -178,6 +178,12 @@ expect_grep "--id-col: a quoted comma" '^"Lyon, FR",' pc.csv
 s0=$(awk -F, 'NR > 1 { s += $NF } END { print s }' p0.csv)
 s1=$(awk -F, 'NR > 1 { s += $NF } END { print s }' p1.csv)
 [ "$s0" = 600 ] && [ "$s1" = 0 ] && ok || bad "--threshold 0 / 1: $s0 / $s1 rows of class 1"
+# an input column named as an output column is
+sed '1s/x3/probability/' pd.csv >pprob.csv
+sed -e 's/^feature \(.*\) x3$/feature \1 probability/' m.txt >mprob.txt
+expect_fail "predict: a column named probability" \
+    "pprob.csv:1: a column is named 'probability', as an output column of predict is" \
+    never.txt -- predict --model mprob.txt pprob.csv -o never.txt
 expect_fail "--threshold out of range" '--threshold: 1.5 is not in \[0, 1\]' never.txt -- \
     predict --model m.txt pd.csv --threshold 1.5 -o never.txt
 # the label given otherwise than the model's: a third value is still an error
@@ -255,6 +261,9 @@ expect_same "train --test --drop: the same fit" a.txt b.txt
 sed '1s/x2/age/' gte.csv >gte_renamed.csv
 expect_fail "train --test: other names" "gte_renamed.csv:1: feature column 2 is 'age'; DATA's is 'x2'" \
     never.txt -- train gtr.csv --test gte_renamed.csv -o never.txt
+cut -d, -f1,2,4 gte.csv >gte_narrow.csv
+expect_fail "train --test: fewer features" 'gte_narrow.csv:1: 2 feature columns; DATA has 3' \
+    never.txt -- train gtr.csv --test gte_narrow.csv -o never.txt
 expect_fail "train --test --test-size" '--test gives the test rows: no split is made \(drop --test-size\)' \
     never.txt -- train gtr.csv --test gte.csv --test-size 0.3 -o never.txt
 expect_fail "train --test --stratify" 'no split is made \(drop --stratify\)' \

@@ -868,6 +868,21 @@ static void test_read_columns(void)
     o.columns = "a";
     o.drop = "b";
     expect_error("a,b,y\n1,2,0\n", &o, "columns, drop: give one, not both", NULL);
+    o.drop = NULL;
+    /* every column a feature: none is left for the label */
+    o.columns = "a,b";
+    expect_error("a,b\n1,2\n", &o, "t.csv:1: no column is left for the label", NULL);
+    /* a list longer than any file is wide */
+    size_t n = WLR_CSV_MAX_COLUMNS + 1;
+    char *list = malloc(2 * n);
+    for (size_t i = 0; i < n; i++) {
+        list[2 * i] = 'a';
+        list[2 * i + 1] = i + 1 < n ? ',' : '\0';
+    }
+    o.columns = list;
+    expect_error("a,b,y\n1,2,0\n", &o, "columns: 1000001 items; a file has at most "
+                 "1000000 columns", NULL);
+    free(list);
 }
 
 /* drop: those columns ignored, every other one a feature (or the label,
@@ -946,6 +961,15 @@ static void test_read_header_names(void)
                  "rename one, or leave one out with --drop 1", NULL);
     expect_error("x1,x2,\n1,2,0\n", NULL, "t.csv:1: column 3, the label column, has an "
                  "empty name; name it in the header", NULL);
+    /* the label and the weight of one name: no feature to leave out */
+    o.weight = "2";
+    o.label = "3";
+    err.message[0] = '\0';
+    CHECK(read_text("a,w,w\n1,2,0\n", &o, &d, &err) == WLR_ERR_DATA &&
+          strstr(err.message, "t.csv:1: \"w\" appears in columns 2 and 3; rename "
+                 "one") && !strstr(err.message, "--drop"),
+          "label and weight of one name: %s", err.message);
+    o.label = NULL;
     o.weight = "y";
     expect_error("a,y,y\n1,2,0\n", &o, "t.csv:1: \"y\" names columns 2 and 3; give the "
                  "weight column by index", NULL);

@@ -345,8 +345,12 @@ static void test_write_rules(void)
         "solver: 'sgd' is not gd or newton", "threshold_rule: 'magic'",
         "names: features 1 and 2 are both named 'x1'", "label: 'x2' is feature 2's name",
         "positive: given without a label name", "l2: -1 is negative",
-        "train_counts: 0 and 0 do not add up", "standardized: is 0, but"};
-    for (int k = 0; k < 10; k++) {
+        "train_counts: 0 and 0 do not add up", "standardized: is 0, but",
+        "iterations: -1 is negative", "label: must be one line of text",
+        "positive: must be one line of text", "model: 0 features",
+        "model: feature 2's coefficient or scaling is not finite (or its sd not > 0)",
+        "loss: -1 is negative"};
+    for (int k = 0; k < (int)(sizeof want / sizeof *want); k++) {
         wlr_model_file m2 = mf;
         char *second = mf.names[1];
         switch (k) {
@@ -360,6 +364,12 @@ static void test_write_rules(void)
         case 7: m2.l2 = -1; break;
         case 8: m2.train_counts[0] = m2.train_counts[1] = 0; break;
         case 9: m2.mean = (double[]){0, 3}; break;
+        case 10: m2.iterations = -1; break;
+        case 11: m2.label = "two\nlines"; break;
+        case 12: m2.label = "y"; m2.positive = " yes"; break;
+        case 13: m2.model.n_features = 0; break;
+        case 14: m2.sd = (double[]){1, 0}; break;
+        case 15: m2.loss = -1; break;
         }
         CHECK(wlr_model_save(&m2, q, &err) == WLR_ERR_ARG &&
               strstr(err.message, want[k]), "case %d: %s", k, err.message);

@@ -350,6 +350,7 @@ static void test_write_rules(void)
         "positive: must be one line of text", "model: 0 features",
         "model: feature 2's coefficient or scaling is not finite (or its sd not > 0)",
         "loss: -1 is negative"};
+    double bad_mean[2] = {0, 3}, bad_sd[2] = {1, 0}; /* outlive the switch */
     for (int k = 0; k < (int)(sizeof want / sizeof *want); k++) {
         wlr_model_file m2 = mf;
         char *second = mf.names[1];
@@ -363,12 +364,12 @@ static void test_write_rules(void)
         case 6: m2.positive = "yes"; break;
         case 7: m2.l2 = -1; break;
         case 8: m2.train_counts[0] = m2.train_counts[1] = 0; break;
-        case 9: m2.mean = (double[]){0, 3}; break;
+        case 9: m2.mean = bad_mean; break;
         case 10: m2.iterations = -1; break;
         case 11: m2.label = "two\nlines"; break;
         case 12: m2.label = "y"; m2.positive = " yes"; break;
         case 13: m2.model.n_features = 0; break;
-        case 14: m2.sd = (double[]){1, 0}; break;
+        case 14: m2.sd = bad_sd; break;
         case 15: m2.loss = -1; break;
         }
         CHECK(wlr_model_save(&m2, q, &err) == WLR_ERR_ARG &&

@@ -174,7 +174,8 @@ FORCE:
 
 # ------------------------------------------------------------- fuzzing
 # make fuzz [FUZZ_SECONDS=600]: libFuzzer harnesses (tests/fuzz/, clang with
-# its fuzzer runtime) for the CSV, .npy and model-file readers and the option
+# its fuzzer runtime) for the CSV, .npy and model-file readers, the CSV
+# reader's column selection (columns, drop, ids, names) and the option
 # parser, built into build/fuzz/ and run one after the other, each for
 # FUZZ_SECONDS, from the seed corpus in tests/fuzz/corpus/NAME (new inputs
 # go to build/fuzz/corpus/NAME; crashes to build/fuzz/crash-*).
@@ -183,7 +184,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 600
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_FLAGS   := -O1 -g -fsanitize=fuzzer $(FUZZ_SAN)
-FUZZERS      := csv npy model options
+FUZZERS      := csv npy model options columns
 
 # The library (and, for the option parser, the CLI's objects) built with the
 # sanitizers and the fuzzer's coverage, each file with its own flags.

@@ -56,8 +56,9 @@ extern "C" {
 
 /* 0.3.0: the API in five headers (this one and wlr_io.h, wlr_metrics.h,
  * wlr_plot.h, wlr_stream.h); training standardises by default and its
- * penalty is always on the original coefficients; rebuild programs that
- * use the library. */
+ * penalty is always on the original coefficients; wlr_dataset's label and
+ * weight names, the csv options' column choice and wlr_model_file's label
+ * and positive value are new. Rebuild programs that use the library. */
 #define WLR_VERSION "0.3.0"
 
 /* ------------------------------------------------------------------ errors */
@@ -104,6 +105,9 @@ typedef struct {
                         wlr_csv_options.no_label): y is all 0 and means
                         nothing. wlr_train refuses such data, wlr_write_csv
                         writes no y column, wlr_write_npy no y file. */
+    char *label_name;  /* the label column's header name, or NULL ("y") */
+    char *weight_name; /* the weight column's header name, or NULL
+                          ("weight"); wlr_write_csv writes both back */
 } wlr_dataset;
 
 /* Allocates an n_rows x n_features dataset (x and y zeroed, no weights, no
@@ -243,21 +247,27 @@ void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
  * A trained model kept on disk as text a person can read, one "key value"
  * line each, '#' lines are comments:
  *
- *   wlr-model 1                       format version (first line)
+ *   wlr-model 2                       format version (first line)
  *   features 2
  *   feature 0.7281 0.0124 1.0312 x1   coef, mean, sd, then the name (rest of
  *   feature -1.023 -0.0042 0.9978 x2  the line; the d-th "feature" line is
- *                                     feature d)
+ *                                     feature d; names unique)
+ *   label y                           the label column's name (optional)
+ *   positive yes                      the label value of class 1 (only when
+ *                                     training read labels with one)
  *   intercept -5.1187
  *   standardized 1                    0 or 1 (see below)
- *   class_weight 1 200                c_0 c_1
- *   threshold 0.5                     class 1 iff p > threshold
- *   threshold_rule default            how it was chosen (free text)
- *   solver gd
- *   l2 0.0001
+ *   class_weight 1 200                c_0 c_1, finite and > 0
+ *   threshold 0.5                     class 1 iff p > threshold, in [0, 1]
+ *   threshold_rule default            how it was chosen: "default" (then the
+ *                                     threshold is 0.5), "given ...", or a
+ *                                     tuning rule (f1, recall=R, cost=FN:FP)
+ *                                     with free text after it
+ *   solver gd                         gd or newton
+ *   l2 0.0001                         >= 0
  *   iterations 50
- *   loss 0.0761                       training loss L at the model
- *   train_counts 79176 824            training rows of class 0, 1
+ *   loss 0.0761                       training loss L at the model, >= 0
+ *   train_counts 79176 824            training rows of class 0, 1 (some)
  *   end                               (a file without it is truncated)
  *
  * p(y = 1 | x) = sigma(sum_j coef_j x_j + intercept): the coefficients are on
@@ -265,14 +275,18 @@ void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
  * are the scaling training used, x' = (x - mean) / sd (0 and 1 when it did
  * not standardise): kept for the record, not needed to predict. Every number
  * is written with the fewest digits that read back as the same double, so a
- * loaded model predicts the same bits as the trained one.
+ * loaded model predicts the same bits as the trained one. Version 1 files
+ * (without the label and positive lines) are still read.
  */
-#define WLR_MODEL_FORMAT 1
+#define WLR_MODEL_FORMAT 2
 
 typedef struct {
     wlr_model model;          /* coef (n_features) and intercept */
     char **names;             /* n_features feature names */
     double *mean, *sd;        /* n_features each: training's scaling */
+    char *label;              /* the label column's name, or NULL (unknown) */
+    char *positive;           /* the label value meaning class 1, or NULL
+                                 (labels were 0/1) */
     int standardized;
     double class_weight[2];
     double threshold;         /* predict class 1 iff p > threshold */
@@ -285,23 +299,28 @@ typedef struct {
 } wlr_model_file;
 
 /* Everything about a fit, ready to save: copies m, the feature names of d
- * (x1..xD when d has none), the scaling o->standardize gives on d (the
- * training rows), o's class weights, solver and l2, info's iterations and
- * loss, and the threshold with how it was chosen (rule NULL = "default"). */
+ * (x1..xD when d has none) and its label name ("y" when it has none), the
+ * scaling o->standardize gives on d (the training rows), o's class weights,
+ * solver and l2, info's iterations and loss, and the threshold with how it
+ * was chosen (rule NULL = "default"). positive is left NULL: set it (a
+ * malloc'd copy) when the labels were read with one. */
 wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
                                const wlr_train_options *o, const wlr_model *m,
                                const wlr_train_info *info, double threshold,
                                const char *rule, wlr_error *err);
 void wlr_model_file_free(wlr_model_file *mf);
-/* Writes the text above to f. Refuses names with a line break or empty. */
+/* Writes the text above to f. Refuses what wlr_model_load would refuse: a
+ * name that is empty, repeated or not one line, a value out of its range,
+ * an unknown solver or threshold rule. */
 wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err);
 /* Writes PATH atomically (wlr__out): the old file or the new, never half. */
 wlr_status wlr_model_save(const wlr_model_file *mf, const char *path,
                           wlr_error *err);
 /* Reads a model file. A missing file, a first line that is not
  * "wlr-model N", a version N > WLR_MODEL_FORMAT, an unknown or repeated key,
- * a bad number, a wrong count of feature lines or no "end" line fail with
- * "PATH:LINE: what"; mf is then left empty. */
+ * a bad number, a value outside its range above, a wrong count of feature
+ * lines or no "end" line fail with "PATH:LINE: what"; mf is then left
+ * empty. */
 wlr_status wlr_model_load(const char *path, wlr_model_file *mf,
                           wlr_error *err);
 /* Can the model score d? Its feature count must match, and when d has

@@ -61,43 +61,103 @@ wlr_status wlr_dataset_take(const wlr_dataset *src, const size_t *idx,
 
 /* --------------------- reading and writing (csv.c, npy.c, out.c) */
 
+/*
+ * Which column is what. A column is named by its header name or its 1-based
+ * index (a header name first); a list is comma-separated ("age,3,income";
+ * a name holding a comma is given by its index). Every column is the label,
+ * the per-row weight, the id (text carried along), a feature, or ignored:
+ * with `columns` the features are the columns listed, in that order, and
+ * every other column is ignored; with `drop` the columns listed are ignored
+ * and every other one is a feature. In a file with a header, every column
+ * that is not ignored needs a name of its own (an empty or repeated name is
+ * refused: drop that column or rename it), and a name given to find a
+ * column must name one column only.
+ */
 typedef struct {
-    const char *label;     /* label column: name or 1-based index; NULL = last */
+    const char *label;     /* label column: name or index; NULL = the last
+                              column that is not dropped, listed in
+                              columns, or the id */
     const char *positive;  /* the label value that means class 1 (compared as
                               text); any one other value is class 0, a third
                               value or a positive that never occurs is an
                               error. NULL = labels must be 0 and 1 */
+    int allow_no_positive; /* 1 = a file where positive never occurs is fine
+                              (every row is class 0): wlr predict, which
+                              has its positive from the model */
     const char *weight;    /* per-row weight column (name or index), or NULL */
+    const char *id;        /* a column kept as text, not a feature (row ids:
+                              see wlr_read_csv_ids), or NULL */
+    const char *columns;   /* the feature columns, in this order, or NULL */
+    const char *drop;      /* columns to ignore, or NULL; not with columns */
     int header;            /* 1 = first line is a header, 0 = none, -1 = guess
-                              (a header iff the first line has a non-number;
-                              empty cells, and the label cell when positive
-                              is given, do not count) */
+                              (a header iff the first line has a non-number
+                              in a column read as numbers, or a name given
+                              in any option; empty cells, and the label cell
+                              when positive is given, do not count) */
     int no_label;          /* 0 = the file has a label column (the default).
-                              1 = it has none (new rows to score): every
-                              column but the weight is a feature, y is all 0
-                              and the dataset is marked unlabelled.
+                              1 = it has none (new rows to score): y is all
+                              0 and the dataset is marked unlabelled.
                               -1 = decide from the first line (wlr predict
-                              passes its model's feature count): besides
-                              the weight it must have expect_features
-                              columns, all features, or one more, a label
-                              column as with 0; any other count is an
-                              error.
-                              With 1 or -1, label and positive must be
-                              NULL. */
-    size_t expect_features; /* for no_label = -1 (at least 1) */
-    char *const *expect_names; /* for no_label = -1: the expected_features
-                              feature names, or NULL. With a header of one
-                              column more, the one column whose name is not
-                              among them is the label (if exactly one is
-                              not; else the last column is). */
+                              passes its model's features): when the
+                              features are found by name (expect_names and
+                              a header, or columns), the label is the column
+                              named expect_label if the file has one, and
+                              there is none otherwise; else the columns left
+                              (not the weight, id or dropped) must be
+                              expect_features, all features, or one more,
+                              the last of them the label; any other count is
+                              an error.
+                              With 1 or -1, label must be NULL; with 1,
+                              positive too. */
+    size_t expect_features; /* for no_label = -1 (at least 1), and the count
+                              of expect_names */
+    char *const *expect_names; /* the expected feature names, or NULL: in a
+                              file with a header and without columns, the
+                              features are the columns of these names, in
+                              this order, wherever they stand, and every
+                              other column (not the label, weight or id) is
+                              ignored */
+    const char *expect_label; /* with the features found by name and no
+                              label given: the label column's name, or NULL.
+                              With no_label = 0 and no such column, the
+                              label is found as without it */
 } wlr_csv_options;
 
+/* A column read as text, cell by cell (wlr_csv_options.id). */
+typedef struct {
+    char *name;    /* its header name, or NULL without a header */
+    size_t n;      /* cells: one per row read */
+    char **cell;   /* cell[i]: row i's text, unquoted, surrounding blanks
+                      trimmed (as every cell is read) */
+    char *text;    /* where the cells' bytes live (cell[] points in) */
+} wlr_text_column;
+
+/* Longest line wlr_read_csv reads: room for a row of WLR_CSV_MAX_COLUMNS
+ * numbers with 17 significant digits (at most 24 characters and a comma:
+ * 25 MB), so that every file within the column bound fits. A longer line
+ * is not a row (a binary or one-line file), and holding it would take
+ * memory without bound. */
+#define WLR_CSV_MAX_LINE ((size_t)32 << 20)
+/* Most columns wlr_read_csv reads: a row of a million doubles is 8 MB, far
+ * beyond the data this trainer is for; the bound keeps a malformed first
+ * line from costing memory per column. */
+#define WLR_CSV_MAX_COLUMNS 1000000
+
 void wlr_csv_defaults(wlr_csv_options *o);
-/* path "-" reads standard input (messages name it <stdin>). A column spec
- * matches a header name first, then a 1-based index. Quoted cells, CRLF, a
- * missing final newline and blank lines are fine. */
+/* path "-" reads standard input (messages name it <stdin>). Quoted cells,
+ * CRLF, a missing final newline and blank lines are fine; a NUL byte, a
+ * line over WLR_CSV_MAX_LINE bytes or a file over WLR_CSV_MAX_COLUMNS
+ * columns is an error as soon as it is read. A cell that should be a number
+ * and is not is an error naming its line, column and text. The id column,
+ * if any, is read past. */
 wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
                         wlr_dataset *out, wlr_error *err);
+/* wlr_read_csv, and the id column o->id (which must be given) as text into
+ * *ids; on failure *ids is left empty. */
+wlr_status wlr_read_csv_ids(const char *path, const wlr_csv_options *o,
+                            wlr_dataset *out, wlr_text_column *ids,
+                            wlr_error *err);
+void wlr_text_column_free(wlr_text_column *c);
 /* X from a 2-D C-order float64/float32 .npy; y from a 1-D .npy of integers,
  * bools or 0/1 floats. y_path NULL = no labels (rows to score): y is all 0
  * and the dataset is marked unlabelled. Messages name X's entries as
@@ -106,10 +166,12 @@ wlr_status wlr_read_npy(const char *x_path, const char *y_path,
                         wlr_dataset *out, wlr_error *err);
 
 /* Writes "x1,...,xD,y" and one line a row; every double is printed with the
- * fewest digits that strtod reads back as the same double. With per-row
- * weights the header is "x1,...,xD,weight,y" (read it back with
- * weight = "weight"). Refuses non-finite values. Unlabelled data has no y
- * column ("x1,...,xD[,weight]"; read it back with no_label = 1). */
+ * fewest digits that strtod reads back as the same double. The header holds
+ * d's names: the feature names (x1..xD without them), then with per-row
+ * weights d->weight_name ("weight" without it), then d->label_name ("y");
+ * two columns of the same name are refused. Refuses non-finite values.
+ * Unlabelled data has no y column ("x1,...,xD[,weight]"; read it back with
+ * no_label = 1). */
 wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err);
 /* X as '<f8' (rows, features), y as '<i8' (numpy's default integer, as
  * scikit-learn returns it). Either FILE may be NULL to skip that file.

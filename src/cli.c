@@ -30,6 +30,10 @@ const cli_opt cli_data_opts[] = {
      "CSV column of per-row weights, multiplied into the class weights"},
     {"header", OPT_STRING, OFF(header), "yes|no|auto",
      "whether the CSV's first line is a header (default: auto)"},
+    {"columns", OPT_STRING, OFF(csv.columns), "LIST",
+     "CSV features to use, by name or 1-based index: a,b,3 (others ignored)"},
+    {"drop", OPT_STRING, OFF(csv.drop), "LIST",
+     "CSV columns to ignore (ids, text), by name or index; not with --columns"},
     {NULL, 0, 0, NULL, NULL}};
 
 const cli_opt cli_gen_opts[] = {

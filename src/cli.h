@@ -107,6 +107,16 @@ int cli_errorf(const char *fmt, ...);
  * predict sets it), or the generator's output when no file is given.
  * Describes its source in `what` for the report. */
 int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap);
+/* The same for any file: path (CSV, read with a->csv, the id column into
+ * ids when ids != NULL; or .npy with y_path) - DATA, or train's --test. */
+int cli_load_file(const cli_args *a, const char *path, const char *y_path,
+                  wlr_dataset *d, wlr_text_column *ids, char *what, size_t cap);
+/* Is path read as .npy (its name ends in .npy)? */
+int cli_is_npy(const char *path);
+/* Refuses the options only a CSV file can use (--label, --positive,
+ * --sample-weight-col, --columns, --drop, --id-col, --header) for the .npy
+ * file path; returns the exit status. */
+int cli_check_npy_options(const cli_args *a, const char *path);
 /* Load, then split into train and test by --test-size/--split-seed. */
 int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
                    char *what, size_t cap);
@@ -226,7 +236,7 @@ void cli_json_run(FILE *f, const wlr_train_options *o, const wlr_dataset *train,
 /* train --stream: the whole of it once the options are parsed and o checked
  * (cli_stream.c). Returns the exit status. */
 int cli_train_stream(const cli_args *a, const wlr_train_options *o);
-/* Refuses --window, --test, --test-labels without --stream. */
+/* Refuses --window without --stream. */
 int cli_check_no_stream(const cli_args *a);
 
 /* The commands. Each returns the process's exit status. */

@@ -2,10 +2,13 @@
  * cli_data.c - where a command's data comes from, and the two data
  * commands: `wlr generate` and `wlr split`.
  *
- * Every command that takes data takes it the same way: a CSV file, an X .npy
- * with --labels, or nothing, in which case the generator options make it
- * (the default is the rare-event tutorial's data). Then --test-size and
- * --split-seed split it exactly as scikit-learn's train_test_split would.
+ * Every command that takes data takes it the same way: a CSV file (its
+ * columns chosen by --label, --sample-weight-col, --columns or --drop), an
+ * X .npy with --labels, or nothing, in which case the generator options make
+ * it (the default is the rare-event tutorial's data). Options that only a
+ * CSV file can use are refused for .npy, never ignored. Then --test-size
+ * and --split-seed split it exactly as scikit-learn's train_test_split
+ * would.
  */
 #include "cli.h"
 
@@ -52,31 +55,41 @@ static int gen_params(const cli_args *a, wlr_gen_params *p)
     return 0;
 }
 
-int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap)
+int cli_is_npy(const char *path)
+{
+    return ends_with(path, ".npy");
+}
+
+int cli_check_npy_options(const cli_args *a, const char *path)
+{
+    const wlr_csv_options *c = &a->csv;
+    const char *opt = c->label ? "--label" : c->positive ? "--positive"
+                    : c->weight ? "--sample-weight-col" : c->columns ? "--columns"
+                    : c->drop ? "--drop" : c->id ? "--id-col"
+                    : strcmp(a->header, "auto") != 0 ? "--header" : NULL;
+    if (opt)
+        return cli_errorf("%s is for CSV data; %s is a .npy file (every column "
+                          "of X is a feature, the labels come from a y .npy)",
+                          opt, path);
+    return 0;
+}
+
+int cli_load_file(const cli_args *a, const char *path, const char *y_path,
+                  wlr_dataset *d, wlr_text_column *ids, char *what, size_t cap)
 {
     wlr_error err;
     memset(d, 0, sizeof *d);
-    if (a->n_pos == 0) {
-        wlr_gen_params p;
-        if (gen_params(a, &p)) return 1;
-        if (wlr_generate(&p, d, &err)) return cli_error(&err);
-        snprintf(what, cap, "generated: make_classification(samples=%zu, "
-                 "features=%zu, weights=[%g, %g], flip_y=%g, class_sep=%g, "
-                 "seed=%u)", p.n_samples, p.n_features, p.weights[0],
-                 p.weights[1], p.flip_y, p.class_sep, (unsigned)p.seed);
-        return 0;
-    }
-    const char *path = a->pos[0];
-    if (ends_with(path, ".npy")) {
+    if (cli_is_npy(path)) {
+        if (cli_check_npy_options(a, path)) return 1;
         /* rows to score (predict) may come without labels */
-        if (!a->labels && !a->csv.no_label)
+        if (!y_path && !a->csv.no_label)
             return cli_errorf("%s:0: an X .npy file needs --labels Y.npy", path);
-        if (wlr_read_npy(path, a->labels, d, &err)) return cli_error(&err);
-        if (a->labels) snprintf(what, cap, "%s with labels %s", path, a->labels);
+        if (wlr_read_npy(path, y_path, d, &err)) return cli_error(&err);
+        if (y_path) snprintf(what, cap, "%s with labels %s", path, y_path);
         else snprintf(what, cap, "%s (no labels)", path);
         return 0;
     }
-    if (a->labels)
+    if (y_path)
         return cli_errorf("--labels is for .npy data; %s is read as CSV (use "
                           "--label to pick its label column)", path);
     wlr_csv_options o = a->csv;
@@ -84,8 +97,24 @@ int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap)
     else if (strcmp(a->header, "no") == 0) o.header = 0;
     else if (strcmp(a->header, "auto") == 0) o.header = -1;
     else return cli_errorf("--header: '%s' is not yes, no or auto", a->header);
-    if (wlr_read_csv(path, &o, d, &err)) return cli_error(&err);
+    if (ids ? wlr_read_csv_ids(path, &o, d, ids, &err) : wlr_read_csv(path, &o, d, &err))
+        return cli_error(&err);
     snprintf(what, cap, "%s", path);
+    return 0;
+}
+
+int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap)
+{
+    wlr_error err;
+    memset(d, 0, sizeof *d);
+    if (a->n_pos > 0) return cli_load_file(a, a->pos[0], a->labels, d, NULL, what, cap);
+    wlr_gen_params p;
+    if (gen_params(a, &p)) return 1;
+    if (wlr_generate(&p, d, &err)) return cli_error(&err);
+    snprintf(what, cap, "generated: make_classification(samples=%zu, "
+             "features=%zu, weights=[%g, %g], flip_y=%g, class_sep=%g, "
+             "seed=%u)", p.n_samples, p.n_features, p.weights[0],
+             p.weights[1], p.flip_y, p.class_sep, (unsigned)p.seed);
     return 0;
 }
 

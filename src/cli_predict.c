@@ -2,24 +2,30 @@
  * cli_predict.c - `wlr predict`: score new rows with a model saved by
  * `wlr train --save`.
  *
- * New rows need no label column. Whether DATA has one is decided before it
- * is read: --no-label says it has none; --label, --positive or --labels say
- * it has one; otherwise the model's feature count D decides (the reader's
- * no_label = -1): D columns besides the weight are all features; D + 1 hold
- * a label: the one whose header name is not among the model's, else the
- * last. Any other count is an error.
+ * Which columns are the features: in a CSV file with a header, the columns
+ * named as the model's features, wherever they stand; every other column is
+ * ignored, except the label (the column named as the model's label, or
+ * --label's), the per-row weight (--sample-weight-col) and the id
+ * (--id-col). Without a header the model's feature count D decides (the
+ * reader's no_label = -1): D columns (besides the weight, id and dropped
+ * ones) are all features, D + 1 hold a label, the last; any other count is
+ * an error. --no-label says DATA has no label column, --label which one it
+ * is. Labels are read as training read them: with the model's positive
+ * value, if it had one (or --positive's), and a file without any positive
+ * row is fine.
  * An X .npy without --labels has no labels.
  *
- * The output is the input's columns (features, the per-row weight if one was
- * read, the label as y if there was one) plus `probability`,
+ * The output is the id column (verbatim), the features, the per-row weight
+ * if one was read, the label as 0/1 if there was one, then `probability`,
  * p = sigma(w . x + b), printed as the shortest decimal that reads back as
- * the same double, and `predicted`, 1 iff p > the model's threshold. The
- * model and the data are checked before anything is written: a bad model
- * file, or data whose feature columns are not the model's, is an error and
- * leaves no output file.
+ * the same double, and `predicted`, 1 iff p > the threshold (the model's, or
+ * --threshold). The model and the data are checked before anything is
+ * written: a bad model file, or data without the model's features, is an
+ * error and leaves no output file.
  */
 #include "cli.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +36,24 @@ static const cli_opt predict_opts[] = {
     {"model", OPT_STRING, OFF(model), "FILE",
      "the model file written by wlr train --save (required)"},
     {"no-label", OPT_FLAG, OFF(csv.no_label), NULL,
-     "DATA has no label column (default: the model's feature count decides)"},
+     "DATA has no label column (default: found by the model's label name)"},
+    {"id-col", OPT_STRING, OFF(csv.id), "NAME|INDEX",
+     "CSV column copied verbatim to the output's first column (row ids)"},
+    {"threshold", OPT_DOUBLE, OFF(threshold), "T",
+     "predict class 1 iff p > T, T in [0, 1] (default: the model's)"},
     {NULL, 0, 0, NULL, NULL}};
 
-/* A CSV cell: quoted when it holds a comma, a quote or a line break. */
+/* The output's names for what follows the features. */
+static const char *const tail_names[] = {"probability", "predicted"};
+
+/* A CSV cell: quoted when it holds a comma, a quote, a line break or
+ * blanks at either end (which a reader would trim). */
 static void put_cell(FILE *f, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    size_t n = strlen(s);
+    int blank_end = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+                              s[n - 1] == '\t');
+    if (!blank_end && !strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
         return;
     }
@@ -55,18 +72,55 @@ static void put_double(FILE *f, double v)
     fputs(buf, f);
 }
 
-static void write_predictions(FILE *f, const wlr_model_file *mf,
-                              const wlr_dataset *d, const double *p)
+/* The output header's cells before probability and predicted. */
+static size_t head_names(const wlr_model_file *mf, const wlr_dataset *d,
+                         const wlr_text_column *ids, const char **out)
+{
+    size_t k = 0;
+    if (ids->cell) out[k++] = ids->name ? ids->name : "id";
+    for (size_t j = 0; j < d->n_features; j++) out[k++] = mf->names[j];
+    if (d->weight) out[k++] = d->weight_name ? d->weight_name : "weight";
+    if (!d->unlabelled) out[k++] = d->label_name ? d->label_name : "y";
+    return k;
+}
+
+/* No input column may be called what the output adds. */
+static int check_output_names(const wlr_model_file *mf, const wlr_dataset *d,
+                              const wlr_text_column *ids, const char *path)
+{
+    const char **names = malloc((d->n_features + 4) * sizeof *names);
+    if (!names) return cli_errorf("out of memory");
+    size_t n = head_names(mf, d, ids, names);
+    int rc = 0;
+    for (size_t k = 0; k < n && !rc; k++)
+        for (size_t t = 0; t < 2 && !rc; t++)
+            if (strcmp(names[k], tail_names[t]) == 0)
+                rc = cli_errorf("%s:1: a column is named '%s', as an output "
+                                "column of predict is; rename it", path,
+                                tail_names[t]);
+    free(names);
+    return rc;
+}
+
+static int write_predictions(FILE *f, const wlr_model_file *mf,
+                             const wlr_dataset *d, const wlr_text_column *ids,
+                             const double *p, double threshold)
 {
     size_t D = d->n_features, n = d->n_rows;
-    for (size_t j = 0; j < D; j++) {
-        put_cell(f, mf->names[j]);
+    const char **names = malloc((D + 4) * sizeof *names);
+    if (!names) return cli_errorf("out of memory");
+    size_t k = head_names(mf, d, ids, names);
+    for (size_t c = 0; c < k; c++) {
+        put_cell(f, names[c]);
         fputc(',', f);
     }
-    if (d->weight) fputs("weight,", f);
-    if (!d->unlabelled) fputs("y,", f);
-    fputs("probability,predicted\n", f);
+    free(names);
+    fprintf(f, "%s,%s\n", tail_names[0], tail_names[1]);
     for (size_t i = 0; i < n; i++) {
+        if (ids->cell) {
+            put_cell(f, ids->cell[i]);
+            fputc(',', f);
+        }
         for (size_t j = 0; j < D; j++) {
             put_double(f, d->x[j * n + i]);
             fputc(',', f);
@@ -77,8 +131,23 @@ static void write_predictions(FILE *f, const wlr_model_file *mf,
         }
         if (!d->unlabelled) fprintf(f, "%d,", d->y[i]);
         put_double(f, p[i]);
-        fprintf(f, ",%d\n", p[i] > mf->threshold);
+        fprintf(f, ",%d\n", p[i] > threshold);
     }
+    return 0;
+}
+
+/* How DATA is to be read against the model: its features by name, its
+ * label by name and as training read it (the positive value), or, without
+ * a header, by the model's feature count. Only for CSV: a .npy file has no
+ * names, and refuses the CSV options. */
+static void read_as_model(cli_args *a, const wlr_model_file *mf, int guessed)
+{
+    a->csv.expect_features = mf->model.n_features;
+    a->csv.expect_names = mf->names;
+    a->csv.expect_label = mf->label;
+    if (a->csv.no_label != 1 && !a->csv.positive) a->csv.positive = mf->positive;
+    a->csv.allow_no_positive = 1; /* new rows may all be class 0 */
+    if (guessed) a->csv.no_label = -1;
 }
 
 int cmd_predict(int argc, char **argv)
@@ -87,20 +156,21 @@ int cmd_predict(int argc, char **argv)
     cli_args a;
     cli_args_init(&a);
     a.command = "predict";
+    a.threshold = NAN; /* not given: the model's */
     int rc = cli_parse(&a, argc, argv, 2, groups, 1);
     if (rc) return rc;
     if (a.help) {
         cli_help("wlr predict --model FILE DATA [-o OUT]",
                  "Scores DATA with a model saved by `wlr train --save`: writes "
-                 "DATA's columns (features,\n[weight,] [y]) plus probability "
-                 "(p of class 1, to the last bit) and predicted (1 iff\np > the "
-                 "model's threshold) as CSV. DATA needs no label column: with "
-                 "the model's D\nfeatures, D columns (besides the weight) are "
-                 "all features; D + 1 hold a label,\ncopied as y: the one "
-                 "whose header name is not the model's, else the last, or\n"
-                 "--label's. Its feature columns must be the model's, in "
-                 "number and, with a header,\nin name. An X .npy is scored "
-                 "alone or with --labels.",
+                 "DATA's id column (with\n--id-col), the model's features, "
+                 "[weight,] [label,] probability (p of class 1, to the\nlast "
+                 "bit) and predicted (1 iff p > the threshold) as CSV. With a "
+                 "header, DATA's\ncolumns are matched to the model's features "
+                 "by name, in any order; other columns\nare ignored, but the "
+                 "label (the model's label name, or --label), copied as 0/1.\n"
+                 "Without a header, with the model's D features, D columns "
+                 "(besides the weight) are\nall features; D + 1 hold a label, "
+                 "the last. An X .npy is scored alone or with --labels.",
                  groups);
         return 0;
     }
@@ -115,44 +185,43 @@ int cmd_predict(int argc, char **argv)
                             {"--model", a.model, NULL}};
     const cli_file outs[] = {{"-o", a.out, NULL}};
     if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
+    if (!isnan(a.threshold) && !(a.threshold >= 0 && a.threshold <= 1))
+        return cli_errorf("--threshold: %g is not in [0, 1]", a.threshold);
 
     wlr_model_file mf;
     wlr_error err;
     if (wlr_model_load(a.model, &mf, &err)) return cli_error(&err);
-    /* nobody said whether there is a label column: the model's count decides */
+    double threshold = isnan(a.threshold) ? mf.threshold : a.threshold;
+    /* nobody said whether there is a label column: the model decides */
     int guessed = !a.csv.no_label && !says_label;
-    if (guessed) {
-        a.csv.no_label = -1;
-        a.csv.expect_features = mf.model.n_features;
-        a.csv.expect_names = mf.names;
-    }
+    if (!cli_is_npy(a.pos[0])) read_as_model(&a, &mf, guessed);
+    else if (guessed) a.csv.no_label = a.labels == NULL;
     wlr_dataset d;
+    wlr_text_column ids = {0};
     char what[512];
-    if (cli_load_data(&a, &d, what, sizeof what)) {
+    if (cli_load_file(&a, a.pos[0], a.labels, &d, a.csv.id ? &ids : NULL, what,
+                      sizeof what)) {
         wlr_model_file_free(&mf);
         return 1;
     }
     double *p = NULL;
     wlr__out out = {0};
     if (wlr_model_check_data(&mf, &d, a.pos[0], &err)) {
-        /* when the column count decided, say how it was read */
-        const char *how = !guessed ? ""
-                        : d.unlabelled ? "; DATA was read as features only, "
-                                         "without a label column"
-                        : "; DATA was read with a label column (name it with "
-                          "--label)";
-        rc = cli_errorf("%s (model %s)%s", err.message, a.model, how);
+        rc = cli_errorf("%s (model %s)", err.message, a.model);
+    } else if (check_output_names(&mf, &d, &ids, a.pos[0])) {
+        rc = 1;
     } else if (!(p = malloc((d.n_rows + 1) * sizeof *p))) {
         rc = cli_errorf("out of memory for %zu rows", d.n_rows);
     } else {
         wlr_predict_proba(&mf.model, &d, p);
         rc = cli_out_open(&a, &out);
         if (rc == 0) {
-            write_predictions(out.f, &mf, &d, p);
+            rc = write_predictions(out.f, &mf, &d, &ids, p, threshold);
             rc = cli_out_close(&out, rc);
         }
     }
     free(p);
+    wlr_text_column_free(&ids);
     wlr_dataset_free(&d);
     wlr_model_file_free(&mf);
     return rc;

@@ -39,6 +39,10 @@ static const cli_opt report_data_opts[] = {
      "score column (default: probability, else score, else the one left)"},
     {"sample-weight-col", OPT_STRING, OFF(csv.weight), "NAME|INDEX",
      "row weights (> 0) weighing every metric, as sample_weight"},
+    {"columns", OPT_STRING, OFF(csv.columns), "LIST",
+     "the columns to read besides the label and weight (default: the score's)"},
+    {"drop", OPT_STRING, OFF(csv.drop), "LIST",
+     "columns not to read (ids, text)"},
     {"positive", OPT_STRING, OFF(csv.positive), "VALUE",
      "label value meaning class 1 (default: labels must be 0/1)"},
     {"header", OPT_STRING, OFF(header), "yes|no|auto",
@@ -304,6 +308,15 @@ int cmd_report(int argc, char **argv)
     if (!a.labels) {                      /* a CSV, not an X .npy */
         read_header(&a, a.pos[0], &h);
         if (!label_given) a.csv.label = default_label(&h);
+        /* with a header, read the score column alone (besides the label
+         * and weight): the other columns, ids and text among them, are not
+         * needed and need not be numbers */
+        if (!a.csv.columns && !a.csv.drop && h.n > 0) {
+            if (a.score_col && header_find(&h, a.score_col) >= 0)
+                a.csv.columns = a.score_col;
+            for (int k = 0; !a.score_col && !a.csv.columns && score_names[k]; k++)
+                if (header_find(&h, score_names[k]) >= 0) a.csv.columns = score_names[k];
+        }
     }
     wlr_dataset d;
     char what[512];

@@ -17,23 +17,15 @@ const cli_opt cli_stream_opts[] = {
      "train on all of X.npy (+ --labels) a window at a time (gd)"},
     {"window", OPT_STRING, OFF(window), "ROWS",
      "--stream: rows per window (default: as many as fit in 64 MiB)"},
-    {"test", OPT_STRING, OFF(test_x), "X.npy",
-     "--stream: held-out rows for the test metrics (loaded whole)"},
-    {"test-labels", OPT_STRING, OFF(test_y), "Y.npy", "--stream: their labels"},
+    {"test", OPT_STRING, OFF(test_x), "TEST",
+     "test rows (CSV, or X.npy); trains on all of DATA, no split"},
+    {"test-labels", OPT_STRING, OFF(test_y), "Y.npy", "--test X.npy's labels"},
     {NULL, 0, 0, NULL, NULL}};
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* The options that make sense only with --stream are refused without it. */
+/* The option that makes sense only with --stream is refused without it. */
 int cli_check_no_stream(const cli_args *a)
 {
-    const char *opt = a->window ? "--window" : a->test_x ? "--test"
-                    : a->test_y ? "--test-labels" : NULL;
-    if (opt) return cli_errorf("%s is for --stream X.npy", opt);
+    if (a->window) return cli_errorf("--window is for --stream X.npy");
     return 0;
 }
 
@@ -57,9 +49,10 @@ static int check_stream_args(const cli_args *a, const wlr_train_options *o)
     if (a->n_pos > 0)
         return cli_errorf("--stream trains on the file it names; drop '%s'",
                           a->pos[0]);
-    if (!ends_with(a->stream, ".npy"))
+    if (!cli_is_npy(a->stream))
         return cli_errorf("--stream: %s is not a .npy file (only .npy can be "
                           "read a window at a time; numpy.save your X)", a->stream);
+    if (cli_check_npy_options(a, a->stream)) return 1;
     if (!a->labels)
         return cli_errorf("--stream %s needs --labels Y.npy", a->stream);
     if (o->solver != WLR_SOLVER_GD)
@@ -83,7 +76,7 @@ static int check_stream_args(const cli_args *a, const wlr_train_options *o)
     if (!a->test_x != !a->test_y)
         return cli_errorf("%s", a->test_x ? "--test needs --test-labels Y.npy"
                                           : "--test-labels needs --test X.npy");
-    if (a->test_x && !ends_with(a->test_x, ".npy"))
+    if (a->test_x && !cli_is_npy(a->test_x))
         return cli_errorf("--test: %s is not a .npy file", a->test_x);
     return 0;
 }

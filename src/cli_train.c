@@ -1,5 +1,7 @@
 /*
  * cli_train.c - `wlr train`: fit one model and report its test metrics.
+ * The test rows are DATA's test split, or with --test a file of their own
+ * (then all of DATA trains).
  */
 #include "cli.h"
 
@@ -292,6 +294,10 @@ static int json_train(FILE *f, const cli_args *a, const wlr_train_options *o,
     }
     fwrite(buf, 1, len - 1, f);
     free(buf);
+    if (a->test_x) {
+        fputs(", \"test_file\": ", f);
+        cli_json_string(f, a->test_x);
+    }
     if (a->tune) {
         fputs(", ", f);
         json_tuning(f, a, t);
@@ -327,6 +333,11 @@ static int save_model(const cli_args *a, const wlr_train_options *o,
     if (wlr_model_file_make(&mf, fit, &used, &r->model, &r->info, threshold, rule,
                             &err))
         return cli_error(&err);
+    /* predict reads the label column the way training did */
+    if (a->csv.positive && !(mf.positive = strdup(a->csv.positive))) {
+        wlr_model_file_free(&mf);
+        return cli_errorf("out of memory");
+    }
     wlr_status st = wlr__out_open(mo, a->save, &err);
     if (st == WLR_OK) st = wlr_model_write(mo->f, &mf, &err);
     wlr_model_file_free(&mf);
@@ -348,6 +359,80 @@ static int check_model_opts(const cli_args *a, tuning *t)
     return 0;
 }
 
+/* --test and --test-labels checked before any work: with a test file of
+ * its own there is no split to size or stratify. */
+static int check_test_opts(const cli_args *a)
+{
+    if (!a->test_x)
+        return a->test_y ? cli_errorf("--test-labels needs --test X.npy") : 0;
+    cli_args d;
+    cli_args_init(&d);
+    if (a->test_size != d.test_size || a->stratify)
+        return cli_errorf("--test gives the test rows: no split is made (drop "
+                          "%s)", a->stratify ? "--stratify" : "--test-size");
+    if (a->split_seed != d.split_seed && !a->tune && !a->cv)
+        return cli_errorf("--split-seed: no split is made with --test (the seed "
+                          "is for --tune-threshold and --cv)");
+    if (cli_is_npy(a->test_x) && !a->test_y)
+        return cli_errorf("--test %s needs --test-labels Y.npy", a->test_x);
+    if (!cli_is_npy(a->test_x) && a->test_y)
+        return cli_errorf("--test-labels is for a .npy --test; %s is read as CSV "
+                          "(its labels are a column)", a->test_x);
+    return 0;
+}
+
+/* TEST's features are DATA's: as many, and the same names where both files
+ * name them. */
+static int check_same_features(const cli_args *a, const wlr_dataset *train,
+                               const wlr_dataset *test)
+{
+    if (test->n_features != train->n_features)
+        return cli_errorf("%s:1: %zu feature columns; DATA has %zu", a->test_x,
+                          test->n_features, train->n_features);
+    for (size_t j = 0; train->names && test->names && j < test->n_features; j++) {
+        char b1[32], b2[32];
+        const char *want = wlr_feature_name(train, j, b1, sizeof b1);
+        const char *got = wlr_feature_name(test, j, b2, sizeof b2);
+        if (strcmp(want, got) != 0)
+            return cli_errorf("%s:1: feature column %zu is '%s'; DATA's is '%s' "
+                              "(choose the same columns with --columns)",
+                              a->test_x, j + 1, got, want);
+    }
+    return 0;
+}
+
+/* --test: all of DATA to train on, the test file (read with the same
+ * column options) to score. */
+static int load_train_test(const cli_args *a, wlr_dataset *train,
+                           wlr_dataset *test, char *what, size_t cap)
+{
+    char test_what[512];
+    memset(test, 0, sizeof *test);
+    if (cli_load_data(a, train, what, cap)) return 1;
+    if (cli_load_file(a, a->test_x, a->test_y, test, NULL, test_what,
+                      sizeof test_what) ||
+        check_same_features(a, train, test)) {
+        wlr_dataset_free(train);
+        wlr_dataset_free(test);
+        return 1;
+    }
+    return 0;
+}
+
+/* The report's first lines with --test: where the rows came from. */
+static void print_train_test(FILE *f, const char *what, const cli_args *a,
+                             const wlr_dataset *train, const wlr_dataset *test)
+{
+    size_t ctr[2], cte[2];
+    wlr_class_counts(train, ctr);
+    wlr_class_counts(test, cte);
+    fprintf(f, "data     %s: %zu rows (%zu / %zu), all for training\n", what,
+            train->n_rows, ctr[0], ctr[1]);
+    fprintf(f, "test     %s%s%s: %zu rows (%zu / %zu), given by --test (no "
+            "split)\n", a->test_x, a->test_y ? " with labels " : "",
+            a->test_y ? a->test_y : "", test->n_rows, cte[0], cte[1]);
+}
+
 int cmd_train(int argc, char **argv)
 {
     cli_args a;
@@ -357,7 +442,8 @@ int cmd_train(int argc, char **argv)
     int rc = cli_parse(&a, argc, argv, 2, train_groups, 1);
     if (rc) return rc;
     if (a.help) {
-        cli_help("wlr train [DATA] [OPTIONS]\n       wlr train --stream X.npy "
+        cli_help("wlr train [DATA] [OPTIONS]\n       wlr train DATA --test TEST "
+                 "[OPTIONS]\n       wlr train --stream X.npy "
                  "--labels Y.npy [--window ROWS] [OPTIONS]",
                  "Fits weighted logistic regression on the training split and "
                  "reports the test split's\nmetrics: minority recall, confusion "
@@ -370,7 +456,9 @@ int cmd_train(int argc, char **argv)
                  "file too big for memory, a window of rows at\na time (the "
                  "windows come in a new random order each epoch; with one "
                  "window the\nmodel is the in-memory one, bit for bit); test "
-                 "metrics then come from --test.",
+                 "metrics then come from --test.\n--test TEST trains in memory "
+                 "on all of DATA and scores TEST (read with the same\ncolumn "
+                 "options; a .npy TEST with --test-labels): no split is made.",
                  train_groups);
         return 0;
     }
@@ -387,11 +475,13 @@ int cmd_train(int argc, char **argv)
     const cli_file outs[] = {{"-o", a.out, NULL}, {"--save", a.save, NULL}};
     if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     if (a.stream) return cli_train_stream(&a, &o);
-    if (cli_check_no_stream(&a)) return 1;
+    if (cli_check_no_stream(&a) || check_test_opts(&a)) return 1;
 
     wlr_dataset train, test, fit = {0}, val = {0};
     char what[512];
-    if (cli_load_split(&a, &train, &test, what, sizeof what)) return 1;
+    if (a.test_x ? load_train_test(&a, &train, &test, what, sizeof what)
+                 : cli_load_split(&a, &train, &test, what, sizeof what))
+        return 1;
     cv_result cv = {0};
     cli_run r;
     memset(&r, 0, sizeof r);
@@ -420,7 +510,8 @@ int cmd_train(int argc, char **argv)
         if (a.json) {
             rc = json_train(f, &a, &o, fit_rows, &test, &r, &t, &cv);
         } else {
-            cli_print_split(f, what, &a, &train, &test);
+            if (a.test_x) print_train_test(f, what, &a, &train, &test);
+            else cli_print_split(f, what, &a, &train, &test);
             if (a.tune) print_tuning(f, &a, &t);
             fprintf(f, "weights  c0 = %g, c1 = %g  (%s)\n", r.cw[0], r.cw[1], r.name);
             cli_print_solver(f, &a, &o, &r);

@@ -795,12 +795,18 @@ int wlr__format_double(char *buf, size_t cap, double v)
 
 /* Bytes read per fread: large enough that the per-call cost vanishes, small
  * enough to stay in cache while the block is parsed. Grows (doubling) only
- * for a line longer than the buffer. */
+ * for a line longer than the buffer, up to WLR_CSV_MAX_LINE. */
 #define CSV_BLOCK (1u << 20)
+
+/* r->nul when no NUL byte waits in the buffer. */
+#define NO_NUL SIZE_MAX
 
 /* Lines of a stream, from a buffer refilled with large freads. A returned
  * line [b, e) excludes its "\n" or "\r\n"; *e is writable (the buffer keeps
- * one spare byte) and the line stays valid until the next call. */
+ * one spare byte) and the line stays valid until the next call. Every block
+ * is searched for a NUL byte as it arrives, so that a binary file (or
+ * /dev/zero) is refused at its first block, not after a whole "line" of
+ * it; a returned line never holds a NUL. */
 typedef struct {
     FILE *f;
     char *buf;
@@ -808,16 +814,52 @@ typedef struct {
     size_t start; /* the unread bytes are buf[start .. len) */
     size_t len;
     size_t scan;  /* no '\n' in buf[start .. scan) */
+    size_t nul;   /* where the first NUL in buf[start .. len) is, or NO_NUL */
     int eof;
     size_t line;  /* 1-based number of the line last returned */
 } line_reader;
 
-typedef enum { LINE_OK, LINE_END, LINE_READ_ERROR, LINE_NOMEM } line_result;
+typedef enum { LINE_OK, LINE_END, LINE_READ_ERROR, LINE_NOMEM, LINE_NUL,
+               LINE_TOO_LONG } line_result;
+
+/* Keeps the partial line, moved to the front, and reads more after it
+ * (doubling the buffer if the line fills it). Only reached with no NUL
+ * waiting: next_line reports one before it reads on. */
+static line_result refill(line_reader *r)
+{
+    size_t keep = r->len - r->start;
+    memmove(r->buf, r->buf + r->start, keep);
+    r->len = keep;
+    r->start = 0;
+    r->scan = keep;
+    if (r->len == r->cap) {
+        if (keep >= WLR_CSV_MAX_LINE) return LINE_TOO_LONG;
+        char *nb = realloc(r->buf, 2 * r->cap + 1);
+        if (!nb) return LINE_NOMEM;
+        r->buf = nb;
+        r->cap *= 2;
+    }
+    size_t want = r->cap - r->len;
+    size_t got = fread(r->buf + r->len, 1, want, r->f);
+    if (r->nul == NO_NUL) {
+        char *z = memchr(r->buf + r->len, '\0', got);
+        if (z) r->nul = (size_t)(z - r->buf);
+    }
+    r->len += got;
+    if (got < want) {
+        if (ferror(r->f)) return LINE_READ_ERROR;
+        r->eof = 1;
+    }
+    return LINE_OK;
+}
 
 static line_result next_line(line_reader *r, char **b, char **e)
 {
     for (;;) {
         char *nl = memchr(r->buf + r->scan, '\n', r->len - r->scan);
+        /* a NUL before this line's end: in this line (earlier ones had none) */
+        size_t end = nl ? (size_t)(nl - r->buf) : r->len;
+        if (r->nul < end) return LINE_NUL;
         char *lb = r->buf + r->start, *le;
         if (nl) {
             le = nl;
@@ -827,26 +869,8 @@ static line_result next_line(line_reader *r, char **b, char **e)
             le = r->buf + r->len; /* a last line without its newline */
             r->start = r->scan = r->len;
         } else {
-            /* Keep the partial line, move it to the front, read more. */
-            size_t keep = r->len - r->start;
-            memmove(r->buf, r->buf + r->start, keep);
-            r->len = keep;
-            r->start = 0;
-            r->scan = keep;
-            if (r->len == r->cap) {
-                if (r->cap > SIZE_MAX / 4) return LINE_NOMEM;
-                char *nb = realloc(r->buf, 2 * r->cap + 1);
-                if (!nb) return LINE_NOMEM;
-                r->buf = nb;
-                r->cap *= 2;
-            }
-            size_t want = r->cap - r->len;
-            size_t got = fread(r->buf + r->len, 1, want, r->f);
-            r->len += got;
-            if (got < want) {
-                if (ferror(r->f)) return LINE_READ_ERROR;
-                r->eof = 1;
-            }
+            line_result lr = refill(r);
+            if (lr != LINE_OK) return lr;
             continue;
         }
         if (le > lb && le[-1] == '\r') le--;
@@ -966,12 +990,6 @@ static const char *quote_text(char *out, size_t cap, const char *b,
     return out;
 }
 
-/* A NUL byte is the surest sign of a binary file. */
-static int has_nul(const char *b, const char *e)
-{
-    return memchr(b, '\0', (size_t)(e - b)) != NULL;
-}
-
 /* Case-insensitive: does [b, e) equal the lower-case word w? */
 static int word_is(const char *b, const char *e, const char *w)
 {
@@ -1001,13 +1019,60 @@ static int cell_number(char *b, char *e, double *v)
     return nonfinite_word(b, e) ? -1 : 0;
 }
 
+/* ============================================================== names */
+
+typedef struct {
+    const char *name;
+    size_t at;
+} name_at;
+
+/* By name, then by place. */
+static int name_at_cmp(const void *a, const void *b)
+{
+    const name_at *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c) return c;
+    return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Sorting the names puts each name's places side by side, in order: a
+ * repeated name shows as two neighbours, its first two places. Of those,
+ * the one whose second place comes first is reported, so that the answer
+ * does not depend on the sort. O(n log n): a header may be wide. */
+int wlr__find_duplicate(const char *const *names, size_t n, size_t *first,
+                        size_t *second)
+{
+    name_at *v = malloc((n + 1) * sizeof *v);
+    if (!v) return -1;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (names[i]) v[m++] = (name_at){names[i], i};
+    qsort(v, m, sizeof *v, name_at_cmp);
+    int found = 0;
+    for (size_t k = 1; k < m; k++) {
+        if (strcmp(v[k - 1].name, v[k].name) != 0) continue;
+        /* only a name's first two places: skip its later repeats */
+        if (k >= 2 && strcmp(v[k - 2].name, v[k].name) == 0) continue;
+        if (!found || v[k].at < *second) {
+            *first = v[k - 1].at;
+            *second = v[k].at;
+            found = 1;
+        }
+    }
+    free(v);
+    return found;
+}
+
 /* ============================================================ columns */
 
-/* What a column holds: a feature (its index, >= 0), the label or the weight. */
+/* What a column holds: a feature (its index, >= 0), or one of these. */
 #define ROLE_LABEL (-1)
 #define ROLE_WEIGHT (-2)
+#define ROLE_ID (-3)    /* text, kept for wlr_read_csv_ids */
+#define ROLE_SKIP (-4)  /* ignored: dropped, or not among the columns listed */
+#define ROLE_OPEN (-5)  /* not decided yet (only while the roles are set) */
 
-/* The cells of the first line, copied (header candidates). */
+/* The cells of the first line, copied (a header, or the first row). */
 typedef struct {
     char **cell;
     size_t n;
@@ -1022,12 +1087,14 @@ static void cell_list_free(cell_list *c)
 }
 
 /* Splits a copy of [b, e) into cells. Returns 0, -1 for a bad quote, -2 for
- * out of memory. */
+ * out of memory, -3 for more than WLR_CSV_MAX_COLUMNS cells (counted before
+ * anything is allocated for them). */
 static int split_line(const char *b, const char *e, cell_list *out)
 {
     memset(out, 0, sizeof *out);
     size_t len = (size_t)(e - b);
     size_t n = count_cells(b, e);
+    if (n > WLR_CSV_MAX_COLUMNS) return -3;
     char *copy = malloc(len + 1);
     out->cell = calloc(n, sizeof *out->cell);
     if (!copy || !out->cell) {
@@ -1073,11 +1140,73 @@ static size_t parse_index(const char *s)
     return v;
 }
 
-static long find_name(const cell_list *cells, const char *name)
+/* How many cells are `name` (counting to 2), and the first two places. */
+static size_t find_name(const cell_list *cells, const char *name, size_t at[2])
 {
-    for (size_t i = 0; i < cells->n; i++)
-        if (strcmp(cells->cell[i], name) == 0) return (long)i;
-    return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < cells->n && k < 2; i++)
+        if (strcmp(cells->cell[i], name) == 0) at[k++] = i;
+    return k;
+}
+
+/* A list option, "age,3,income", split into its items (blanks around an
+ * item trimmed, as around a cell). */
+typedef struct {
+    char **item;
+    size_t n;
+} spec_list;
+
+static void spec_list_free(spec_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->item[i]);
+    free(l->item);
+    l->item = NULL;
+    l->n = 0;
+}
+
+static wlr_status spec_list_parse(const char *what, const char *text,
+                                  spec_list *l, wlr_error *err)
+{
+    char q[4 * QUOTE_MAX + 16];
+    memset(l, 0, sizeof *l);
+    if (!text) return WLR_OK;
+    size_t n = 1;
+    for (const char *p = text; *p; p++) n += *p == ',';
+    if (n > WLR_CSV_MAX_COLUMNS)
+        return wlr__fail(err, WLR_ERR_ARG, "%s: %zu items; a file has at most "
+                        "%d columns", what, n, WLR_CSV_MAX_COLUMNS);
+    l->item = calloc(n, sizeof *l->item);
+    if (!l->item) return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", what);
+    for (const char *p = text;; p++) {
+        const char *e = strchr(p, ',');
+        if (!e) e = p + strlen(p);
+        while (p < e && is_blank(*p)) p++;
+        const char *t = e;
+        while (t > p && is_blank(t[-1])) t--;
+        if (t == p) {
+            spec_list_free(l);
+            return wlr__fail(err, WLR_ERR_ARG, "%s: an empty item in \"%s\"",
+                            what, quote_text(q, sizeof q, text, text + strlen(text)));
+        }
+        char *item = malloc((size_t)(t - p) + 1);
+        if (!item) {
+            spec_list_free(l);
+            return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", what);
+        }
+        memcpy(item, p, (size_t)(t - p));
+        item[t - p] = '\0';
+        l->item[l->n++] = item;
+        if (!*e) return WLR_OK;
+        p = e;
+    }
+}
+
+/* Does the list give column c (0-based) by its index? */
+static int listed_by_index(const spec_list *l, size_t c)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (is_index(l->item[i]) && parse_index(l->item[i]) == c + 1) return 1;
+    return 0;
 }
 
 /* =========================================================== the reader */
@@ -1093,10 +1222,14 @@ typedef struct {
     const char *name;        /* the path, for messages */
     const char *positive;    /* the option, or NULL */
     size_t positive_len;
+    spec_list columns, drop; /* the options' lists */
+    cell_list head;          /* the first line's cells */
+    int header;              /* head is a header (names) */
     size_t n_cols, n_features;
     int *role;               /* per column: feature index, or ROLE_* */
     int has_weight;
     int no_label;            /* no label column: every y stays 0 */
+    char *label_name, *weight_name, *id_name; /* header names, or NULL */
     /* Rows so far. Feature j of row i is x[j * cap + i]: columns sit `cap`
      * apart while reading and are packed to n apart at the end. */
     double *x;
@@ -1107,15 +1240,28 @@ typedef struct {
     /* With `positive`: the other label value once seen. */
     char *other;
     int positive_seen;
+    /* wlr_read_csv_ids: row i's id is id_text + id_off[i], NUL-ended */
+    int want_ids;
+    char *id_text;
+    size_t id_len, id_cap;
+    size_t *id_off;
 } csv_state;
 
 static void csv_state_free(csv_state *s)
 {
+    spec_list_free(&s->columns);
+    spec_list_free(&s->drop);
+    cell_list_free(&s->head);
     free(s->role);
+    free(s->label_name);
+    free(s->weight_name);
+    free(s->id_name);
     free(s->x);
     free(s->y);
     free(s->w);
     free(s->other);
+    free(s->id_text);
+    free(s->id_off);
 }
 
 /* Doubles the room for rows, moving each column to its new place (last
@@ -1142,6 +1288,11 @@ static wlr_status grow_rows(csv_state *s, wlr_error *err)
         if (!w) goto nomem;
         s->w = w;
     }
+    if (s->want_ids) {
+        size_t *off = realloc(s->id_off, cap * sizeof *off);
+        if (!off) goto nomem;
+        s->id_off = off;
+    }
     s->cap = cap;
     return WLR_OK;
 nomem:
@@ -1158,24 +1309,56 @@ static wlr_status cell_count_error(const csv_state *s, size_t line,
                     s->name, line, s->n_cols, found);
 }
 
-/* Why a feature or weight cell is not usable. */
-static wlr_status bad_number(const csv_state *s, size_t line, size_t c,
-                             char *lb, char *le, char *cb, char *ce, int kind,
-                             wlr_error *err)
+/* Column c as messages name it: `column 3 ("age")` with a header,
+ * `column 3` without. */
+static const char *column_text(const csv_state *s, size_t c, char *out,
+                               size_t cap)
 {
     char q[4 * QUOTE_MAX + 16];
+    if (!s->header) snprintf(out, cap, "column %zu", c + 1);
+    else snprintf(out, cap, "column %zu (\"%s\")", c + 1,
+                  quote_text(q, sizeof q, s->head.cell[c],
+                             s->head.cell[c] + strlen(s->head.cell[c])));
+    return out;
+}
+
+/* How to name column c in a hint such as "--drop age": its header name if
+ * that is one plain word naming this column only, else its index. */
+static const char *column_spec(const csv_state *s, size_t c, char *out,
+                               size_t cap)
+{
+    const char *nm = s->header ? s->head.cell[c] : "";
+    int plain = nm[0] != '\0' && strlen(nm) <= QUOTE_MAX;
+    for (const char *p = nm; *p && plain; p++)
+        plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-';
+    size_t at[2];
+    if (plain && find_name(&s->head, nm, at) == 1) snprintf(out, cap, "%s", nm);
+    else snprintf(out, cap, "%zu", c + 1);
+    return out;
+}
+
+/* Why a feature or weight cell is not usable. A feature that is not a
+ * number is most often a column that is no feature (an id, a text, a date):
+ * the message names the column and how to leave it out. */
+static wlr_status bad_number(const csv_state *s, size_t line, size_t c,
+                             char *cb, char *ce, int kind, wlr_error *err)
+{
+    char q[4 * QUOTE_MAX + 16], col[4 * QUOTE_MAX + 64], spec[4 * QUOTE_MAX + 16];
     quote_text(q, sizeof q, cb, ce);
-    if (has_nul(lb, le))
-        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
-                        "is this a binary file?", s->name, line);
     if (cb == ce)
         return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu is empty",
                         s->name, line, c + 1);
     if (kind < 0)
         return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu is not finite (%s)",
                         s->name, line, c + 1, q);
-    return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu \"%s\" is not a number",
-                    s->name, line, c + 1, q);
+    if (s->role[c] == ROLE_WEIGHT)
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu \"%s\" is not a "
+                        "number (the weight column)", s->name, line, c + 1, q);
+    return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu \"%s\" is not a number "
+                    "(%s; not a feature? leave it out with --drop %s)", s->name,
+                    line, c + 1, q, column_text(s, c, col, sizeof col),
+                    column_spec(s, c, spec, sizeof spec));
 }
 
 /* The label cell [cb, ce) of row i, when `positive` names class 1: that
@@ -1211,22 +1394,50 @@ static wlr_status positive_label(csv_state *s, size_t line, size_t i,
     return WLR_OK;
 }
 
+/* Row i's id: [cb, ce) appended to id_text, NUL-ended. */
+static wlr_status keep_id(csv_state *s, size_t line, size_t i, const char *cb,
+                          const char *ce, wlr_error *err)
+{
+    size_t len = (size_t)(ce - cb);
+    if (s->id_len + len + 1 > s->id_cap) {
+        size_t cap = s->id_cap ? s->id_cap : FIRST_RESERVE_BYTES;
+        while (cap < s->id_len + len + 1) cap *= 2;
+        char *t = realloc(s->id_text, cap);
+        if (!t)
+            return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory for the "
+                            "ids", s->name, line);
+        s->id_text = t;
+        s->id_cap = cap;
+    }
+    s->id_off[i] = s->id_len;
+    memcpy(s->id_text + s->id_len, cb, len);
+    s->id_text[s->id_len + len] = '\0';
+    s->id_len += len + 1;
+    return WLR_OK;
+}
+
 /* One cell the fast path in parse_row did not take: anything quoted, padded,
- * malformed, or a label when `positive` is given. */
-static wlr_status slow_cell(csv_state *s, size_t line, size_t c, char *lb,
-                            char *le, char **p, int *more, wlr_error *err)
+ * malformed, ignored, an id, or a label when `positive` is given. */
+static wlr_status slow_cell(csv_state *s, size_t line, size_t c, char *le,
+                            char **p, int *more, wlr_error *err)
 {
     size_t i = s->n;
+    int role = s->role[c];
     char *cb, *ce;
-    if (next_cell(p, le, &cb, &ce, more)) {
-        if (has_nul(lb, le))
-            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
-                            "is this a binary file?", s->name, line);
+    int bad_quote;
+    if (role == ROLE_SKIP || (role == ROLE_ID && !s->want_ids)) {
+        const char *next;
+        bad_quote = skip_cell(*p, le, &next, more) == NULL;
+        if (!bad_quote) *p = (char *)next;
+    } else {
+        bad_quote = next_cell(p, le, &cb, &ce, more) != 0;
+    }
+    if (bad_quote)
         return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: cell %zu: a quote is not "
                         "closed, or text follows the closing quote (quoted cells "
                         "may not span lines)", s->name, line, c + 1);
-    }
-    int role = s->role[c];
+    if (role == ROLE_SKIP || (role == ROLE_ID && !s->want_ids)) return WLR_OK;
+    if (role == ROLE_ID) return keep_id(s, line, i, cb, ce, err);
     if (role == ROLE_LABEL && s->positive)
         return positive_label(s, line, i, cb, ce, err);
 
@@ -1238,14 +1449,11 @@ static wlr_status slow_cell(csv_state *s, size_t line, size_t c, char *lb,
             return WLR_OK;
         }
         char q[4 * QUOTE_MAX + 16];
-        if (has_nul(lb, le))
-            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; "
-                            "is this a binary file?", s->name, line);
         return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: label \"%s\" in cell %zu is "
                         "not 0 or 1 (labels must be 0/1, or give positive)",
                         s->name, line, quote_text(q, sizeof q, cb, ce), c + 1);
     }
-    if (kind != 1) return bad_number(s, line, c, lb, le, cb, ce, kind, err);
+    if (kind != 1) return bad_number(s, line, c, cb, ce, kind, err);
     if (role == ROLE_WEIGHT) {
         if (!(v > 0)) {
             char q[4 * QUOTE_MAX + 16];
@@ -1296,7 +1504,7 @@ static wlr_status parse_row(csv_state *s, size_t line, char *lb, char *le,
             more = c != last;
             continue;
         }
-        wlr_status st = slow_cell(s, line, c, lb, le, &p, &more, err);
+        wlr_status st = slow_cell(s, line, c, le, &p, &more, err);
         if (st) return st;
     }
     if (more) return cell_count_error(s, line, s->n_cols + count_cells(p, le), err);
@@ -1304,20 +1512,35 @@ static wlr_status parse_row(csv_state *s, size_t line, char *lb, char *le,
     return WLR_OK;
 }
 
-/* The guess for header = -1: the first line is a header iff one of its
- * cells is not a number. Empty cells say nothing (a data row with a missing
- * value is still a data row, and is then reported as such), and neither does
- * the label cell when `positive` is given (labels may then be words). A
- * label or weight column given by a name that the line holds also means a
- * header. */
-static int guess_header(const cell_list *cells, const wlr_csv_options *o)
+/* The guess for header = -1: the first line is a header iff a column given
+ * by name (in any option) is one of its cells, or one of its cells is not a
+ * number in a column that would be read as numbers. Empty cells say nothing
+ * (a data row with a missing value is still a data row, and is then
+ * reported as such); neither does the label cell when `positive` is given
+ * (labels may then be words), nor a column given by index as the id,
+ * dropped, or left out of the columns listed. */
+static int guess_header(const csv_state *s, const cell_list *cells,
+                        const wlr_csv_options *o)
 {
-    if (o->label && !is_index(o->label) && find_name(cells, o->label) >= 0) return 1;
-    if (o->weight && !is_index(o->weight) && find_name(cells, o->weight) >= 0) return 1;
+    size_t at[2];
+    const char *single[] = {o->label, o->weight, o->id, o->expect_label};
+    for (size_t k = 0; k < sizeof single / sizeof *single; k++)
+        if (single[k] && !is_index(single[k]) && find_name(cells, single[k], at))
+            return 1;
+    const spec_list *lists[] = {&s->columns, &s->drop};
+    for (size_t k = 0; k < 2; k++)
+        for (size_t i = 0; i < lists[k]->n; i++)
+            if (!is_index(lists[k]->item[i]) && find_name(cells, lists[k]->item[i], at))
+                return 1;
+    for (size_t j = 0; o->expect_names && j < o->expect_features; j++)
+        if (find_name(cells, o->expect_names[j], at)) return 1;
     size_t label = cells->n - 1;
     if (o->label && is_index(o->label)) label = parse_index(o->label) - 1;
+    size_t id = o->id && is_index(o->id) ? parse_index(o->id) - 1 : SIZE_MAX;
     for (size_t i = 0; i < cells->n; i++) {
-        if (i == label && o->positive) continue;
+        if ((i == label && o->positive) || i == id || listed_by_index(&s->drop, i) ||
+            (s->columns.n && !listed_by_index(&s->columns, i)))
+            continue;
         char *b = cells->cell[i], *e = b + strlen(b);
         double v;
         if (b != e && cell_number(b, e, &v) == 0) return 1;
@@ -1326,116 +1549,288 @@ static int guess_header(const cell_list *cells, const wlr_csv_options *o)
 }
 
 /* The 0-based column that `spec` names: a header name first, else a 1-based
- * index. `what` is "label" or "weight", for messages. */
+ * index. `what` is the option asking ("label", "weight", "id"; or for a
+ * list, "columns", "drop", whose items messages name differently). */
 static wlr_status resolve_column(const csv_state *s, const char *what,
-                                 const char *spec, const cell_list *cells,
-                                 int header, size_t line, size_t *col,
-                                 wlr_error *err)
+                                 int list, const char *spec, size_t line,
+                                 size_t *col, wlr_error *err)
 {
-    char q[4 * QUOTE_MAX + 16];
-    if (header) {
-        long k = find_name(cells, spec);
-        if (k >= 0) { *col = (size_t)k; return WLR_OK; }
+    char q[4 * QUOTE_MAX + 16], pre[64];
+    /* "label column 4 ..." or "columns: column 4 ..." */
+    snprintf(pre, sizeof pre, list ? "%s: column" : "%s column", what);
+    quote_text(q, sizeof q, spec, spec + strlen(spec));
+    if (s->header) {
+        size_t at[2], k = find_name(&s->head, spec, at);
+        if (k == 1) { *col = at[0]; return WLR_OK; }
+        if (k == 2 && list)
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s: \"%s\" names columns "
+                            "%zu and %zu; give it by index", s->name, line, what,
+                            q, at[0] + 1, at[1] + 1);
+        if (k == 2)
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: \"%s\" names columns %zu "
+                            "and %zu; give the %s column by index", s->name,
+                            line, q, at[0] + 1, at[1] + 1, what);
     }
     if (is_index(spec)) {
         size_t k = parse_index(spec);
         if (k < 1 || k > s->n_cols)
-            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s column %s is out of "
-                            "range (the file has %zu columns)", s->name, line,
-                            what, spec, s->n_cols);
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s %s is out of range "
+                            "(the file has %zu columns)", s->name, line, pre,
+                            spec, s->n_cols);
         *col = k - 1;
         return WLR_OK;
     }
-    quote_text(q, sizeof q, spec, spec + strlen(spec));
-    if (header)
-        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: no column named \"%s\" for "
-                        "the %s", s->name, line, q, what);
-    return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s column \"%s\" is a name, but "
-                    "the file has no header", s->name, line, what, q);
+    if (!s->header)
+        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s \"%s\" is a name, but the "
+                        "file has no header", s->name, line, pre, q);
+    if (list)
+        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s: no column named \"%s\"",
+                        s->name, line, what, q);
+    return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: no column named \"%s\" for the %s",
+                    s->name, line, q, what);
 }
 
-/* no_label = -1 on a header with one column more than expect_features: the
- * label is the one column (besides the weight) whose name is not among
- * expect_names, if exactly one is not; else `label`, the last column. */
-static size_t label_by_name(const csv_state *s, const wlr_csv_options *o,
-                            const cell_list *cells, size_t weight, size_t label)
+static const char *role_word(int role)
 {
-    size_t unknown = 0, col = label;
-    for (size_t c = 0; c < cells->n; c++) {
-        if (s->has_weight && c == weight) continue;
-        int known = 0;
-        for (size_t j = 0; j < o->expect_features && !known; j++)
-            known = strcmp(cells->cell[c], o->expect_names[j]) == 0;
-        if (!known) {
-            unknown++;
-            col = c;
-        }
+    switch (role) {
+    case ROLE_LABEL: return "label";
+    case ROLE_WEIGHT: return "weight";
+    case ROLE_ID: return "id";
+    case ROLE_SKIP: return "dropped";
+    default: return "feature";
     }
-    return unknown == 1 ? col : label;
 }
 
-/* From the first line: which column is what, and the feature names. Without
- * a label column (no_label = 1, or -1 and exactly expect_features columns
- * besides the weight) `label` points past the last column, so that no
- * column is it, and every row's y stays 0. */
-static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
-                                const cell_list *cells, int header,
-                                size_t line, char ***names, wlr_error *err)
+/* Gives column c its role; each column has one. `what` is the option
+ * asking, `list` as in resolve_column. */
+static wlr_status claim(csv_state *s, size_t c, int role, const char *what,
+                        int list, size_t line, wlr_error *err)
 {
-    s->n_cols = cells->n;
-    size_t label = s->n_cols - 1, weight = 0;
+    int had = s->role[c];
+    if (had == ROLE_OPEN) {
+        s->role[c] = role;
+        return WLR_OK;
+    }
+    char col[4 * QUOTE_MAX + 64];
+    column_text(s, c, col, sizeof col);
+    if (list && (had == role || (had >= 0 && role >= 0)))
+        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s: %s is listed twice",
+                        s->name, line, what, col);
+    if (list)
+        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: %s: %s is the %s column",
+                        s->name, line, what, col, role_word(had));
+    return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: the %s column is the %s column "
+                    "(column %zu)", s->name, line, role_word(had),
+                    role_word(role), c + 1);
+}
+
+/* The options naming single columns, then the lists, then the expected
+ * names. Returns through *by_list whether the features are given. */
+static wlr_status claim_given(csv_state *s, const wlr_csv_options *o,
+                              size_t line, int *by_list, wlr_error *err)
+{
+    const struct { const char *spec, *what; int role; } single[] = {
+        {o->weight, "weight", ROLE_WEIGHT}, {o->id, "id", ROLE_ID},
+        {o->label, "label", ROLE_LABEL}};
     wlr_status st;
-    if (o->label && (st = resolve_column(s, "label", o->label, cells, header,
-                                         line, &label, err)))
-        return st;
-    if (o->weight) {
-        if ((st = resolve_column(s, "weight", o->weight, cells, header, line,
-                                 &weight, err)))
+    size_t c;
+    for (size_t k = 0; k < sizeof single / sizeof *single; k++)
+        if (single[k].spec &&
+            ((st = resolve_column(s, single[k].what, 0, single[k].spec, line, &c, err)) ||
+             (st = claim(s, c, single[k].role, single[k].what, 0, line, err))))
             return st;
-        s->has_weight = 1;
-    }
-    size_t others = s->n_cols - (size_t)s->has_weight;
-    if (o->no_label == -1 && others != o->expect_features &&
-        others != o->expect_features + 1)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: %zu column%s%s; expected "
-                        "%zu feature columns, or %zu with a label column",
-                        s->name, line, others, others == 1 ? "" : "s",
-                        s->has_weight ? " besides the weight" : "",
-                        o->expect_features, o->expect_features + 1);
-    s->no_label = o->no_label == 1 ||
-                  (o->no_label == -1 && others == o->expect_features);
-    if (s->no_label) label = s->n_cols;
-    else if (o->no_label == -1 && header && o->expect_names)
-        label = label_by_name(s, o, cells, weight, label);
-    if (s->has_weight && weight == label)
-        return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: the weight column is the "
-                        "label column (column %zu)", s->name, line, label + 1);
-    s->n_features = others - (size_t)!s->no_label;
-    if (s->n_features == 0)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: no feature columns (%zu "
-                        "column%s, all %s)", s->name, line, s->n_cols,
-                        s->n_cols == 1 ? "" : "s",
-                        s->no_label ? "weight" : "label or weight");
-    s->role = malloc(s->n_cols * sizeof *s->role);
-    if (!s->role) goto nomem;
-    int j = 0;
-    for (size_t c = 0; c < s->n_cols; c++)
-        s->role[c] = c == label ? ROLE_LABEL
-                   : (s->has_weight && c == weight) ? ROLE_WEIGHT : j++;
-    if (header) {
-        *names = calloc(s->n_features, sizeof **names);
-        if (!*names) goto nomem;
-        for (size_t c = 0; c < s->n_cols; c++) {
-            if (s->role[c] < 0 || cells->cell[c][0] == '\0') continue;
-            char *nm = malloc(strlen(cells->cell[c]) + 1);
-            if (!nm) goto nomem;
-            strcpy(nm, cells->cell[c]);
-            (*names)[s->role[c]] = nm;
-        }
+    s->has_weight = o->weight != NULL;
+    for (size_t i = 0; i < s->drop.n; i++)
+        if ((st = resolve_column(s, "drop", 1, s->drop.item[i], line, &c, err)) ||
+            (st = claim(s, c, ROLE_SKIP, "drop", 1, line, err)))
+            return st;
+    for (size_t i = 0; i < s->columns.n; i++)
+        if ((st = resolve_column(s, "columns", 1, s->columns.item[i], line, &c, err)) ||
+            (st = claim(s, c, (int)i, "columns", 1, line, err)))
+            return st;
+    *by_list = s->columns.n > 0 || (s->header && o->expect_names);
+    if (s->columns.n || !*by_list) return WLR_OK;
+    for (size_t j = 0; j < o->expect_features; j++) {
+        size_t at[2], k = find_name(&s->head, o->expect_names[j], at);
+        char q[4 * QUOTE_MAX + 16];
+        quote_text(q, sizeof q, o->expect_names[j],
+                   o->expect_names[j] + strlen(o->expect_names[j]));
+        if (k == 0)
+            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: no column named \"%s\" "
+                            "(expected feature %zu of %zu)", s->name, line, q,
+                            j + 1, o->expect_features);
+        if (k == 2)
+            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: \"%s\" names columns %zu "
+                            "and %zu (expected feature %zu); drop one", s->name,
+                            line, q, at[0] + 1, at[1] + 1, j + 1);
+        if ((st = claim(s, at[0], (int)j, "expect_names", 1, line, err))) return st;
     }
     return WLR_OK;
-nomem:
-    return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+}
+
+/* Columns not yet given a role, and the last of them that may be the
+ * label (a weight there is reported by claim). */
+static size_t count_open(const csv_state *s)
+{
+    size_t k = 0;
+    for (size_t c = 0; c < s->n_cols; c++) k += s->role[c] == ROLE_OPEN;
+    return k;
+}
+
+/* The label column when the options do not name it; see no_label and
+ * expect_label. */
+static wlr_status choose_label(csv_state *s, const wlr_csv_options *o,
+                               int by_list, size_t line, wlr_error *err)
+{
+    if (o->no_label == 1 || o->label) return WLR_OK;
+    size_t c = s->n_cols, at[2];
+    if (by_list && s->header && o->expect_label &&
+        find_name(&s->head, o->expect_label, at) == 1 &&
+        s->role[at[0]] == ROLE_OPEN) {
+        s->role[at[0]] = ROLE_LABEL;
+        return WLR_OK;
+    }
+    if (o->no_label == 0) {
+        /* the last column not dropped, listed or the id (the weight there
+         * is an error, as if named) */
+        while (c > 0 && (s->role[c - 1] >= 0 || s->role[c - 1] == ROLE_SKIP ||
+                         s->role[c - 1] == ROLE_ID))
+            c--;
+        if (c == 0)
+            return wlr__fail(err, WLR_ERR_ARG, "%s:%zu: no column is left for the "
+                            "label", s->name, line);
+        return claim(s, c - 1, ROLE_LABEL, "label", 0, line, err);
+    }
+    if (by_list) return WLR_OK; /* no column of the label's name: none */
+    size_t open = count_open(s), aside = s->n_cols - open;
+    if (open == o->expect_features) return WLR_OK;
+    if (open != o->expect_features + 1) {
+        char besides[64] = "";
+        if (aside == 1 && s->has_weight) snprintf(besides, sizeof besides, " besides the weight");
+        else if (aside) snprintf(besides, sizeof besides, " besides %zu set aside "
+                                 "(weight, id, dropped)", aside);
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: %zu column%s%s; expected %zu "
+                        "feature columns, or %zu with a label column", s->name,
+                        line, open, open == 1 ? "" : "s", besides,
+                        o->expect_features, o->expect_features + 1);
+    }
+    while (s->role[c - 1] != ROLE_OPEN) c--;
+    s->role[c - 1] = ROLE_LABEL;
+    return WLR_OK;
+}
+
+/* "label, weight or dropped": the roles of the columns when none is a
+ * feature, for the message. */
+static void roles_present(const csv_state *s, char *out, size_t cap)
+{
+    static const int order[] = {ROLE_LABEL, ROLE_WEIGHT, ROLE_ID, ROLE_SKIP};
+    const char *w[4];
+    size_t n = 0, len = 0;
+    for (size_t k = 0; k < 4; k++) {
+        int seen = 0;
+        for (size_t c = 0; c < s->n_cols && !seen; c++) seen = s->role[c] == order[k];
+        if (seen) w[n++] = role_word(order[k]);
+    }
+    out[0] = '\0';
+    for (size_t k = 0; k < n && len < cap; k++)
+        len += (size_t)snprintf(out + len, cap - len, "%s%s",
+                                k == 0 ? "" : k + 1 == n ? " or " : ", ", w[k]);
+}
+
+/* With a header: every column read has a name, and a name of its own. */
+static wlr_status check_names(const csv_state *s, size_t line, wlr_error *err)
+{
+    char spec[4 * QUOTE_MAX + 16], q[4 * QUOTE_MAX + 16];
+    for (size_t c = 0; c < s->n_cols; c++) {
+        if (s->role[c] == ROLE_SKIP || s->head.cell[c][0]) continue;
+        if (s->role[c] >= 0)
+            return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: column %zu has an empty "
+                            "name; name it in the header, or leave it out with "
+                            "--drop %zu", s->name, line, c + 1, c + 1);
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: column %zu, the %s column, "
+                        "has an empty name; name it in the header", s->name,
+                        line, c + 1, role_word(s->role[c]));
+    }
+    const char **used = malloc((s->n_cols + 1) * sizeof *used);
+    if (!used) return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+    for (size_t c = 0; c < s->n_cols; c++)
+        used[c] = s->role[c] == ROLE_SKIP ? NULL : s->head.cell[c];
+    size_t a = 0, b = 0;
+    int dup = wlr__find_duplicate(used, s->n_cols, &a, &b);
+    free(used);
+    if (dup < 0) return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+    if (dup == 0) return WLR_OK;
+    quote_text(q, sizeof q, s->head.cell[a], s->head.cell[a] + strlen(s->head.cell[a]));
+    size_t feature = s->role[b] >= 0 ? b : s->role[a] >= 0 ? a : SIZE_MAX;
+    if (feature == SIZE_MAX)
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: \"%s\" appears in columns %zu "
+                        "and %zu; rename one", s->name, line, q, a + 1, b + 1);
+    snprintf(spec, sizeof spec, "%zu", feature + 1);
+    return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: \"%s\" appears in columns %zu and "
+                    "%zu; rename one, or leave one out with --drop %s", s->name,
+                    line, q, a + 1, b + 1, spec);
+}
+
+/* A copy of s, or NULL (and *ok = 0 if memory ran out). */
+static char *copy_name(const char *s, int *ok)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (!c) *ok = 0;
+    else memcpy(c, s, n);
+    return c;
+}
+
+/* The header's names of the features, label, weight and id. */
+static wlr_status keep_names(csv_state *s, size_t line, char ***names,
+                             wlr_error *err)
+{
+    int ok = 1;
+    *names = calloc(s->n_features, sizeof **names);
+    if (!*names) ok = 0;
+    for (size_t c = 0; c < s->n_cols && ok; c++) {
+        char *nm = s->head.cell[c];
+        int r = s->role[c];
+        if (r >= 0) (*names)[r] = copy_name(nm, &ok);
+        else if (r == ROLE_LABEL) s->label_name = copy_name(nm, &ok);
+        else if (r == ROLE_WEIGHT) s->weight_name = copy_name(nm, &ok);
+        else if (r == ROLE_ID) s->id_name = copy_name(nm, &ok);
+    }
+    if (!ok) return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+    return WLR_OK;
+}
+
+/* From the first line (s->head): which column is what, and the names.
+ * Without a label column `no_label` is set and every row's y stays 0. */
+static wlr_status setup_columns(csv_state *s, const wlr_csv_options *o,
+                                size_t line, char ***names, wlr_error *err)
+{
+    s->n_cols = s->head.n;
+    s->role = malloc(s->n_cols * sizeof *s->role);
+    if (!s->role) return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory", s->name, line);
+    for (size_t c = 0; c < s->n_cols; c++) s->role[c] = ROLE_OPEN;
+    int by_list = 0;
+    wlr_status st = claim_given(s, o, line, &by_list, err);
+    if (!st) st = choose_label(s, o, by_list, line, err);
+    if (st) return st;
+    int j = by_list ? (int)(s->columns.n ? s->columns.n : o->expect_features) : 0;
+    int label = 0;
+    for (size_t c = 0; c < s->n_cols; c++) {
+        if (s->role[c] == ROLE_OPEN) s->role[c] = by_list ? ROLE_SKIP : j++;
+        label |= s->role[c] == ROLE_LABEL;
+    }
+    s->no_label = !label;
+    s->n_features = (size_t)j;
+    if (s->n_features == 0) {
+        char roles[64];
+        roles_present(s, roles, sizeof roles);
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: no feature columns (%zu "
+                        "column%s, all %s)", s->name, line, s->n_cols,
+                        s->n_cols == 1 ? "" : "s", roles);
+    }
+    if (!s->header) return WLR_OK;
+    if ((st = check_names(s, line, err))) return st;
+    return keep_names(s, line, names, err);
 }
 
 /* A guess at the number of rows: file size over the first row's length, a
@@ -1449,6 +1844,23 @@ static size_t estimate_rows(FILE *f, size_t row_bytes)
         return 0;
     double est = (double)st.st_size / (double)(row_bytes + 1) * 1.05 + 16;
     return est < (double)(SIZE_MAX / 64) ? (size_t)est : 0;
+}
+
+/* The ids, as pointers into their text. */
+static wlr_status finish_ids(csv_state *s, wlr_text_column *ids, wlr_error *err)
+{
+    memset(ids, 0, sizeof *ids);
+    ids->cell = malloc((s->n + 1) * sizeof *ids->cell);
+    if (!ids->cell)
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory for %zu ids",
+                        s->name, s->n);
+    ids->text = s->id_text;
+    for (size_t i = 0; i < s->n; i++) ids->cell[i] = s->id_text + s->id_off[i];
+    ids->n = s->n;
+    ids->name = s->id_name;
+    s->id_text = NULL;
+    s->id_name = NULL;
+    return WLR_OK;
 }
 
 /* Hands the rows over to the dataset, packing the columns n apart. */
@@ -1473,9 +1885,13 @@ static void finish_dataset(csv_state *s, char **names, wlr_dataset *out)
     out->n_rows = n;
     out->n_features = d;
     out->names = names;
+    out->label_name = s->label_name;
+    out->weight_name = s->weight_name;
     s->x = NULL;
     s->y = NULL;
     s->w = NULL;
+    s->label_name = NULL;
+    s->weight_name = NULL;
 }
 
 /* The UTF-8 byte-order mark some editors put at the start of a file. */
@@ -1483,13 +1899,16 @@ static const char utf8_bom[3] = {'\xef', '\xbb', '\xbf'};
 
 void wlr_csv_defaults(wlr_csv_options *o)
 {
-    o->label = NULL;
-    o->positive = NULL;
-    o->weight = NULL;
+    memset(o, 0, sizeof *o);
     o->header = -1;
-    o->no_label = 0;
-    o->expect_features = 0;
-    o->expect_names = NULL;
+}
+
+void wlr_text_column_free(wlr_text_column *c)
+{
+    free(c->name);
+    free(c->cell);
+    free(c->text);
+    memset(c, 0, sizeof *c);
 }
 
 static wlr_status read_error(const line_reader *r, const char *name,
@@ -1498,6 +1917,13 @@ static wlr_status read_error(const line_reader *r, const char *name,
     if (lr == LINE_NOMEM)
         return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory (a line "
                         "longer than memory?)", name, r->line + 1);
+    if (lr == LINE_NUL)
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; is "
+                        "this a binary file?", name, r->line + 1);
+    if (lr == LINE_TOO_LONG)
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a line longer than %zu MiB; "
+                        "is this a CSV file?", name, r->line + 1,
+                        WLR_CSV_MAX_LINE >> 20);
     return wlr__fail(err, WLR_ERR_IO, "%s:%zu: read error (%s)", name,
                     r->line + 1, strerror(errno));
 }
@@ -1506,10 +1932,9 @@ static wlr_status read_error(const line_reader *r, const char *name,
  * line is a row. */
 static wlr_status read_stream(line_reader *r, csv_state *s,
                               const wlr_csv_options *o, wlr_dataset *out,
-                              wlr_error *err)
+                              wlr_text_column *ids, wlr_error *err)
 {
     char *lb, *le, **names = NULL;
-    cell_list cells = {0};
     wlr_status st = WLR_OK;
     line_result lr;
     size_t first_line;
@@ -1521,10 +1946,11 @@ static wlr_status read_stream(line_reader *r, csv_state *s,
     if (lr == LINE_END) return wlr__fail(err, WLR_ERR_DATA, "%s:0: empty file", s->name);
     if (lr != LINE_OK) return read_error(r, s->name, lr, err);
     first_line = r->line;
-    if (has_nul(lb, le))
-        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: a NUL byte in the line; is "
-                        "this a binary file?", s->name, first_line);
-    int rc = split_line(lb, le, &cells);
+    int rc = split_line(lb, le, &s->head);
+    if (rc == -3)
+        return wlr__fail(err, WLR_ERR_DATA, "%s:%zu: %zu columns; at most %d are "
+                        "read (is this a CSV file?)", s->name, first_line,
+                        count_cells(lb, le), WLR_CSV_MAX_COLUMNS);
     if (rc == -2) return wlr__fail(err, WLR_ERR_NOMEM, "%s:%zu: out of memory",
                                   s->name, first_line);
     if (rc == -1)
@@ -1532,12 +1958,11 @@ static wlr_status read_stream(line_reader *r, csv_state *s,
                         "text follows a closing quote (quoted cells may not "
                         "span lines)", s->name, first_line);
 
-    int header = o->header > 0 ? 1 : o->header == 0 ? 0 : guess_header(&cells, o);
-    st = setup_columns(s, o, &cells, header, first_line, &names, err);
-    cell_list_free(&cells);
+    s->header = o->header > 0 ? 1 : o->header == 0 ? 0 : guess_header(s, &s->head, o);
+    st = setup_columns(s, o, first_line, &names, err);
     if (st) goto fail;
 
-    if (!header) {
+    if (!s->header) {
         s->cap_hint = estimate_rows(r->f, (size_t)(le - lb));
         if ((st = parse_row(s, first_line, lb, le, err))) goto fail;
     }
@@ -1553,14 +1978,15 @@ static wlr_status read_stream(line_reader *r, csv_state *s,
                       first_line);
         goto fail;
     }
-    if (s->positive && !s->positive_seen) {
+    if (s->positive && !s->no_label && !s->positive_seen && !o->allow_no_positive) {
         char q[4 * QUOTE_MAX + 16], p[4 * QUOTE_MAX + 16];
-        st = wlr__fail(err, WLR_ERR_DATA, "%s:0: the positive label \"%s\" never "
-                      "occurs (every label is \"%s\")", s->name,
+        st = wlr__fail(err, WLR_ERR_DATA, "%s:%zu: the positive label \"%s\" never "
+                      "occurs (every label is \"%s\")", s->name, first_line,
                       quote_text(p, sizeof p, s->positive, s->positive + s->positive_len),
                       quote_text(q, sizeof q, s->other, s->other + strlen(s->other)));
         goto fail;
     }
+    if (ids && (st = finish_ids(s, ids, err))) goto fail;
     finish_dataset(s, names, out);
     return WLR_OK;
 fail:
@@ -1570,11 +1996,42 @@ fail:
     return st;
 }
 
-wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
-                        wlr_dataset *out, wlr_error *err)
+/* The options, checked before the file is opened; the lists parsed into s. */
+static wlr_status check_options(const wlr_csv_options *o, csv_state *s,
+                                int want_ids, wlr_error *err)
+{
+    if (o->positive && !o->positive[0])
+        return wlr__fail(err, WLR_ERR_ARG, "positive: empty");
+    if (o->no_label < -1 || o->no_label > 1)
+        return wlr__fail(err, WLR_ERR_ARG, "no_label: %d is not 0, 1 or -1",
+                        o->no_label);
+    if (o->no_label == 1 && (o->label || o->positive))
+        return wlr__fail(err, WLR_ERR_ARG, "no_label: the file has no label "
+                        "column, yet %s is given", o->label ? "label" : "positive");
+    if (o->no_label == -1 && o->label)
+        return wlr__fail(err, WLR_ERR_ARG, "no_label: -1 finds the label column "
+                        "itself, yet label is given");
+    if ((o->no_label == -1 || o->expect_names) && o->expect_features == 0)
+        return wlr__fail(err, WLR_ERR_ARG, "expect_features: 0 (no_label = -1 "
+                        "and expect_names need the feature count)");
+    if (o->columns && o->drop)
+        return wlr__fail(err, WLR_ERR_ARG, "columns, drop: give one, not both "
+                        "(columns lists the features to use, drop the columns "
+                        "to leave out)");
+    if (want_ids && !o->id)
+        return wlr__fail(err, WLR_ERR_ARG, "id: no id column given to read");
+    wlr_status st = spec_list_parse("columns", o->columns, &s->columns, err);
+    if (!st) st = spec_list_parse("drop", o->drop, &s->drop, err);
+    return st;
+}
+
+wlr_status wlr_read_csv_ids(const char *path, const wlr_csv_options *o,
+                            wlr_dataset *out, wlr_text_column *ids,
+                            wlr_error *err)
 {
     wlr_csv_options defaults;
     memset(out, 0, sizeof *out);
+    if (ids) memset(ids, 0, sizeof *ids);
     if (!o) {
         wlr_csv_defaults(&defaults);
         o = &defaults;
@@ -1582,42 +2039,47 @@ wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
     if (!path) return wlr__fail(err, WLR_ERR_ARG, "path: missing");
     int use_stdin = strcmp(path, "-") == 0;
     const char *name = use_stdin ? "<stdin>" : path;
-    if (o->positive && !o->positive[0])
-        return wlr__fail(err, WLR_ERR_ARG, "positive: empty");
-    if (o->no_label < -1 || o->no_label > 1)
-        return wlr__fail(err, WLR_ERR_ARG, "no_label: %d is not 0, 1 or -1",
-                        o->no_label);
-    if (o->no_label && (o->label || o->positive))
-        return wlr__fail(err, WLR_ERR_ARG, "no_label: the file has no label "
-                        "column, yet %s is given", o->label ? "label" : "positive");
-    if (o->no_label == -1 && o->expect_features == 0)
-        return wlr__fail(err, WLR_ERR_ARG, "expect_features: 0 (no_label = -1 "
-                        "needs the feature count to look for)");
+    csv_state s = {0};
+    s.name = name;
+    s.positive = o->positive;
+    s.positive_len = o->positive ? strlen(o->positive) : 0;
+    s.want_ids = ids != NULL;
+    wlr_status st = check_options(o, &s, ids != NULL, err);
+    if (st) {
+        csv_state_free(&s);
+        return st;
+    }
 
     line_reader r = {0};
+    r.nul = NO_NUL;
     r.f = use_stdin ? stdin : fopen(path, "rb");
-    if (!r.f)
+    if (!r.f) {
+        csv_state_free(&s);
         return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
                         strerror(errno));
+    }
     struct stat sb;
     if (!use_stdin && fstat(fileno(r.f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
         fclose(r.f);
+        csv_state_free(&s);
         return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
                         strerror(EISDIR));
     }
     r.cap = CSV_BLOCK;
     r.buf = malloc(r.cap + 1);
-    csv_state s = {0};
-    s.name = name;
-    s.positive = o->positive;
-    s.positive_len = o->positive ? strlen(o->positive) : 0;
-    wlr_status st = r.buf ? read_stream(&r, &s, o, out, err)
-                          : wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", name);
+    st = r.buf ? read_stream(&r, &s, o, out, ids, err)
+               : wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", name);
     csv_state_free(&s);
     free(r.buf);
     if (!use_stdin) fclose(r.f);
     if (st) memset(out, 0, sizeof *out);
     return st;
+}
+
+wlr_status wlr_read_csv(const char *path, const wlr_csv_options *o,
+                        wlr_dataset *out, wlr_error *err)
+{
+    return wlr_read_csv_ids(path, o, out, NULL, err);
 }
 
 /* =========================================================== the writer */
@@ -1654,11 +2116,13 @@ static void out_bytes(text_out *t, const char *s, size_t n)
 
 /* A header cell: quoted (with "" for a quote) if it holds a comma, a quote,
  * a line break or surrounding spaces, which the reader would otherwise
- * split or trim. */
+ * split or trim, or starts as a byte-order mark does (which the reader
+ * drops at the start of a file). */
 static void out_name(text_out *t, const char *s)
 {
     size_t n = strlen(s);
-    int quote = n > 0 && (is_blank(s[0]) || is_blank(s[n - 1]));
+    int quote = n > 0 && (is_blank(s[0]) || is_blank(s[n - 1]) ||
+                          (n >= 3 && memcmp(s, utf8_bom, 3) == 0));
     for (size_t i = 0; i < n && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
     if (!quote) { out_bytes(t, s, n); return; }
@@ -1685,6 +2149,52 @@ static void out_number(text_out *t, double v, char sep)
     t->buf[t->len++] = sep;
 }
 
+/* Room for a default name "x<j>": 'x', at most 20 digits, the NUL. */
+#define DEFAULT_NAME_ROOM 24
+
+/* The header's cells: the feature names (x<j> for a feature without one,
+ * written into *spare), then the weight's and the label's (NULL for a
+ * column the file will not have). NULL if out of memory. */
+static const char **header_cells(const wlr_dataset *d, char **spare)
+{
+    size_t dim = d->n_features;
+    const char **cells = malloc((dim + 2) * sizeof *cells);
+    char *buf = malloc(dim * DEFAULT_NAME_ROOM + 1);
+    if (!cells || !buf) {
+        free(cells);
+        free(buf);
+        return NULL;
+    }
+    for (size_t j = 0; j < dim; j++)
+        cells[j] = wlr_feature_name(d, j, buf + j * DEFAULT_NAME_ROOM,
+                                    DEFAULT_NAME_ROOM);
+    cells[dim] = d->weight ? (d->weight_name ? d->weight_name : "weight") : NULL;
+    cells[dim + 1] = d->unlabelled ? NULL : d->label_name ? d->label_name : "y";
+    *spare = buf;
+    return cells;
+}
+
+/* Two columns of one name would read back as one (or not at all). */
+static wlr_status check_header_unique(const wlr_dataset *d, wlr_error *err)
+{
+    size_t dim = d->n_features, a = 0, b = 0;
+    char *spare = NULL;
+    const char **cells = header_cells(d, &spare);
+    int dup = cells ? wlr__find_duplicate(cells, dim + 2, &a, &b) : -1;
+    char q[4 * QUOTE_MAX + 16] = "";
+    if (dup > 0) quote_text(q, sizeof q, cells[a], cells[a] + strlen(cells[a]));
+    free(cells);
+    free(spare);
+    if (dup < 0) return wlr__fail(err, WLR_ERR_NOMEM, "f: out of memory");
+    if (dup == 0) return WLR_OK;
+    char ka[32], kb[48];
+    snprintf(ka, sizeof ka, "feature %zu", a + 1);
+    if (b < dim) snprintf(kb, sizeof kb, "feature %zu", b + 1);
+    else snprintf(kb, sizeof kb, "the %s column", b == dim ? "weight" : "label");
+    return wlr__fail(err, WLR_ERR_ARG, "d: %s and %s are both named \"%s\"",
+                    a < dim ? ka : "the weight column", kb, q);
+}
+
 wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
 {
     size_t n = d->n_rows, dim = d->n_features;
@@ -1697,20 +2207,24 @@ wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
         if (!isfinite(d->weight[i]) || !(d->weight[i] > 0))
             return wlr__fail(err, WLR_ERR_ARG, "d: the weight of row %zu is not "
                             "finite and positive", i + 1);
+    wlr_status st = check_header_unique(d, err);
+    if (st) return st;
 
     text_out *t = malloc(sizeof *t);
     if (!t) return wlr__fail(err, WLR_ERR_NOMEM, "f: out of memory");
     t->f = f;
     t->len = 0;
     t->failed = 0;
-    char nb[32];
     /* Unlabelled rows get no y column (read them back with no_label = 1):
      * a row then ends with its weight, or its last feature. */
     int labelled = !d->unlabelled;
+    char nb[DEFAULT_NAME_ROOM];
     for (size_t j = 0; j < dim; j++)
         out_header_cell(t, wlr_feature_name(d, j, nb, sizeof nb), j == 0);
-    if (d->weight) out_header_cell(t, "weight", dim == 0);
-    if (labelled) out_header_cell(t, "y", dim == 0 && !d->weight);
+    if (d->weight)
+        out_header_cell(t, d->weight_name ? d->weight_name : "weight", dim == 0);
+    if (labelled)
+        out_header_cell(t, d->label_name ? d->label_name : "y", dim == 0 && !d->weight);
     out_bytes(t, "\n", 1);
     char after_x = d->weight || labelled ? ',' : '\n';
     for (size_t i = 0; i < n && !t->failed; i++) {

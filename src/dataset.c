@@ -120,6 +120,8 @@ void wlr_dataset_free(wlr_dataset *d)
     if (d->names)
         for (size_t j = 0; j < d->n_features; j++) free(d->names[j]);
     free(d->names);
+    free(d->label_name);
+    free(d->weight_name);
     free(d->x);
     free(d->y);
     free(d->weight);

@@ -57,6 +57,13 @@ void wlr__rng_permutation(wlr__rng *r, size_t *a, size_t n); /* shuffled 0..n-1 
  * like snprintf. */
 int wlr__format_double(char *buf, size_t cap, double v);
 
+/* Names that must differ (a header's columns, a model's features): finds
+ * the name among names[0..n-1] whose second occurrence comes first, and
+ * sets *first < *second to its first two places. NULL entries are skipped.
+ * Returns 1 if a name repeats, 0 if none does, -1 if out of memory. */
+int wlr__find_duplicate(const char *const *names, size_t n, size_t *first,
+                        size_t *second);
+
 /* Output written atomically: wlr__out_open makes PATH.tmp.XXXXXX beside PATH,
  * wlr__out_commit flushes, closes and renames it over PATH, wlr__out_abort
  * closes and removes it. A reader of PATH sees the old file or the new one,

@@ -6,8 +6,11 @@
  * double with wlr__format_double (the shortest decimal that strtod reads back
  * exactly), so save -> load is the identity on the numbers. Reading is
  * strict: a file that is missing, from a newer wlr, truncated (no "end"
- * line), or holds a line we do not understand is refused with "PATH:LINE:
- * what", never half-loaded.
+ * line), holds a line we do not understand, or a value training could not
+ * have produced (a threshold of 1.5, a class weight of -1, an unknown
+ * solver) is refused with "PATH:LINE: what", never half-loaded. The writer
+ * refuses the same things, from the same rules (the field rules below), so
+ * that whatever it writes reads back.
  */
 #include "internal.h"
 
@@ -21,6 +24,12 @@
 /* Longest line the reader accepts: a feature line is four numbers and a
  * name, so anything longer is not a model file we wrote. */
 #define MODEL_LINE_MAX 4096
+/* The most features a model file may announce: far beyond any data the
+ * CSV reader takes (WLR_CSV_MAX_COLUMNS), and a bound on the memory a
+ * corrupt count can ask for. */
+#define MODEL_MAX_FEATURES 10000000
+/* The version that added the label and positive lines. */
+#define FORMAT_WITH_LABEL 2
 
 static char *copy_text(const char *s)
 {
@@ -39,6 +48,8 @@ void wlr_model_file_free(wlr_model_file *mf)
     if (mf->names)
         for (size_t j = 0; j < mf->model.n_features; j++) free(mf->names[j]);
     free(mf->names);
+    free(mf->label);
+    free(mf->positive);
     free(mf->mean);
     free(mf->sd);
     wlr_model_free(&mf->model);
@@ -112,6 +123,8 @@ wlr_status wlr_model_file_make(wlr_model_file *mf, const wlr_dataset *d,
         if (!mf->names[j]) st = wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
     }
     wlr__scaling_free(&s);
+    mf->label = copy_text(d->label_name ? d->label_name : "y");
+    if (!mf->label) st = wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
     if (st) {
         wlr_model_file_free(mf);
         return st;
@@ -146,6 +159,8 @@ wlr_status wlr_model_file_make_stream(wlr_model_file *mf,
         mf->names[j] = copy_text(buf);
         if (!mf->names[j]) st = wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
     }
+    mf->label = copy_text("y"); /* what wlr_write_csv calls a label */
+    if (!mf->label) st = wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
     if (st) {
         wlr_model_file_free(mf);
         return st;
@@ -154,13 +169,62 @@ wlr_status wlr_model_file_make_stream(wlr_model_file *mf,
     return WLR_OK;
 }
 
-/* ------------------------------------------------------------- writing */
+/* ---------------------------------------------------------- field rules */
 
-static void put_double(FILE *f, double v)
+/* What a trained model's fields can hold, for the writer and the reader
+ * alike: each returns NULL if the value is fine, else what is wrong. */
+
+static const char *threshold_rule_of(double t)
 {
-    char buf[40];
-    wlr__format_double(buf, sizeof buf, v);
-    fputs(buf, f);
+    return t >= 0 && t <= 1 ? NULL : "is not in [0, 1]";
+}
+
+static const char *class_weight_rule_of(double c)
+{
+    return c > 0 ? NULL : "is not > 0";
+}
+
+/* l2 and the training loss: a penalty and a log-loss are never negative. */
+static const char *nonnegative_rule_of(double v)
+{
+    return v >= 0 ? NULL : "is negative";
+}
+
+static const char *solver_rule_of(const char *s)
+{
+    return strcmp(s, "gd") == 0 || strcmp(s, "newton") == 0
+               ? NULL : "is not gd or newton";
+}
+
+/* How a threshold can have been chosen: "default" (then it is 0.5), given
+ * ("given (--threshold)"), or a tuning rule that wlr_tune_parse knows,
+ * each as the first word, with free text after it. */
+static const char *threshold_how_rule_of(const char *rule, double threshold)
+{
+    char word[sizeof ((wlr_model_file *)0)->threshold_rule];
+    size_t n = strcspn(rule, " \t");
+    snprintf(word, sizeof word, "%.*s", (int)n, rule);
+    wlr_tune_spec spec;
+    if (strcmp(word, "default") == 0)
+        return threshold == 0.5 ? NULL : "is 'default', but the threshold is not 0.5";
+    if (strcmp(word, "given") == 0 || wlr_tune_parse(word, &spec, NULL) == WLR_OK)
+        return NULL;
+    return "does not start with default, given, or a tuning rule (f1, "
+           "recall=R, cost=FN:FP)";
+}
+
+/* Without standardising, training's scaling is mean 0 and sd 1. */
+static const char *scaling_rule_of(int standardized, double mean, double sd)
+{
+    return standardized || (mean == 0 && sd == 1)
+               ? NULL : "is 0, but a feature's mean and sd are not 0 and 1";
+}
+
+/* Both counts fit in a size_t sum, and some rows were trained on. */
+static const char *counts_rule_of(const size_t c[2])
+{
+    return c[0] + c[1] >= c[0] && c[0] + c[1] > 0 ? NULL
+                                                 : "do not add up to some rows";
 }
 
 /* A line of text fit for the file: not empty, no line break, no leading or
@@ -173,14 +237,60 @@ static int one_line(const char *s)
     return s[0] != ' ' && s[0] != '\t' && s[n - 1] != ' ' && s[n - 1] != '\t';
 }
 
-wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
+/* The feature names, and the label's, are all different: returns 1 and
+ * the two places (D = the label) if two are the same, 0 if not, -1 if out
+ * of memory. */
+static int repeated_name(const wlr_model_file *mf, size_t *a, size_t *b)
+{
+    size_t D = mf->model.n_features;
+    const char **all = malloc((D + 1) * sizeof *all);
+    if (!all) return -1;
+    for (size_t j = 0; j < D; j++) all[j] = mf->names[j];
+    all[D] = mf->label;
+    int dup = wlr__find_duplicate(all, D + 1, a, b);
+    free(all);
+    return dup;
+}
+
+/* ------------------------------------------------------------- writing */
+
+static void put_double(FILE *f, double v)
+{
+    char buf[40];
+    wlr__format_double(buf, sizeof buf, v);
+    fputs(buf, f);
+}
+
+/* Everything the reader would refuse, refused before a byte is written. */
+static wlr_status check_fields(const wlr_model_file *mf, wlr_error *err)
 {
     const wlr_model *m = &mf->model;
-    for (size_t j = 0; j < m->n_features; j++)
+    size_t D = m->n_features;
+    const char *why;
+    if (D == 0 || D > MODEL_MAX_FEATURES)
+        return wlr__fail(err, WLR_ERR_ARG, "model: %zu features (1..%d)", D,
+                        MODEL_MAX_FEATURES);
+    for (size_t j = 0; j < D; j++)
         if (!mf->names || !mf->names[j] || !one_line(mf->names[j]))
             return wlr__fail(err, WLR_ERR_ARG, "names: feature %zu's name is "
                             "empty, too long, has a line break or starts or "
                             "ends with a blank", j + 1);
+    if ((mf->label && !one_line(mf->label)) ||
+        (mf->positive && !one_line(mf->positive)))
+        return wlr__fail(err, WLR_ERR_ARG, "%s: must be one line of text, "
+                        "without blanks around it", mf->label && !one_line(mf->label)
+                        ? "label" : "positive");
+    if (mf->positive && !mf->label)
+        return wlr__fail(err, WLR_ERR_ARG, "positive: given without a label name");
+    size_t a = 0, b = 0;
+    int dup = repeated_name(mf, &a, &b);
+    if (dup < 0) return wlr__fail(err, WLR_ERR_NOMEM, "model: out of memory");
+    if (dup && b == D)
+        return wlr__fail(err, WLR_ERR_ARG, "label: '%s' is feature %zu's name",
+                        mf->label, a + 1);
+    if (dup)
+        return wlr__fail(err, WLR_ERR_ARG, "names: features %zu and %zu are both "
+                        "named '%s'", a + 1, b + 1, mf->names[a]);
     if (!one_line(mf->threshold_rule) || !one_line(mf->solver))
         return wlr__fail(err, WLR_ERR_ARG, "threshold_rule: must be one line "
                         "of text");
@@ -189,10 +299,44 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
     for (size_t k = 0; k < sizeof check / sizeof check[0]; k++)
         if (!isfinite(check[k]))
             return wlr__fail(err, WLR_ERR_ARG, "model: a value is not finite");
-    for (size_t j = 0; j < m->n_features; j++)
-        if (!isfinite(m->coef[j]) || !isfinite(mf->mean[j]) || !isfinite(mf->sd[j]))
+    for (size_t j = 0; j < D; j++) {
+        if (!isfinite(m->coef[j]) || !isfinite(mf->mean[j]) || !isfinite(mf->sd[j]) ||
+            !(mf->sd[j] > 0))
             return wlr__fail(err, WLR_ERR_ARG, "model: feature %zu's coefficient "
-                            "or scaling is not finite", j + 1);
+                            "or scaling is not finite (or its sd not > 0)", j + 1);
+        if ((why = scaling_rule_of(mf->standardized, mf->mean[j], mf->sd[j])))
+            return wlr__fail(err, WLR_ERR_ARG, "standardized: %s (feature %zu)",
+                            why, j + 1);
+    }
+    for (int k = 0; k < 2; k++)
+        if ((why = class_weight_rule_of(mf->class_weight[k])))
+            return wlr__fail(err, WLR_ERR_ARG, "class_weight: c_%d = %g %s", k,
+                            mf->class_weight[k], why);
+    if ((why = threshold_rule_of(mf->threshold)))
+        return wlr__fail(err, WLR_ERR_ARG, "threshold: %g %s", mf->threshold, why);
+    if ((why = threshold_how_rule_of(mf->threshold_rule, mf->threshold)))
+        return wlr__fail(err, WLR_ERR_ARG, "threshold_rule: '%s' %s",
+                        mf->threshold_rule, why);
+    if ((why = solver_rule_of(mf->solver)))
+        return wlr__fail(err, WLR_ERR_ARG, "solver: '%s' %s", mf->solver, why);
+    if ((why = nonnegative_rule_of(mf->l2)))
+        return wlr__fail(err, WLR_ERR_ARG, "l2: %g %s", mf->l2, why);
+    if ((why = nonnegative_rule_of(mf->loss)))
+        return wlr__fail(err, WLR_ERR_ARG, "loss: %g %s", mf->loss, why);
+    if (mf->iterations < 0)
+        return wlr__fail(err, WLR_ERR_ARG, "iterations: %d is negative",
+                        mf->iterations);
+    if ((why = counts_rule_of(mf->train_counts)))
+        return wlr__fail(err, WLR_ERR_ARG, "train_counts: %zu and %zu %s",
+                        mf->train_counts[0], mf->train_counts[1], why);
+    return WLR_OK;
+}
+
+wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
+{
+    const wlr_model *m = &mf->model;
+    wlr_status st = check_fields(mf, err);
+    if (st) return st;
 
     fprintf(f, "wlr-model %d\n", WLR_MODEL_FORMAT);
     fputs("# weighted logistic regression (wlr " WLR_VERSION ")\n"
@@ -210,6 +354,11 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
         put_double(f, mf->sd[j]);
         fprintf(f, " %s\n", mf->names[j]);
     }
+    if (mf->label) {
+        fputs("# the label column, and its value for class 1 if not 1\n", f);
+        fprintf(f, "label %s\n", mf->label);
+    }
+    if (mf->positive) fprintf(f, "positive %s\n", mf->positive);
     fputs("intercept ", f);
     put_double(f, m->intercept);
     fprintf(f, "\nstandardized %d\nclass_weight ", mf->standardized ? 1 : 0);
@@ -264,6 +413,14 @@ static wlr_status bad(reader *r, const char *fmt, ...)
     return wlr__fail(r->err, WLR_ERR_DATA, "%s:%zu: %s", r->path, r->line, what);
 }
 
+/* The same at an earlier line (a rule between two fields, found later). */
+static wlr_status bad_at(reader *r, size_t line, const char *key,
+                         const char *why)
+{
+    r->line = line;
+    return bad(r, "%s: %s", key, why);
+}
+
 /* The next word of *s (blank-separated), advancing *s; NULL at the end. */
 static char *next_word(char **s)
 {
@@ -286,6 +443,16 @@ static wlr_status read_double(reader *r, char **s, const char *what, double *v)
     if (end == w || *end || errno == ERANGE || !isfinite(*v))
         return bad(r, "%s: '%s' is not a finite number", what, w);
     return WLR_OK;
+}
+
+/* A number that must also pass `rule` (one of the field rules above). */
+static wlr_status read_checked(reader *r, char **s, const char *what, double *v,
+                               const char *(*rule)(double))
+{
+    wlr_status st = read_double(r, s, what, v);
+    const char *why;
+    if (!st && (why = rule(*v))) return bad(r, "%s: %.17g %s", what, *v, why);
+    return st;
 }
 
 static wlr_status read_size(reader *r, char **s, const char *what, size_t *v)
@@ -321,18 +488,32 @@ static wlr_status read_text(reader *r, char *s, const char *what, char *dst,
     return WLR_OK;
 }
 
-/* Keys after the feature lines, each required exactly once. */
+/* The rest of the line, trimmed, as a new string in *dst. */
+static wlr_status read_new_text(reader *r, char *s, const char *what,
+                                char **dst)
+{
+    wlr_status st = read_text(r, s, what, NULL, 0);
+    if (st) return st;
+    while (*s == ' ' || *s == '\t') s++;
+    *dst = copy_text(s);
+    if (!*dst) return wlr__fail(r->err, WLR_ERR_NOMEM, "model: out of memory");
+    return WLR_OK;
+}
+
+/* Keys after the feature lines, each at most once; all but the optional
+ * ones (from FIRST_OPTIONAL on) required. */
 enum { K_INTERCEPT, K_STANDARDIZED, K_CLASS_WEIGHT, K_THRESHOLD, K_RULE,
-       K_SOLVER, K_L2, K_ITERATIONS, K_LOSS, K_COUNTS, K_N };
+       K_SOLVER, K_L2, K_ITERATIONS, K_LOSS, K_COUNTS, K_LABEL, K_POSITIVE,
+       K_N };
+#define FIRST_OPTIONAL K_LABEL
 static const char *const key_names[K_N] = {
     "intercept", "standardized", "class_weight", "threshold", "threshold_rule",
-    "solver", "l2", "iterations", "loss", "train_counts"};
+    "solver", "l2", "iterations", "loss", "train_counts", "label", "positive"};
 
 static wlr_status read_key(reader *r, int key, char *rest, wlr_model_file *mf)
 {
     wlr_status st = WLR_OK;
-    const char *what = key_names[key];
-    double v;
+    const char *what = key_names[key], *why;
     size_t u;
     switch (key) {
     case K_INTERCEPT:
@@ -344,19 +525,24 @@ static wlr_status read_key(reader *r, int key, char *rest, wlr_model_file *mf)
         mf->standardized = (int)u;
         break;
     case K_CLASS_WEIGHT:
-        st = read_double(r, &rest, what, &mf->class_weight[0]);
-        if (!st) st = read_double(r, &rest, what, &mf->class_weight[1]);
+        st = read_checked(r, &rest, what, &mf->class_weight[0], class_weight_rule_of);
+        if (!st) st = read_checked(r, &rest, what, &mf->class_weight[1],
+                                   class_weight_rule_of);
         break;
     case K_THRESHOLD:
-        st = read_double(r, &rest, what, &mf->threshold);
+        st = read_checked(r, &rest, what, &mf->threshold, threshold_rule_of);
         break;
     case K_RULE:
         return read_text(r, rest, what, mf->threshold_rule,
                          sizeof mf->threshold_rule);
     case K_SOLVER:
-        return read_text(r, rest, what, mf->solver, sizeof mf->solver);
+        if ((st = read_text(r, rest, what, mf->solver, sizeof mf->solver)))
+            return st;
+        if ((why = solver_rule_of(mf->solver)))
+            return bad(r, "solver: '%s' %s", mf->solver, why);
+        return WLR_OK;
     case K_L2:
-        st = read_double(r, &rest, what, &mf->l2);
+        st = read_checked(r, &rest, what, &mf->l2, nonnegative_rule_of);
         break;
     case K_ITERATIONS:
         if ((st = read_size(r, &rest, what, &u))) return st;
@@ -364,13 +550,18 @@ static wlr_status read_key(reader *r, int key, char *rest, wlr_model_file *mf)
         mf->iterations = (int)u;
         break;
     case K_LOSS:
-        st = read_double(r, &rest, what, &v);
-        mf->loss = v;
+        st = read_checked(r, &rest, what, &mf->loss, nonnegative_rule_of);
         break;
     case K_COUNTS:
         st = read_size(r, &rest, what, &mf->train_counts[0]);
         if (!st) st = read_size(r, &rest, what, &mf->train_counts[1]);
+        if (!st && (why = counts_rule_of(mf->train_counts)))
+            return bad(r, "train_counts: %s", why);
         break;
+    case K_LABEL:
+        return read_new_text(r, rest, what, &mf->label);
+    case K_POSITIVE:
+        return read_new_text(r, rest, what, &mf->positive);
     }
     return st ? st : no_more(r, rest, what);
 }
@@ -395,105 +586,165 @@ static int read_line(FILE *f, char *buf, size_t cap, reader *r, wlr_status *st)
     return 1;
 }
 
-static wlr_status parse_model(FILE *f, reader *r, wlr_model_file *mf)
+/* What the parser has seen so far. */
+typedef struct {
+    size_t version;          /* 0 until the first line */
+    size_t n_features, features_read;
+    int have_count, ended;
+    int seen[K_N];
+    size_t key_line[K_N];    /* where each key was, for rules between keys */
+    size_t *feature_line;    /* where each feature line was */
+} parse_state;
+
+/* The first line: "wlr-model N" with a version this wlr reads. */
+static wlr_status parse_version(reader *r, char *key, char *rest, parse_state *ps)
+{
+    wlr_status st;
+    if (strcmp(key, "wlr-model") != 0)
+        return bad(r, "not a wlr model file (the first line should be "
+                   "'wlr-model %d')", WLR_MODEL_FORMAT);
+    if ((st = read_size(r, &rest, "wlr-model", &ps->version))) return st;
+    if (ps->version == 0 || ps->version > WLR_MODEL_FORMAT)
+        return bad(r, "model format version %zu; this wlr reads versions 1 to "
+                   "%d (a newer wlr wrote it?)", ps->version, WLR_MODEL_FORMAT);
+    return no_more(r, rest, "wlr-model");
+}
+
+static wlr_status parse_count(reader *r, char *rest, parse_state *ps,
+                              wlr_model_file *mf)
+{
+    wlr_status st;
+    if (ps->have_count) return bad(r, "features: given twice");
+    if ((st = read_size(r, &rest, "features", &ps->n_features))) return st;
+    if ((st = no_more(r, rest, "features"))) return st;
+    if (ps->n_features == 0) return bad(r, "features: 0; a model needs one");
+    if (ps->n_features > MODEL_MAX_FEATURES)
+        return bad(r, "features: %zu is implausibly many", ps->n_features);
+    if ((st = model_file_alloc(mf, ps->n_features, r->err))) return st;
+    ps->feature_line = malloc(ps->n_features * sizeof *ps->feature_line);
+    if (!ps->feature_line)
+        return wlr__fail(r->err, WLR_ERR_NOMEM, "model: out of memory");
+    ps->have_count = 1;
+    return WLR_OK;
+}
+
+static wlr_status parse_feature(reader *r, char *rest, parse_state *ps,
+                                wlr_model_file *mf)
+{
+    wlr_status st;
+    if (!ps->have_count) return bad(r, "feature: before the 'features' count");
+    if (ps->features_read == ps->n_features)
+        return bad(r, "feature: more than the %zu features announced",
+                   ps->n_features);
+    size_t j = ps->features_read;
+    if ((st = read_double(r, &rest, "feature coefficient", &mf->model.coef[j])) ||
+        (st = read_double(r, &rest, "feature mean", &mf->mean[j])) ||
+        (st = read_double(r, &rest, "feature sd", &mf->sd[j])))
+        return st;
+    if (!(mf->sd[j] > 0)) return bad(r, "feature sd: %g is not > 0", mf->sd[j]);
+    if ((st = read_new_text(r, rest, "feature name", &mf->names[j]))) return st;
+    ps->feature_line[j] = r->line;
+    ps->features_read++;
+    return WLR_OK;
+}
+
+/* A key after the feature lines. */
+static wlr_status parse_key(reader *r, char *key, char *rest, parse_state *ps,
+                            wlr_model_file *mf)
+{
+    int k = 0;
+    while (k < K_N && strcmp(key, key_names[k]) != 0) k++;
+    if (k == K_N || (k >= FIRST_OPTIONAL && ps->version < FORMAT_WITH_LABEL))
+        return bad(r, "unknown key '%s'", key);
+    if (!ps->have_count || ps->features_read < ps->n_features)
+        return bad(r, "%s: before all the feature lines", key);
+    if (ps->seen[k]) return bad(r, "%s: given twice", key);
+    ps->seen[k] = 1;
+    ps->key_line[k] = r->line;
+    return read_key(r, k, rest, mf);
+}
+
+/* Rules between fields, once the whole file is read: the names all
+ * different, a positive value only with a label, "default" only for 0.5,
+ * and the scaling of a model trained unstandardised. */
+static wlr_status check_across(reader *r, parse_state *ps, wlr_model_file *mf)
+{
+    size_t D = ps->n_features, a = 0, b = 0;
+    const char *why;
+    int dup = repeated_name(mf, &a, &b);
+    if (dup < 0) return wlr__fail(r->err, WLR_ERR_NOMEM, "model: out of memory");
+    if (dup && b < D) {
+        r->line = ps->feature_line[b];
+        return bad(r, "feature name: '%s' is feature %zu's name too", mf->names[b],
+                   a + 1);
+    }
+    if (dup) {
+        r->line = ps->key_line[K_LABEL];
+        return bad(r, "label: '%s' is feature %zu's name", mf->label, a + 1);
+    }
+    if (mf->positive && !mf->label)
+        return bad_at(r, ps->key_line[K_POSITIVE], "positive",
+                      "given without a 'label' line");
+    if ((why = threshold_how_rule_of(mf->threshold_rule, mf->threshold))) {
+        r->line = ps->key_line[K_RULE];
+        return bad(r, "threshold_rule: '%s' %s", mf->threshold_rule, why);
+    }
+    for (size_t j = 0; j < D; j++)
+        if ((why = scaling_rule_of(mf->standardized, mf->mean[j], mf->sd[j]))) {
+            r->line = ps->key_line[K_STANDARDIZED];
+            return bad(r, "standardized: %s (feature %zu: %g and %g)", why, j + 1,
+                       mf->mean[j], mf->sd[j]);
+        }
+    return WLR_OK;
+}
+
+/* After the lines: nothing missing. */
+static wlr_status check_complete(reader *r, const parse_state *ps)
+{
+    const char *how = ps->ended ? "" : "truncated: ";
+    if (!ps->version) return bad(r, "empty: not a wlr model file");
+    if (!ps->have_count) return bad(r, "%sno 'features' line", how);
+    if (ps->features_read < ps->n_features)
+        return bad(r, "%s%zu of %zu feature lines", how, ps->features_read,
+                   ps->n_features);
+    for (int k = 0; k < FIRST_OPTIONAL; k++)
+        if (!ps->seen[k]) return bad(r, "%sno '%s' line", how, key_names[k]);
+    if (!ps->ended) return bad(r, "truncated: no 'end' line");
+    return WLR_OK;
+}
+
+static wlr_status parse_lines(FILE *f, reader *r, parse_state *ps,
+                              wlr_model_file *mf)
 {
     char line[MODEL_LINE_MAX];
     wlr_status st = WLR_OK;
-    int seen[K_N] = {0}, version_seen = 0, ended = 0;
-    size_t n_features = 0, features_read = 0;
-    int have_count = 0;
-
-    while (!ended && read_line(f, line, sizeof line, r, &st)) {
+    while (!ps->ended && read_line(f, line, sizeof line, r, &st)) {
         char *rest = line;
         char *key = next_word(&rest);
         if (!key || key[0] == '#') continue;
-        if (!version_seen) {
-            size_t version;
-            if (strcmp(key, "wlr-model") != 0)
-                return bad(r, "not a wlr model file (the first line should be "
-                           "'wlr-model %d')", WLR_MODEL_FORMAT);
-            if ((st = read_size(r, &rest, "wlr-model", &version))) return st;
-            if (version == 0 || version > WLR_MODEL_FORMAT)
-                return bad(r, "model format version %zu; this wlr reads "
-                           "version %d (a newer wlr wrote it?)", version,
-                           WLR_MODEL_FORMAT);
-            if ((st = no_more(r, rest, "wlr-model"))) return st;
-            version_seen = 1;
-            continue;
-        }
-        if (strcmp(key, "features") == 0) {
-            if (have_count) return bad(r, "features: given twice");
-            if ((st = read_size(r, &rest, "features", &n_features))) return st;
-            if ((st = no_more(r, rest, "features"))) return st;
-            if (n_features == 0) return bad(r, "features: 0; a model needs one");
-            if (n_features > 10000000)
-                return bad(r, "features: %zu is implausibly many", n_features);
-            if ((st = model_file_alloc(mf, n_features, r->err))) return st;
-            have_count = 1;
-            continue;
-        }
-        if (strcmp(key, "feature") == 0) {
-            if (!have_count) return bad(r, "feature: before the 'features' count");
-            if (features_read == n_features)
-                return bad(r, "feature: more than the %zu features announced",
-                           n_features);
-            size_t j = features_read;
-            if ((st = read_double(r, &rest, "feature coefficient", &mf->model.coef[j])) ||
-                (st = read_double(r, &rest, "feature mean", &mf->mean[j])) ||
-                (st = read_double(r, &rest, "feature sd", &mf->sd[j])) ||
-                (st = read_text(r, rest, "feature name", NULL, 0)))
-                return st;
-            while (*rest == ' ' || *rest == '\t') rest++;
-            size_t n = strlen(rest);
-            while (n && (rest[n - 1] == ' ' || rest[n - 1] == '\t')) rest[--n] = 0;
-            if (!(mf->sd[j] > 0))
-                return bad(r, "feature sd: %g is not > 0", mf->sd[j]);
-            mf->names[j] = copy_text(rest);
-            if (!mf->names[j])
-                return wlr__fail(r->err, WLR_ERR_NOMEM, "model: out of memory");
-            features_read++;
-            continue;
-        }
-        if (strcmp(key, "end") == 0) {
-            if ((st = no_more(r, rest, "end"))) return st;
-            ended = 1;
-            continue;
-        }
-        int k = 0;
-        while (k < K_N && strcmp(key, key_names[k]) != 0) k++;
-        if (k == K_N) return bad(r, "unknown key '%s'", key);
-        if (!have_count || features_read < n_features)
-            return bad(r, "%s: before all the feature lines", key);
-        if (seen[k]) return bad(r, "%s: given twice", key);
-        seen[k] = 1;
-        if ((st = read_key(r, k, rest, mf))) return st;
+        if (!ps->version) st = parse_version(r, key, rest, ps);
+        else if (strcmp(key, "features") == 0) st = parse_count(r, rest, ps, mf);
+        else if (strcmp(key, "feature") == 0) st = parse_feature(r, rest, ps, mf);
+        else if (strcmp(key, "end") == 0) {
+            st = no_more(r, rest, "end");
+            ps->ended = 1;
+        } else st = parse_key(r, key, rest, ps, mf);
+        if (st) return st;
     }
     if (st) return st;
     if (ferror(f))
         return wlr__fail(r->err, WLR_ERR_IO, "%s:%zu: read error", r->path, r->line);
-    if (!version_seen) return bad(r, "empty: not a wlr model file");
-    if (!ended) {
-        if (!have_count) return bad(r, "truncated: no 'features' line");
-        if (features_read < n_features)
-            return bad(r, "truncated: %zu of %zu feature lines", features_read,
-                       n_features);
-        for (int k = 0; k < K_N; k++)
-            if (!seen[k]) return bad(r, "truncated: no '%s' line", key_names[k]);
-        return bad(r, "truncated: no 'end' line");
-    }
-    if (!have_count) return bad(r, "no 'features' line");
-    if (features_read < n_features)
-        return bad(r, "%zu of %zu feature lines", features_read, n_features);
-    for (int k = 0; k < K_N; k++)
-        if (!seen[k]) return bad(r, "no '%s' line", key_names[k]);
+    if ((st = check_complete(r, ps))) return st;
     /* after "end" only blank lines and comments */
-    char *rest;
+    size_t end_line = r->line;
     while (read_line(f, line, sizeof line, r, &st)) {
-        rest = line;
+        char *rest = line;
         char *w = next_word(&rest);
         if (w && w[0] != '#') return bad(r, "'%s' after the 'end' line", w);
     }
-    return st;
+    if (st) return st;
+    r->line = end_line;
+    return check_across(r, ps, mf);
 }
 
 wlr_status wlr_model_load(const char *path, wlr_model_file *mf, wlr_error *err)
@@ -504,7 +755,10 @@ wlr_status wlr_model_load(const char *path, wlr_model_file *mf, wlr_error *err)
         return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open: %s", path,
                         strerror(errno));
     reader r = {path, 0, err};
-    wlr_status st = parse_model(f, &r, mf);
+    parse_state ps;
+    memset(&ps, 0, sizeof ps);
+    wlr_status st = parse_lines(f, &r, &ps, mf);
+    free(ps.feature_line);
     fclose(f);
     if (st) wlr_model_file_free(mf);
     return st;
@@ -518,10 +772,13 @@ wlr_status wlr_model_check_data(const wlr_model_file *mf, const wlr_dataset *d,
         return wlr__fail(err, WLR_ERR_DATA, "%s:1: %zu feature columns; the "
                         "model has %zu", where, d->n_features, D);
     if (!d->names) return WLR_OK;
-    for (size_t j = 0; j < D; j++)
-        if (strcmp(d->names[j], mf->names[j]) != 0)
+    for (size_t j = 0; j < D; j++) {
+        char buf[32];
+        const char *nm = wlr_feature_name(d, j, buf, sizeof buf);
+        if (strcmp(nm, mf->names[j]) != 0)
             return wlr__fail(err, WLR_ERR_DATA, "%s:1: feature column %zu is "
-                            "'%s'; the model's is '%s'", where, j + 1,
-                            d->names[j], mf->names[j]);
+                            "'%s'; the model's is '%s'", where, j + 1, nm,
+                            mf->names[j]);
+    }
     return WLR_OK;
 }

@@ -45,8 +45,8 @@ static char *copy_string(const char *s, int *ok)
     return c;
 }
 
-/* The per-row weights, feature names and unlabelled mark that go with the
- * chosen rows. */
+/* The per-row weights, the feature, label and weight names and the
+ * unlabelled mark that go with the chosen rows. */
 static wlr_status take_extras(const wlr_dataset *src, const size_t *idx,
                               size_t n, wlr_dataset *out, wlr_error *err)
 {
@@ -64,6 +64,10 @@ static wlr_status take_extras(const wlr_dataset *src, const size_t *idx,
             out->names[j] = copy_string(src->names[j], &ok);
         if (!ok) goto nomem;
     }
+    int ok = 1;
+    out->label_name = copy_string(src->label_name, &ok);
+    out->weight_name = copy_string(src->weight_name, &ok);
+    if (!ok) goto nomem;
     return WLR_OK;
 nomem:
     return wlr__fail(err, WLR_ERR_NOMEM, "dataset: out of memory copying "

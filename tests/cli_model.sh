@@ -24,7 +24,8 @@ json_number() {
     --seed 3 >d.csv 2>err.txt || bad "generate: $(cat err.txt)"
 "$WLR" train d.csv --class-weight balanced --save m.txt --json >t.json 2>err.txt ||
     bad "train --save: $(cat err.txt)"
-[ "$(head -n 1 m.txt)" = "wlr-model 1" ] && ok || bad "model file: first line $(head -n 1 m.txt)"
+[ "$(head -n 1 m.txt)" = "wlr-model 2" ] && ok || bad "model file: first line $(head -n 1 m.txt)"
+expect_grep "model: label name" '^label y$' m.txt
 expect_grep "model: threshold" '^threshold 0.5$' m.txt
 expect_grep "model: rule" '^threshold_rule default$' m.txt
 expect_grep "model: names" '^feature .* x3$' m.txt
@@ -78,19 +79,23 @@ expect_fail "predict: corrupt number" "corrupt.txt:[0-9]+: intercept: '0.5.5' is
 sed 's/^standardized .*/colour blue/' m.txt >corrupt2.txt
 expect_fail "predict: unknown line" "corrupt2.txt:[0-9]+: unknown key 'colour'" pred.csv -- \
     predict --model corrupt2.txt d.csv -o pred.csv
-sed '1s/.*/wlr-model 2/' m.txt >newer.txt
-expect_fail "predict: newer version" "newer.txt:1: model format version 2" pred.csv -- \
+sed '1s/.*/wlr-model 3/' m.txt >newer.txt
+expect_fail "predict: newer version" "newer.txt:1: model format version 3" pred.csv -- \
     predict --model newer.txt d.csv -o pred.csv
 expect_fail "predict: not a model" "d.csv:1: not a wlr model file" pred.csv -- \
     predict --model d.csv d.csv -o pred.csv
 "$WLR" generate --samples 200 --features 2 --weights 0.9 >two.csv 2>/dev/null
-# three columns, the third named y: read as features only, and refused by name
-expect_fail "predict: feature count" "two.csv:1: feature column 3 is 'y'; the model's is 'x3'" \
+# with a header, the features are found by name: x3 is missing
+expect_fail "predict: feature missing" 'two.csv:1: no column named "x3" \(expected feature 3 of 3\)' \
     pred.csv -- predict --model m.txt two.csv -o pred.csv
-expect_fail "predict: feature count, label named" "two.csv:1: 2 feature columns; the model has 3" \
+expect_fail "predict: feature missing, label named" 'two.csv:1: no column named "x3"' \
     pred.csv -- predict --model m.txt two.csv --label y -o pred.csv
+# without a header, by count
+tail -n +2 two.csv >two_nohead.csv
+expect_fail "predict: feature count, label named" "two_nohead.csv:1: 2 feature columns; the model has 3" \
+    pred.csv -- predict --model m.txt two_nohead.csv --label 3 -o pred.csv
 sed '1s/x2/age/' d.csv >renamed.csv
-expect_fail "predict: feature names" "renamed.csv:1: feature column 2 is 'age'; the model's is 'x2'" \
+expect_fail "predict: feature names" 'renamed.csv:1: no column named "x2" \(expected feature 2 of 3\)' \
     pred.csv -- predict --model m.txt renamed.csv -o pred.csv
 expect_fail "predict: missing data" "nodata.csv" pred.csv -- \
     predict --model m.txt nodata.csv -o pred.csv
@@ -123,7 +128,7 @@ expect_same "predict unlabelled, --header no --no-label" pu5.csv p.nolabel
 awk -F, -v OFS=, '{ print $1, $2, (NR == 1 ? "w" : NR % 3 + 1), $3 }' u.csv >uw.csv
 "$WLR" predict --model m.txt uw.csv --sample-weight-col w >puw.csv 2>err.txt ||
     bad "predict unlabelled with weights: $(cat err.txt)"
-[ "$(head -n 1 puw.csv)" = "x1,x2,x3,weight,probability,predicted" ] && ok ||
+[ "$(head -n 1 puw.csv)" = "x1,x2,x3,w,probability,predicted" ] && ok ||
     bad "predict unlabelled with weights: header $(head -n 1 puw.csv)"
 cut -d, -f1-3,5,6 puw.csv | cmp -s - p.nolabel && ok ||
     bad "predict unlabelled with weights: probabilities differ"
@@ -144,34 +149,34 @@ expect_same "predict X .npy with labels" pn2.csv p.csv
 
 # refusals: a clear message and no output file
 cut -d, -f1,2 d.csv >u2.csv
-expect_fail "predict unlabelled: too few columns" \
-    "u2.csv:1: 2 columns; expected 3 feature columns, or 4 with a label column" \
+expect_fail "predict unlabelled: a feature missing" 'u2.csv:1: no column named "x3"' \
     pred.csv -- predict --model m.txt u2.csv -o pred.csv
 tail -n +2 u2.csv >u2nohead.csv
 expect_fail "predict unlabelled: too few columns, no header" \
     "u2nohead.csv:1: 2 columns; expected 3" pred.csv -- \
     predict --model m.txt u2nohead.csv -o pred.csv
 paste -d, d.csv u2.csv >wide.csv
-expect_fail "predict: too many columns" "wide.csv:1: 6 columns; expected 3" \
+expect_fail "predict: a feature's name twice" 'wide.csv:1: "x1" names columns 1 and 5' \
     pred.csv -- predict --model m.txt wide.csv -o pred.csv
+tail -n +2 wide.csv >wide_nohead.csv
+expect_fail "predict: too many columns" "wide_nohead.csv:1: 6 columns; expected 3" \
+    pred.csv -- predict --model m.txt wide_nohead.csv -o pred.csv
 sed '1s/x3/age/' u.csv >urenamed.csv
-expect_fail "predict unlabelled: feature names" \
-    "urenamed.csv:1: feature column 3 is 'age'; the model's is 'x3' .*read as features only" \
+expect_fail "predict unlabelled: feature names" 'urenamed.csv:1: no column named "x3"' \
     pred.csv -- predict --model m.txt urenamed.csv -o pred.csv
-# two names that are not the model's: the last column is taken as the label
-sed '1s/x1/age/' d.csv >agey.csv
-expect_fail "predict: label column not found by name" \
-    "agey.csv:1: feature column 1 is 'age'; the model's is 'x1' .*read with a label column .*--label" \
-    pred.csv -- predict --model m.txt agey.csv -o pred.csv
-expect_fail "predict --no-label on labelled data" \
-    "d.csv:1: 4 feature columns; the model has 3" pred.csv -- \
-    predict --model m.txt --no-label d.csv -o pred.csv
+# --no-label on labelled data: the label is one more column to ignore
+"$WLR" predict --model m.txt --no-label d.csv >pnl.csv 2>err.txt
+expect_same "predict --no-label on labelled data" pnl.csv p.nolabel
+tail -n +2 d.csv >dnohead.csv
+expect_fail "predict --no-label on labelled data, no header" \
+    "dnohead.csv:1: 4 feature columns; the model has 3" pred.csv -- \
+    predict --model m.txt --no-label dnohead.csv -o pred.csv
 expect_fail "predict --no-label --label" "--no-label: .*yet --label is given" \
     pred.csv -- predict --model m.txt --no-label --label y u.csv -o pred.csv
 expect_fail "predict --no-label --labels" "--no-label: .*yet --labels is given" \
     pred.csv -- predict --model m.txt --no-label g.X.npy --labels g.y.npy -o pred.csv
 sed '3s/^[^,]*,/1,oops,/' u.csv | cut -d, -f1-3 >uword.csv
-expect_fail "predict unlabelled: a word" 'uword.csv:3: cell 2 "oops" is not a number' \
+expect_fail "predict unlabelled: a word" 'uword.csv:3: cell 2 "oops" is not a number \(column 2 \("x2"\); not a feature\? leave it out with --drop x2\)' \
     pred.csv -- predict --model m.txt uword.csv -o pred.csv
 "$WLR" generate --samples 50 --features 2 --format npy -o g2 2>/dev/null
 expect_fail "predict X .npy alone: feature count" "g2.X.npy:1: 2 feature columns; the model has 3" \
@@ -292,7 +297,7 @@ packaging() {
         bad "example: '$(sed -n 1p example.txt)', wanted '$want_model'"
     [ "$(sed -n 2p example.txt)" = "$want_recall, ROC AUC $want_auc" ] && ok ||
         bad "example: '$(sed -n 2p example.txt)', wanted '$want_recall, ROC AUC $want_auc'"
-    [ "$(head -n 1 model.txt 2>/dev/null)" = "wlr-model 1" ] && ok || bad "example: no model.txt"
+    [ "$(head -n 1 model.txt 2>/dev/null)" = "wlr-model 2" ] && ok || bad "example: no model.txt"
     # the shared library needs nothing beyond libc and libm
     if command -v readelf >/dev/null 2>&1; then
         extra=$(readelf -d "$P/lib/libwlr.so" | sed -n 's/.*NEEDED.*\[\(.*\)\]/\1/p' |

@@ -69,12 +69,21 @@ awk 'BEGIN { print "x1,x2,w,y"; for (i = 0; i < 600; i++) { y = i % 5 == 0; j = 
     printf "%.6f,%.6f,%g,%d\n", j + y * 0.4, (i * 53 % 97) / 97, 1 + i % 7, y } }' >wd.csv
 wlr train wd.csv --sample-weight-col w --save wm.model >/dev/null 2>&1 || bad "setup: weighted train"
 wlr predict --model wm.model wd.csv --sample-weight-col w -o wp.csv || bad "setup: weighted predict"
-expect_grep "weighted predict columns" '^x1,x2,weight,y,probability,predicted$' wp.csv
-run "weighted predict -> report" wr.txt report wp.csv --sample-weight-col weight
+expect_grep "weighted predict columns" '^x1,x2,w,y,probability,predicted$' wp.csv
+run "weighted predict -> report" wr.txt report wp.csv --sample-weight-col w
 expect_grep "weighted: header" '^test, class 1 iff p > 0\.5, rows weighted by their sample weights:$' wr.txt
 expect_grep "weighted: no intervals" '^  left out: 95% intervals, as ' wr.txt
 run "unweighted predict -> report" ur.txt report wp.csv
 if grep -q 'rows weighted' ur.txt; then bad "report weighed without being told"; else ok; fi
+
+# predict's output with an id column (text) reports as it is: only the
+# label, score and weight columns are read
+printf 'id,x1,x2,y\n' >ids.csv
+awk -F, 'NR > 1 { print "r" NR "," $0 }' g.csv >>ids.csv
+wlr train ids.csv --drop id --save idm.model >/dev/null 2>&1 || bad "setup: train --drop id"
+wlr predict --model idm.model ids.csv --id-col id -o idp.csv || bad "setup: predict --id-col"
+run "predict --id-col -> report" idr.txt report idp.csv
+expect_grep "predict --id-col -> report: the score" '^data     idp\.csv: .*; label y, score probability$' idr.txt
 
 # ------------------------------------------------- the default names
 

@@ -63,7 +63,7 @@ expect_fail "window 0" "--window: '0' is not a number of rows >= 1" m_fail -- tr
 expect_fail "window abc" "--window: 'abc'" m_fail -- train $S --window abc --save m_fail
 expect_fail "window -1" "--window: '-1'" m_fail -- train $S --window -1 --save m_fail
 expect_fail "window alone" '--window is for --stream' m_fail -- train tr.X.npy --labels tr.y.npy --window 5
-expect_fail "test alone" '--test is for --stream' m_fail -- train tr.X.npy --labels tr.y.npy --test te.X.npy
+expect_fail "test alone" '--test te.X.npy needs --test-labels' m_fail -- train tr.X.npy --labels tr.y.npy --test te.X.npy
 expect_fail "test without labels" '--test needs --test-labels' m_fail -- train $S --test te.X.npy --save m_fail
 expect_fail "labels without test" '--test-labels needs --test' m_fail -- train $S --test-labels te.y.npy --save m_fail
 expect_fail "test csv" '--test: te.csv is not a .npy file' m_fail -- train $S --test te.csv --test-labels te.y.npy --save m_fail

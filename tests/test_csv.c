@@ -1,7 +1,8 @@
 /*
  * test_csv.c - tests src/csv.c: the decimal parser against strtod (bit for
  * bit, on random and tricky input), the shortest round-trip formatter,
- * CSV round trips, the reader's options, and every error message.
+ * CSV round trips, the reader's options (the columns chosen, dropped, kept
+ * as ids, found by name), its bounds, and every error message.
  *
  * Test files are written to a fresh directory under /tmp and removed.
  */
@@ -520,12 +521,13 @@ static void test_read_options(void)
     CHECK(read_text("x,y\n1,0\n2,0\n", NULL, &d, &err) == WLR_OK && d.n_rows == 2,
           "one class: %s", err.message);
     wlr_dataset_free(&d);
-    /* an empty header cell: default name; a column named like an index */
+    /* a column named like an index: the name first */
     wlr_csv_defaults(&o);
     o.label = "2";
     o.header = 1;
-    CHECK(read_text(",1,2\n7,8,0\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
-          d.names[0] == NULL && strcmp(d.names[1], "1") == 0 && d.x[1] == 8,
+    CHECK(read_text("a,1,2\n7,8,0\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
+          strcmp(d.names[0], "a") == 0 && strcmp(d.names[1], "1") == 0 &&
+          d.x[1] == 8 && strcmp(d.label_name, "2") == 0,
           "name before index: %s", err.message);
     wlr_dataset_free(&d);
     /* subnormal and tiny values read as strtod reads them */
@@ -560,7 +562,7 @@ static void test_read_errors(void)
     o.positive = "a";
     expect_error("1,a\n2,b\n3,c\n", &o, "t.csv:3: a third label value \"c\"",
                  "positive is \"a\", the other value is \"b\"");
-    expect_error("1,b\n2,b\n", &o, "t.csv:0: the positive label \"a\" never occurs",
+    expect_error("1,b\n2,b\n", &o, "t.csv:1: the positive label \"a\" never occurs",
                  "every label is \"b\"");
     o.positive = "";
     expect_error("1,b\n", &o, "positive: empty", NULL);
@@ -684,24 +686,55 @@ static void test_read_no_label(void)
           d.n_features == 2 && d.weight[0] == 7, "auto with weight: %s", err.message);
     wlr_dataset_free(&d);
     o.weight = NULL;
-    /* with the names expected, one column more: the unknown name is the label */
+    /* with the names expected and a header: the features by name, anywhere;
+     * the label by its name if the file has it; other columns ignored */
     char *want[] = {"a", "b"};
     o.expect_names = want;
-    CHECK(read_text("y,a,b\n1,2,3\n0,4,5\n", &o, &d, &err) == WLR_OK &&
+    o.expect_label = "y";
+    CHECK(read_text("y,b,id,a\n1,2,x,3\n0,4,z,5\n", &o, &d, &err) == WLR_OK &&
           !d.unlabelled && d.n_features == 2 && d.y[0] == 1 && d.y[1] == 0 &&
-          d.x[0] == 2 && d.x[3] == 5 && strcmp(d.names[0], "a") == 0,
-          "label by name: %s", err.message);
+          d.x[0] == 3 && d.x[3] == 4 && strcmp(d.names[0], "a") == 0 &&
+          strcmp(d.label_name, "y") == 0, "label by name: %s", err.message);
     wlr_dataset_free(&d);
-    /* two unknown names: the last column, as usual */
-    CHECK(read_text("y,c,a\n1,2,0\n", &o, &d, &err) == WLR_OK &&
-          d.n_features == 2 && d.y[0] == 0 && strcmp(d.names[0], "y") == 0,
-          "two unknown names: %s", err.message);
+    /* no column of the label's name: no label, whatever else is there */
+    CHECK(read_text("c,b,a\n7,2,0\n", &o, &d, &err) == WLR_OK && d.unlabelled &&
+          d.n_features == 2 && d.x[0] == 0 && d.label_name == NULL,
+          "label name absent: %s", err.message);
     wlr_dataset_free(&d);
-    /* no header: no names to go by */
+    expect_error("y,c,a\n1,2,0\n", &o, "t.csv:1: no column named \"b\" "
+                 "(expected feature 2 of 2)", NULL);
+    expect_error("a,b,a\n1,2,0\n", &o, "t.csv:1: \"a\" names columns 1 and 3 "
+                 "(expected feature 1)", NULL);
+    /* no header: no names to go by, the count decides */
     CHECK(read_text("1,2,0\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
           d.x[0] == 1 && d.y[0] == 0, "headerless: %s", err.message);
     wlr_dataset_free(&d);
+    /* the label as training read it: positive, and no row of it is fine */
+    o.positive = "yes";
+    o.allow_no_positive = 1;
+    CHECK(read_text("a,b,y\n1,2,no\n3,4,no\n", &o, &d, &err) == WLR_OK &&
+          !d.unlabelled && d.y[0] == 0 && d.y[1] == 0, "no positive row: %s",
+          err.message);
+    wlr_dataset_free(&d);
+    o.allow_no_positive = 0;
+    expect_error("a,b,y\n1,2,no\n", &o, "t.csv:1: the positive label \"yes\" never occurs", NULL);
+    o.positive = NULL;
     o.expect_names = NULL;
+    o.expect_label = NULL;
+    /* no_label = 0, a label said to be there: the column of the label's
+     * name, wherever it is; without one, the last column left */
+    o.no_label = 0;
+    o.expect_names = want;
+    o.expect_label = "y";
+    CHECK(read_text("y,b,a,note\n1,2,3,x\n", &o, &d, &err) == WLR_OK &&
+          !d.unlabelled && d.y[0] == 1 && strcmp(d.label_name, "y") == 0 &&
+          d.x[0] == 3, "no_label 0, label by name: %s", err.message);
+    wlr_dataset_free(&d);
+    o.expect_label = "target";
+    expect_error("y,b,a,note\n1,2,3,x\n", &o, "t.csv:2: label \"x\" in cell 4", NULL);
+    o.no_label = -1;
+    o.expect_names = NULL;
+    o.expect_label = NULL;
     /* any other count is an error, whatever the last column holds */
     expect_error("a,b,c,d\n1,2,3,0.5\n", &o, "t.csv:1: 4 columns; expected 2 "
                  "feature columns, or 3 with a label column", NULL);
@@ -735,6 +768,14 @@ static void test_read_no_label(void)
     expect_error("a\n1\n", &o, "no_label: 2 is not 0, 1 or -1", NULL);
     o.no_label = -1;
     expect_error("a\n1\n", &o, "expect_features: 0", NULL);
+    o.expect_features = 1;
+    o.label = "a";
+    expect_error("a,b\n1,0\n", &o, "no_label: -1 finds the label column itself", NULL);
+    o.label = NULL;
+    o.no_label = 0;
+    o.expect_features = 0;
+    o.expect_names = want;
+    expect_error("a,b\n1,0\n", &o, "expect_features: 0", NULL);
 }
 
 /* Unlabelled data is written without a y column and reads back the same
@@ -766,6 +807,347 @@ static void test_write_unlabelled(void)
     d.unlabelled = 1;
     o.weight = "weight";
     roundtrip(&d, &o);
+    wlr_dataset_free(&d);
+}
+
+/* columns: the features listed, in that order; the other columns ignored
+ * (text there is fine); the label by default the last column not listed. */
+static void test_read_columns(void)
+{
+    wlr_csv_options o;
+    wlr_dataset d;
+    wlr_error err;
+    wlr_csv_defaults(&o);
+    o.columns = "c, 1";
+    CHECK(read_text("a,id,c,y\n1,x7,3,0\n4,\"q,r\",6,1\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 2 && d.x[0] == 3 && d.x[1] == 6 && d.x[2] == 1 &&
+          d.x[3] == 4 && strcmp(d.names[0], "c") == 0 &&
+          strcmp(d.names[1], "a") == 0 && d.y[1] == 1 &&
+          strcmp(d.label_name, "y") == 0, "columns c,1: %s", err.message);
+    wlr_dataset_free(&d);
+    /* the label is the last column not listed: here the first */
+    o.columns = "2,3";
+    CHECK(read_text("1,2,3\n0,5,6\n", &o, &d, &err) == WLR_OK && d.n_features == 2 &&
+          d.y[0] == 1 && d.y[1] == 0 && d.x[0] == 2 && d.names == NULL,
+          "label before the columns: %s", err.message);
+    wlr_dataset_free(&d);
+    /* header-less with a text column not listed: no header guessed */
+    o.columns = "1";
+    CHECK(read_text("1,abc,0\n2,def,1\n", &o, &d, &err) == WLR_OK && d.n_rows == 2 &&
+          d.names == NULL, "text outside the columns: %s", err.message);
+    wlr_dataset_free(&d);
+
+    /* a feature listed at the end: the label is the last column not listed */
+    o.columns = "a,y";
+    CHECK(read_text("a,b,y\n1,0,5\n2,1,6\n", &o, &d, &err) == WLR_OK &&
+          d.y[1] == 1 && strcmp(d.label_name, "b") == 0 && d.x[3] == 6,
+          "label not listed: %s", err.message);
+    wlr_dataset_free(&d);
+    o.label = "y";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: columns: column 3 (\"y\") is the "
+                 "label column", NULL);
+    o.label = NULL;
+    o.weight = "w";
+    o.columns = "a,w";
+    expect_error("a,w,y\n1,2,0\n", &o, "t.csv:1: columns: column 2 (\"w\") is the "
+                 "weight column", NULL);
+    o.weight = NULL;
+    o.columns = "a,1";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: columns: column 1 (\"a\") is "
+                 "listed twice", NULL);
+    o.columns = "a,zz";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: columns: no column named \"zz\"", NULL);
+    o.columns = "5";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: columns: column 5 is out of range "
+                 "(the file has 3 columns)", NULL);
+    o.columns = "a";
+    o.header = 0;
+    expect_error("1,2,0\n", &o, "t.csv:1: columns: column \"a\" is a name, but the "
+                 "file has no header", NULL);
+    o.header = -1;
+    expect_error("a,b,a,y\n1,2,3,0\n", &o, "t.csv:1: columns: \"a\" names columns 1 "
+                 "and 3; give it by index", NULL);
+    o.columns = "a,,b";
+    expect_error("a,b,y\n1,2,0\n", &o, "columns: an empty item in \"a,,b\"", NULL);
+    o.columns = "a,";
+    expect_error("a,b,y\n1,2,0\n", &o, "columns: an empty item", NULL);
+    o.columns = "a";
+    o.drop = "b";
+    expect_error("a,b,y\n1,2,0\n", &o, "columns, drop: give one, not both", NULL);
+    o.drop = NULL;
+    /* every column a feature: none is left for the label */
+    o.columns = "a,b";
+    expect_error("a,b\n1,2\n", &o, "t.csv:1: no column is left for the label", NULL);
+    /* a list longer than any file is wide */
+    size_t n = WLR_CSV_MAX_COLUMNS + 1;
+    char *list = malloc(2 * n);
+    for (size_t i = 0; i < n; i++) {
+        list[2 * i] = 'a';
+        list[2 * i + 1] = i + 1 < n ? ',' : '\0';
+    }
+    o.columns = list;
+    expect_error("a,b,y\n1,2,0\n", &o, "columns: 1000001 items; a file has at most "
+                 "1000000 columns", NULL);
+    free(list);
+}
+
+/* drop: those columns ignored, every other one a feature (or the label,
+ * weight, id). */
+static void test_read_drop(void)
+{
+    wlr_csv_options o;
+    wlr_dataset d;
+    wlr_error err;
+    wlr_csv_defaults(&o);
+    o.drop = "name,4";
+    CHECK(read_text("name,a,b,when,y\nann,1,2,2024-01-01,0\nbob,3,4,x,1\n", &o,
+                    &d, &err) == WLR_OK && d.n_features == 2 &&
+          strcmp(d.names[0], "a") == 0 && strcmp(d.names[1], "b") == 0 &&
+          d.x[1] == 3 && d.x[2] == 2 && d.y[1] == 1, "drop: %s", err.message);
+    wlr_dataset_free(&d);
+    /* the label by default: the last column not dropped */
+    o.drop = "3";
+    CHECK(read_text("1,0,junk\n2,1,junk\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 1 && d.y[1] == 1 && d.names == NULL,
+          "drop the last column: %s", err.message);
+    wlr_dataset_free(&d);
+
+    o.drop = "y";
+    CHECK(read_text("a,b,y\n1,0,x\n", &o, &d, &err) == WLR_OK && d.n_features == 1 &&
+          strcmp(d.label_name, "b") == 0, "label not dropped: %s", err.message);
+    wlr_dataset_free(&d);
+    o.label = "y";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: drop: column 3 (\"y\") is the "
+                 "label column", NULL);
+    o.label = NULL;
+    o.weight = "2";
+    o.drop = "b";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: drop: column 2 (\"b\") is the "
+                 "weight column", NULL);
+    o.weight = NULL;
+    o.drop = "a,1";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: drop: column 1 (\"a\") is listed "
+                 "twice", NULL);
+    o.drop = "a,b";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: no feature columns (3 columns, "
+                 "all label or dropped)", NULL);
+    o.drop = "zz";
+    expect_error("a,b,y\n1,2,0\n", &o, "t.csv:1: drop: no column named \"zz\"", NULL);
+}
+
+/* In a file with a header every column read has a name of its own; a
+ * column left out needs none (pandas' unnamed index column). */
+static void test_read_header_names(void)
+{
+    wlr_csv_options o;
+    wlr_dataset d;
+    wlr_error err;
+    const char *pandas = ",x1,x2,y\n0,1.5,2,0\n1,3,4,1\n";
+    expect_error(pandas, NULL, "t.csv:1: column 1 has an empty name; name it in "
+                 "the header, or leave it out with --drop 1", NULL);
+    wlr_csv_defaults(&o);
+    o.drop = "1";
+    CHECK(read_text(pandas, &o, &d, &err) == WLR_OK && d.n_features == 2 &&
+          strcmp(d.names[0], "x1") == 0 && d.x[1] == 3, "pandas index dropped: %s",
+          err.message);
+    wlr_dataset_free(&d);
+    expect_error("x1,x2,x1,y\n1,2,3,0\n", NULL, "t.csv:1: \"x1\" appears in columns 1 "
+                 "and 3; rename one, or leave one out with --drop 3", NULL);
+    expect_error("a,x2,b,c,x2,y\n1,2,3,4,5,0\n", NULL, "\"x2\" appears in columns 2 and 5",
+                 NULL);
+    /* two columns of one name, one of them not read: fine */
+    o.drop = "3";
+    CHECK(read_text("x1,x2,x1,y\n1,2,3,0\n", &o, &d, &err) == WLR_OK &&
+          d.n_features == 2 && strcmp(d.names[0], "x1") == 0 && d.x[0] == 1,
+          "duplicate dropped: %s", err.message);
+    wlr_dataset_free(&d);
+    /* the label or weight with a repeated or empty name */
+    o.drop = NULL;
+    expect_error("y,x2,y\n1,2,0\n", NULL, "t.csv:1: \"y\" appears in columns 1 and 3; "
+                 "rename one, or leave one out with --drop 1", NULL);
+    expect_error("x1,x2,\n1,2,0\n", NULL, "t.csv:1: column 3, the label column, has an "
+                 "empty name; name it in the header", NULL);
+    /* the label and the weight of one name: no feature to leave out */
+    o.weight = "2";
+    o.label = "3";
+    err.message[0] = '\0';
+    CHECK(read_text("a,w,w\n1,2,0\n", &o, &d, &err) == WLR_ERR_DATA &&
+          strstr(err.message, "t.csv:1: \"w\" appears in columns 2 and 3; rename "
+                 "one") && !strstr(err.message, "--drop"),
+          "label and weight of one name: %s", err.message);
+    o.label = NULL;
+    o.weight = "y";
+    expect_error("a,y,y\n1,2,0\n", &o, "t.csv:1: \"y\" names columns 2 and 3; give the "
+                 "weight column by index", NULL);
+}
+
+/* A feature that is not a number names its column and the way out. */
+static void test_read_text_column(void)
+{
+    wlr_csv_options o;
+    expect_error("id,a,y\nA7,1,0\n", NULL, "t.csv:2: cell 1 \"A7\" is not a number "
+                 "(column 1 (\"id\"); not a feature? leave it out with --drop id)", NULL);
+    expect_error("1,2,0\n3,B,1\n", NULL, "t.csv:2: cell 2 \"B\" is not a number "
+                 "(column 2; not a feature? leave it out with --drop 2)", NULL);
+    /* a name that is not one plain word is given by index */
+    expect_error("\"x, y\",a,y\nA7,1,0\n", NULL, "leave it out with --drop 1)", NULL);
+    wlr_csv_defaults(&o);
+    o.weight = "w";
+    expect_error("a,w,y\n1,heavy,0\n", &o, "t.csv:2: cell 2 \"heavy\" is not a number "
+                 "(the weight column)", NULL);
+}
+
+/* The id column: kept as text, row by row, or read past. */
+static void test_read_ids(void)
+{
+    wlr_csv_options o;
+    wlr_dataset d;
+    wlr_text_column ids;
+    wlr_error err;
+    wlr_csv_defaults(&o);
+    o.id = "key";
+    const char *path = write_text("t.csv", "a,key,y\n1, \"k,1\" ,0\n2,k 2,1\n3,,0\n");
+    CHECK(wlr_read_csv_ids(path, &o, &d, &ids, &err) == WLR_OK && d.n_features == 1 &&
+          ids.n == 3 && strcmp(ids.cell[0], "k,1") == 0 &&
+          strcmp(ids.cell[1], "k 2") == 0 && strcmp(ids.cell[2], "") == 0 &&
+          strcmp(ids.name, "key") == 0 && d.x[2] == 3, "ids: %s", err.message);
+    wlr_dataset_free(&d);
+    wlr_text_column_free(&ids);
+    CHECK(wlr_read_csv(path, &o, &d, &err) == WLR_OK && d.n_features == 1 &&
+          strcmp(d.names[0], "a") == 0, "id read past: %s", err.message);
+    wlr_dataset_free(&d);
+    /* by index without a header, over many rows (the offsets grow) */
+    size_t rows = 5000;
+    char *text = malloc(rows * 32);
+    size_t k = 0;
+    for (size_t i = 0; i < rows; i++) k += (size_t)sprintf(text + k, "r%zu,%zu,%zu\n", i, i, i % 2);
+    path = write_file("t.csv", text, k);
+    free(text);
+    o.id = "1";
+    wlr_status st = wlr_read_csv_ids(path, &o, &d, &ids, &err);
+    CHECK(st == WLR_OK && ids.n == rows && ids.name == NULL, "ids by index: %s", err.message);
+    int ok = st == WLR_OK;
+    for (size_t i = 0; ok && i < rows; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "r%zu", i);
+        ok = strcmp(ids.cell[i], want) == 0 && d.x[i] == (double)i;
+    }
+    CHECK(ok, "ids by index: values");
+    wlr_dataset_free(&d);
+    wlr_text_column_free(&ids);
+
+    o.id = "y";
+    expect_error("a,y\n1,0\n", &o, "t.csv:1: no feature columns (2 columns, all "
+                 "label or id)", NULL);
+    o.label = "y";
+    expect_error("a,y\n1,0\n", &o, "t.csv:1: the id column is the label column (column 2)", NULL);
+    o.label = NULL;
+    o.id = NULL;
+    path = write_text("t.csv", "a,y\n1,0\n");
+    st = wlr_read_csv_ids(path, &o, &d, &ids, &err);
+    CHECK(st == WLR_ERR_ARG && strstr(err.message, "id: no id column given") &&
+          ids.cell == NULL && d.x == NULL, "ids without id: %s", err.message);
+    o.id = "a";
+    path = write_text("t.csv", "a,b,y\n1,2,0\n3,4\n");
+    st = wlr_read_csv_ids(path, &o, &d, &ids, &err);
+    CHECK(st == WLR_ERR_DATA && ids.cell == NULL && ids.text == NULL && d.x == NULL,
+          "failed read left ids: %s", err.message);
+}
+
+/* A binary file is refused at its first NUL, a runaway line at the bound,
+ * a header at the column bound, each with the line it is on. */
+static void test_read_bounds(void)
+{
+    /* the NUL in the second block, on line 3 */
+    size_t n = (1u << 20) + 100;
+    char *text = malloc(n + 16);
+    memcpy(text, "a,y\n1,0\n", 8);
+    memset(text + 8, '7', n - 8);
+    text[n - 50] = '\0';
+    wlr_dataset d;
+    wlr_error err;
+    wlr_status st = wlr_read_csv(write_file("big.csv", text, n), NULL, &d, &err);
+    CHECK(st == WLR_ERR_DATA && strstr(err.message, "big.csv:3: a NUL byte"),
+          "late NUL: %s", err.message);
+    free(text);
+
+    n = WLR_CSV_MAX_LINE + 10;
+    text = malloc(n);
+    memset(text, '1', n);
+    st = wlr_read_csv(write_file("big.csv", text, n), NULL, &d, &err);
+    CHECK(st == WLR_ERR_DATA && strstr(err.message, "big.csv:1: a line longer than 32 MiB"),
+          "long line: %s", err.message);
+    /* just under the bound is read */
+    memcpy(text, "y\n", 2);
+    memset(text + 2, '1', WLR_CSV_MAX_LINE - 1);
+    text[WLR_CSV_MAX_LINE + 1] = '\n';
+    st = wlr_read_csv(write_file("big.csv", text, WLR_CSV_MAX_LINE + 2), NULL, &d, &err);
+    CHECK(st == WLR_ERR_DATA && strstr(err.message, "big.csv:1: no feature columns"),
+          "a line within the bound is read: %s", err.message);
+    free(text);
+
+    n = WLR_CSV_MAX_COLUMNS + 1;
+    text = malloc(2 * n + 1);
+    for (size_t i = 0; i < n; i++) {
+        text[2 * i] = '1';
+        text[2 * i + 1] = i + 1 < n ? ',' : '\n';
+    }
+    st = wlr_read_csv(write_file("big.csv", text, 2 * n), NULL, &d, &err);
+    CHECK(st == WLR_ERR_DATA && strstr(err.message, "big.csv:1: 1000001 columns; at "
+                                       "most 1000000"), "wide: %s", err.message);
+    free(text);
+    remove(path_in_tmp("big.csv"));
+}
+
+/* The writer keeps the label's and weight's names, and never writes two
+ * columns of one name. */
+static void test_write_names(void)
+{
+    wlr_dataset d;
+    wlr_error err;
+    char text[256];
+    wlr_dataset_alloc(&d, 1, 2, &err);
+    d.x[0] = 1;
+    d.x[1] = 2;
+    d.weight = malloc(sizeof *d.weight);
+    d.weight[0] = 3;
+    d.names = calloc(2, sizeof *d.names);
+    d.names[0] = strcpy(malloc(8), "weight");
+    CHECK(written_text(&d, text, sizeof text) == WLR_ERR_ARG, "duplicate written");
+    FILE *f = fopen(path_in_tmp("w.csv"), "wb");
+    CHECK(wlr_write_csv(f, &d, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "d: feature 1 and the weight column are both named \"weight\""),
+          "duplicate: %s", err.message);
+    d.weight_name = strcpy(malloc(8), "w");
+    d.label_name = strcpy(malloc(8), "x2");
+    CHECK(wlr_write_csv(f, &d, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "d: feature 2 and the label column are both named \"x2\""),
+          "nameless feature vs label: %s", err.message);
+    fclose(f);
+    free(d.label_name);
+    d.label_name = strcpy(malloc(8), "target");
+    CHECK(written_text(&d, text, sizeof text) == WLR_OK &&
+          strcmp(text, "weight,x2,w,target\n1,2,3,0\n") == 0, "wrote \"%s\"", text);
+    /* and read back with the same options, the same names */
+    wlr_csv_options o;
+    wlr_csv_defaults(&o);
+    o.weight = "w";
+    wlr_dataset back;
+    CHECK(wlr_read_csv(path_in_tmp("w.csv"), &o, &back, &err) == WLR_OK &&
+          strcmp(back.weight_name, "w") == 0 && strcmp(back.label_name, "target") == 0 &&
+          strcmp(back.names[0], "weight") == 0 && back.weight[0] == 3,
+          "read back: %s", err.message);
+    wlr_dataset_free(&back);
+    /* a first name that starts as a byte-order mark does is quoted, or the
+     * reader would drop those bytes */
+    free(d.names[0]);
+    d.names[0] = strcpy(malloc(8), "\xef\xbb\xbf" "a");
+    CHECK(written_text(&d, text, sizeof text) == WLR_OK &&
+          strncmp(text, "\"\xef\xbb\xbf" "a\",", 7) == 0, "wrote \"%s\"", text);
+    CHECK(wlr_read_csv(path_in_tmp("w.csv"), &o, &back, &err) == WLR_OK &&
+          strcmp(back.names[0], "\xef\xbb\xbf" "a") == 0, "BOM name read back: %s",
+          err.message);
+    wlr_dataset_free(&back);
     wlr_dataset_free(&d);
 }
 
@@ -802,6 +1184,13 @@ int main(void)
     RUN(test_write_unlabelled);
     RUN(test_read_big);
     RUN(test_read_stdin);
+    RUN(test_read_columns);
+    RUN(test_read_drop);
+    RUN(test_read_header_names);
+    RUN(test_read_text_column);
+    RUN(test_read_ids);
+    RUN(test_read_bounds);
+    RUN(test_write_names);
     const char *names[] = {"t.csv", "rt.csv", "w.csv", "big.csv", "rows.csv", "in.csv"};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) remove(path_in_tmp(names[i]));
     rmdir(tmpdir);

@@ -1,7 +1,7 @@
 /*
  * test_fuzz_corpus.c - the fuzzers' seed corpus as a regression test.
  *
- * Every file in tests/fuzz/corpus/{csv,npy,model}/ goes through the same
+ * Every file in tests/fuzz/corpus/{csv,npy,model,columns}/ goes through the same
  * libFuzzer harness `make fuzz` runs (tests/fuzz/fuzz_*.c), here built
  * without libFuzzer: a harness aborts when the reader breaks one of its
  * promises (a failed load left half-filled, a loaded dataset with a NaN or a
@@ -19,6 +19,9 @@
 #undef LLVMFuzzerTestOneInput
 #define LLVMFuzzerTestOneInput fuzz_model_one
 #include "fuzz/fuzz_model.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_columns_one
+#include "fuzz/fuzz_columns.c"
 #undef LLVMFuzzerTestOneInput
 
 #include "check.h"
@@ -61,12 +64,14 @@ static void cleanup(void)
 static void test_csv_corpus(void) { CHECK(replay("csv", fuzz_csv_one) >= 5, "csv: too few seeds"); }
 static void test_npy_corpus(void) { CHECK(replay("npy", fuzz_npy_one) >= 5, "npy: too few seeds"); }
 static void test_model_corpus(void) { CHECK(replay("model", fuzz_model_one) >= 3, "model: too few seeds"); }
+static void test_columns_corpus(void) { CHECK(replay("columns", fuzz_columns_one) >= 5, "columns: too few seeds"); }
 
 int main(void)
 {
     RUN(test_csv_corpus);
     RUN(test_npy_corpus);
     RUN(test_model_corpus);
+    RUN(test_columns_corpus);
     cleanup();
     return check_summary();
 }

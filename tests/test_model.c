@@ -1,6 +1,8 @@
 /*
- * test_model.c - tests of src/model.c: save -> load gives the same bits,
- * and every kind of bad file is refused with "PATH:LINE: what".
+ * test_model.c - tests of src/model.c: save -> load gives the same bits
+ * (names, label and positive value too), version 1 files still load, and
+ * every kind of bad file, or bad field, is refused with "PATH:LINE: what"
+ * by the reader and before a byte is written by the writer.
  */
 #include "wlr.h"
 #include "wlr_io.h"
@@ -50,6 +52,7 @@ static void make_model(wlr_model_file *mf, wlr_dataset *d, int standardize)
         d->names[j] = malloc(32);
         strcpy(d->names[j], names[j]);
     }
+    d->label_name = strcpy(malloc(16), "outcome");
     wlr_train_options o;
     wlr_train_defaults(&o);
     o.epochs = 5;
@@ -60,6 +63,7 @@ static void make_model(wlr_model_file *mf, wlr_dataset *d, int standardize)
     CHECK(wlr_train(d, &o, &m, &info, &err) == WLR_OK, "%s", err.message);
     CHECK(wlr_model_file_make(mf, d, &o, &m, &info, 0.25, "f1 on validation",
                               &err) == WLR_OK, "%s", err.message);
+    mf->positive = strcpy(malloc(16), "yes please");
     wlr_model_free(&m);
     wlr_train_info_free(&info);
 }
@@ -92,6 +96,10 @@ static void test_round_trip(void)
         CHECK(strcmp(back.threshold_rule, "f1 on validation") == 0, "rule '%s'",
               back.threshold_rule);
         CHECK(strcmp(back.solver, "gd") == 0 && back.iterations == 5, "summary");
+        CHECK(back.label && strcmp(back.label, "outcome") == 0, "label '%s'",
+              back.label ? back.label : "(null)");
+        CHECK(back.positive && strcmp(back.positive, "yes please") == 0,
+              "positive '%s'", back.positive ? back.positive : "(null)");
         CHECK(back.loss == mf.loss && back.l2 == mf.l2, "loss, l2");
         CHECK(back.train_counts[0] + back.train_counts[1] == 2000, "counts");
         /* the loaded model predicts the same bits */
@@ -192,8 +200,8 @@ static void test_refusals(void)
           err.message);
     expect_refused("", ":0: empty");
     expect_refused("x1,x2,y\n1,2,0\n", ":1: not a wlr model file");
-    with_line(1, "wlr-model 2", text, sizeof text);
-    expect_refused(text, ":1: model format version 2");
+    with_line(1, "wlr-model 3", text, sizeof text);
+    expect_refused(text, ":1: model format version 3; this wlr reads versions 1 to 2");
     with_line(1, "wlr-model one", text, sizeof text);
     expect_refused(text, ":1: wlr-model: 'one' is not a whole number");
     /* truncated anywhere */
@@ -238,6 +246,140 @@ static void test_refusals(void)
     expect_refused(text, ":2: unknown key");
 }
 
+/* Version 2: the label and positive lines; a version 1 file knows
+ * neither. */
+static void test_label_lines(void)
+{
+    char text[2048];
+    const char *p = path_in_dir("v2.txt");
+    with_line(1, "wlr-model 2", text, sizeof text);
+    write_text(p, text);
+    wlr_model_file mf;
+    wlr_error err;
+    CHECK(wlr_model_load(p, &mf, &err) == WLR_OK && mf.label == NULL &&
+          mf.positive == NULL, "v2 without a label: %s", err.message);
+    wlr_model_file_free(&mf);
+    /* with them, after the feature lines */
+    with_line(6, "label y\npositive  yes sir \nintercept -3", text, sizeof text);
+    snprintf(text + 1000, 1000, "wlr-model 2\n%s", strchr(text, '\n') + 1);
+    write_text(p, text + 1000);
+    CHECK(wlr_model_load(p, &mf, &err) == WLR_OK && mf.label &&
+          strcmp(mf.label, "y") == 0 && mf.positive &&
+          strcmp(mf.positive, "yes sir") == 0, "v2 label: %s", err.message);
+    wlr_model_file_free(&mf);
+    /* version 1 has no such keys */
+    expect_refused(text, ":6: unknown key 'label'");
+    snprintf(text, sizeof text, "wlr-model 2\n%s", strchr(good, '\n') + 1);
+    char *at = strstr(text, "intercept");
+    char tail[1024];
+    snprintf(tail, sizeof tail, "%s", at);
+    snprintf(at, sizeof text - (size_t)(at - text), "positive yes\n%s", tail);
+    expect_refused(text, ":6: positive: given without a 'label' line");
+    snprintf(at, sizeof text - (size_t)(at - text), "label x2\n%s", tail);
+    expect_refused(text, ":6: label: 'x2' is feature 2's name");
+    snprintf(at, sizeof text - (size_t)(at - text), "label \n%s", tail);
+    expect_refused(text, ":6: label: the text is missing");
+    snprintf(at, sizeof text - (size_t)(at - text), "label a\nlabel b\n%s", tail);
+    expect_refused(text, ":7: label: given twice");
+}
+
+/* Every field is checked as train checks its options: the values a fit
+ * cannot produce are refused, at their line. */
+static void test_field_rules(void)
+{
+    char text[2048];
+    static const struct { int line; const char *repl, *want; } cases[] = {
+        {9, "threshold 1.5", ":9: threshold: 1.5 is not in [0, 1]"},
+        {9, "threshold -0.25", ":9: threshold: -0.25 is not in [0, 1]"},
+        {8, "class_weight 0 -1", ":8: class_weight: 0 is not > 0"},
+        {8, "class_weight 1 -1", ":8: class_weight: -1 is not > 0"},
+        {12, "l2 -1e-4", ":12: l2: -0.0001 is negative"},
+        {14, "loss -2", ":14: loss: -2 is negative"},
+        {11, "solver sgd", ":11: solver: 'sgd' is not gd or newton"},
+        {10, "threshold_rule magic", ":10: threshold_rule: 'magic' does not start "
+                                      "with default, given, or a tuning rule"},
+        {10, "threshold_rule recall=2 on validation", ":10: threshold_rule: "
+                                                       "'recall=2 on validation'"},
+        {15, "train_counts 0 0", ":15: train_counts: do not add up to some rows"},
+        {15, "train_counts 18446744073709551615 1", ":15: train_counts: do not add up"},
+        {5, "feature -1.25 0 1 x1", ":5: feature name: 'x1' is feature 1's name too"},
+        {5, "feature -1.25 0.5 1 x2", ":7: standardized: is 0, but a feature's mean "
+                                       "and sd are not 0 and 1 (feature 2: 0.5 and 1)"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        with_line(cases[k].line, cases[k].repl, text, sizeof text);
+        expect_refused(text, cases[k].want);
+    }
+    /* "default" is the threshold 0.5 */
+    with_line(9, "threshold 0.3", text, sizeof text);
+    expect_refused(text, ":10: threshold_rule: 'default' is 'default', but the "
+                   "threshold is not 0.5");
+    /* and what is fine: a tuned or given threshold, standardised scaling */
+    const char *p = path_in_dir("ok.txt");
+    static const struct { int line; const char *repl; } fine[] = {
+        {10, "threshold_rule given (--threshold)"},
+        {10, "threshold_rule cost=10:1 on validation (val-size 0.2, seed 42)"},
+        {7, "standardized 1"}, {11, "solver newton"}, {12, "l2 0"},
+        {15, "train_counts 0 3"}};
+    for (size_t k = 0; k < sizeof fine / sizeof *fine; k++) {
+        with_line(fine[k].line, fine[k].repl, text, sizeof text);
+        write_text(p, text);
+        wlr_model_file mf;
+        wlr_error err;
+        CHECK(wlr_model_load(p, &mf, &err) == WLR_OK, "'%s': %s", fine[k].repl,
+              err.message);
+        wlr_model_file_free(&mf);
+    }
+}
+
+/* The writer refuses what the reader would, and writes nothing. */
+static void test_write_rules(void)
+{
+    const char *p = path_in_dir("good.txt"), *q = path_in_dir("never.txt");
+    write_text(p, good);
+    wlr_model_file mf;
+    wlr_error err;
+    CHECK(wlr_model_load(p, &mf, &err) == WLR_OK, "%s", err.message);
+    static const char *const want[] = {
+        "threshold: 2 is not in [0, 1]", "class_weight: c_1 = 0 is not > 0",
+        "solver: 'sgd' is not gd or newton", "threshold_rule: 'magic'",
+        "names: features 1 and 2 are both named 'x1'", "label: 'x2' is feature 2's name",
+        "positive: given without a label name", "l2: -1 is negative",
+        "train_counts: 0 and 0 do not add up", "standardized: is 0, but",
+        "iterations: -1 is negative", "label: must be one line of text",
+        "positive: must be one line of text", "model: 0 features",
+        "model: feature 2's coefficient or scaling is not finite (or its sd not > 0)",
+        "loss: -1 is negative"};
+    double bad_mean[2] = {0, 3}, bad_sd[2] = {1, 0}; /* outlive the switch */
+    for (int k = 0; k < (int)(sizeof want / sizeof *want); k++) {
+        wlr_model_file m2 = mf;
+        char *second = mf.names[1];
+        switch (k) {
+        case 0: m2.threshold = 2; break;
+        case 1: m2.class_weight[1] = 0; break;
+        case 2: strcpy(m2.solver, "sgd"); break;
+        case 3: strcpy(m2.threshold_rule, "magic"); break;
+        case 4: mf.names[1] = mf.names[0]; break;
+        case 5: m2.label = "x2"; break;
+        case 6: m2.positive = "yes"; break;
+        case 7: m2.l2 = -1; break;
+        case 8: m2.train_counts[0] = m2.train_counts[1] = 0; break;
+        case 9: m2.mean = bad_mean; break;
+        case 10: m2.iterations = -1; break;
+        case 11: m2.label = "two\nlines"; break;
+        case 12: m2.label = "y"; m2.positive = " yes"; break;
+        case 13: m2.model.n_features = 0; break;
+        case 14: m2.sd = bad_sd; break;
+        case 15: m2.loss = -1; break;
+        }
+        CHECK(wlr_model_save(&m2, q, &err) == WLR_ERR_ARG &&
+              strstr(err.message, want[k]), "case %d: %s", k, err.message);
+        CHECK(access(q, F_OK) != 0, "case %d: a refused save left a file", k);
+        mf.names[1] = second;
+    }
+    wlr_model_file_free(&mf);
+}
+
 static void test_check_data(void)
 {
     const char *p = path_in_dir("good.txt");
@@ -262,6 +404,15 @@ static void test_check_data(void)
     CHECK(wlr_model_check_data(&mf, &d, "new.csv", &err) == WLR_ERR_DATA, "x3");
     CHECK(strstr(err.message, "new.csv:1: feature column 2 is 'x3'; the model's "
                  "is 'x2'"), "%s", err.message);
+    /* a nameless column among names is x<j> */
+    free(d.names[1]);
+    d.names[1] = NULL;
+    CHECK(wlr_model_check_data(&mf, &d, "new.csv", &err) == WLR_OK, "%s", err.message);
+    free(d.names[0]);
+    d.names[0] = NULL;
+    d.names[1] = strcpy(malloc(8), "x1");
+    CHECK(wlr_model_check_data(&mf, &d, "new.csv", &err) == WLR_ERR_DATA &&
+          strstr(err.message, "feature column 2 is 'x1'"), "%s", err.message);
     wlr_dataset_free(&d);
     wlr_model_file_free(&mf);
 }
@@ -291,6 +442,9 @@ int main(void)
     RUN(test_round_trip);
     RUN(test_good_text_loads);
     RUN(test_refusals);
+    RUN(test_label_lines);
+    RUN(test_field_rules);
+    RUN(test_write_rules);
     RUN(test_check_data);
     RUN(test_write_refuses_bad_names);
     char cmd[300];

@@ -37,7 +37,6 @@
 
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,56 +526,46 @@ typedef struct {
     size_t count[RADIX_PASSES][RADIX_SIZE];   /* h_t of each digit */
 } sort_job;
 
-/* Runs worker on jobs[0 .. n_jobs-1], job 0 on this thread and the others
- * each on a thread of its own; a job whose thread fails to start is done
- * here once the rest are joined (the same work, so the same result). */
-static void run_jobs(void *(*worker)(void *), sort_job *jobs, size_t n_jobs)
+/* worker on jobs[0 .. n_jobs-1], through the library's one thread helper
+ * (wlr__run_jobs: job 0 on this thread, each job writing its own share). */
+static void run_jobs(void (*worker)(void *), sort_job *jobs, size_t n_jobs)
 {
-    pthread_t tid[MAX_THREADS];
-    int started[MAX_THREADS] = {0};
-    for (size_t t = 1; t < n_jobs; t++)
-        started[t] = pthread_create(&tid[t], NULL, worker, &jobs[t]) == 0;
-    worker(&jobs[0]);
-    for (size_t t = 1; t < n_jobs; t++) {
-        if (started[t]) pthread_join(tid[t], NULL);
-        else worker(&jobs[t]);
-    }
+    wlr__job run[MAX_THREADS];
+    for (size_t t = 0; t < n_jobs; t++) run[t] = (wlr__job){worker, &jobs[t]};
+    wlr__run_jobs(run, n_jobs);
 }
 
 /* Keys of rows lo .. hi - 1 into dst[lo .. hi - 1]. */
-static void *pack_range(void *arg)
+static void pack_range(void *arg)
 {
     sort_job *j = arg;
     for (size_t i = j->lo; i < j->hi; i++)
         j->dst[i] = score_key(j->score[i], j->y[i]);
-    return NULL;
 }
 
 /* count[p][d] = the keys of the range whose digit p is d, for every p. */
-static void *count_all_digits(void *arg)
+static void count_all_digits(void *arg)
 {
     sort_job *j = arg;
     memset(j->count, 0, sizeof j->count);
     for (size_t i = j->lo; i < j->hi; i++)
         for (int p = 0; p < RADIX_PASSES; p++)
             j->count[p][(j->src[i] >> (p * RADIX_BITS)) & DIGIT_MASK]++;
-    return NULL;
 }
 
 /* count[0][d] = the keys of the range whose digit at shift is d. */
-static void *count_digit(void *arg)
+static void count_digit(void *arg)
 {
     sort_job *j = arg;
     memset(j->count[0], 0, sizeof j->count[0]);
     for (size_t i = j->lo; i < j->hi; i++)
         j->count[0][(j->src[i] >> j->shift) & DIGIT_MASK]++;
-    return NULL;
 }
 
 /* The range's keys to dst, in order, each to the next place of its digit
  * (count[0][d] holds where the range's keys of digit d start), and their
  * row numbers with them if they have any. */
-static void *move_digit(void *arg)
+static void move_digit(void *arg)
 {
     sort_job *j = arg;
     size_t *next = j->count[0];
@@ -586,11 +575,10 @@ static void *move_digit(void *arg)
             j->dst[to] = j->src[i];
             j->dst_row[to] = j->src_row[i];
         }
-        return NULL;
+        return;
     }
     for (size_t i = j->lo; i < j->hi; i++)
         j->dst[next[(j->src[i] >> j->shift) & DIGIT_MASK]++] = j->src[i];
-    return NULL;
 }
 
 /* The keys to sort and room for as many; their row numbers and room, or
@@ -1205,13 +1193,6 @@ static wlr_status evaluate_general(const uint8_t *y, const double *score,
  * as on one thread, so the metrics are the same bits.
  */
 
-/* Starts fn(arg) on a thread of its own; 0 if it could not be started (the
- * caller then runs fn(arg) itself: the same work, the same result). */
-static int start_thread(pthread_t *tid, void *(*fn)(void *), void *arg)
-{
-    return pthread_create(tid, NULL, fn, arg) == 0;
-}
-
 /* The metrics read off the rows as they are: log-loss and confusion. */
 typedef struct {
     const uint8_t *y;
@@ -1222,12 +1203,11 @@ typedef struct {
     size_t confusion[2][2];
 } row_metrics_job;
 
-static void *row_metrics(void *arg)
+static void row_metrics(void *arg)
 {
     row_metrics_job *j = arg;
     j->log_loss = mean_log_loss(j->y, j->score, j->n);
     count_confusion(j->y, j->score, j->n, j->threshold, j->confusion);
-    return NULL;
 }
 
 typedef struct {
@@ -1238,15 +1218,31 @@ typedef struct {
     double result;
 } precision_job;
 
-static void *precision_metric(void *arg)
+static void precision_metric(void *arg)
 {
     precision_job *j = arg;
     j->result = average_precision_sorted(j->key, j->n, j->count, j->n_distinct);
-    return NULL;
 }
 
-/* ROC AUC and average precision from the sorted keys, side by side on two
- * threads if two_threads; then ROC AUC's interval. */
+/* ROC AUC and its interval from the sorted keys. */
+typedef struct {
+    const uint64_t *key;
+    size_t n;
+    const size_t *count;
+    size_t n_kept;
+    wlr_metrics *m;
+} auc_job;
+
+static void roc_metric(void *arg)
+{
+    auc_job *j = arg;
+    j->m->roc_auc = roc_auc_sorted(j->key, j->n, j->count, j->n_kept);
+    run_walk runs = run_walk_start(j->key, j->n, 1);
+    delong_interval(next_key_run, &runs, j->count, j->m);
+}
+
+/* ROC AUC (with its interval) and average precision from the sorted keys,
+ * side by side on two threads if two_threads. */
 static void ranking_metrics(const uint64_t *key, size_t n,
                             const size_t count[2], int two_threads,
                             wlr_metrics *m)
@@ -1254,14 +1250,35 @@ static void ranking_metrics(const uint64_t *key, size_t n,
     size_t n_distinct, n_kept;
     count_points(key, n, &n_distinct, &n_kept);
     precision_job ap = {key, n, count, n_distinct, 0.0};
-    pthread_t helper;
-    int started = two_threads && start_thread(&helper, precision_metric, &ap);
-    m->roc_auc = roc_auc_sorted(key, n, count, n_kept);
-    run_walk runs = run_walk_start(key, n, 1);
-    delong_interval(next_key_run, &runs, count, m);
-    if (started) pthread_join(helper, NULL);
-    else precision_metric(&ap);
+    auc_job auc = {key, n, count, n_kept, m};
+    wlr__job both[2] = {{roc_metric, &auc}, {precision_metric, &ap}};
+    wlr__run_jobs(both, two_threads ? 2 : 1);
+    if (!two_threads) precision_metric(&ap);
     m->average_precision = ap.result;
+}
+
+/* The sort and the ranking metrics, on the calling thread (sorting with
+ * n_threads - 1 threads of its own when there are more). */
+typedef struct {
+    const uint8_t *y;
+    const double *score;
+    size_t n;
+    const size_t *count;
+    size_t n_threads;
+    wlr_metrics *m;
+    wlr_status st;
+    wlr_error err;
+} ranking_job;
+
+static void ranking_rows(void *arg)
+{
+    ranking_job *j = arg;
+    uint64_t *key;
+    j->st = sorted_keys(j->y, j->score, j->n, 0, j->n,
+                        j->n_threads > 1 ? j->n_threads - 1 : 1, &key, &j->err);
+    if (j->st) return;
+    ranking_metrics(key, j->n, j->count, j->n_threads > 1, j->m);
+    free(key);
 }
 
 /* Every metric by the path of unweighted probabilities; the rows are
@@ -1276,18 +1293,14 @@ static wlr_status evaluate_probabilities(const uint8_t *y, const double *score,
     if (n_threads == 0) n_threads = auto_threads(n);
 
     row_metrics_job rows = {y, score, n, threshold, 0.0, {{0}}};
-    pthread_t helper;
-    int started = n_threads > 1 && start_thread(&helper, row_metrics, &rows);
-    uint64_t *key;
-    st = sorted_keys(y, score, n, 0, n, n_threads > 1 ? n_threads - 1 : 1,
-                     &key, err);
-    if (!st) {
-        ranking_metrics(key, n, count, n_threads > 1, m);
-        free(key);
+    ranking_job rank = {y, score, n, count, n_threads, m, WLR_OK, {{0}}};
+    wlr__job both[2] = {{ranking_rows, &rank}, {row_metrics, &rows}};
+    wlr__run_jobs(both, n_threads > 1 ? 2 : 1);
+    if (n_threads <= 1) row_metrics(&rows);
+    if ((st = rank.st)) {
+        *err = rank.err;
+        return st;
     }
-    if (started) pthread_join(helper, NULL);
-    else if (!st) row_metrics(&rows);
-    if (st) return st;
 
     m->log_loss = rows.log_loss;
     memcpy(m->confusion, rows.confusion, sizeof m->confusion);

@@ -10,7 +10,6 @@
 #define _DEFAULT_SOURCE
 #include "internal.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -50,8 +49,9 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
  * "madvise"), which the row shuffle's random swaps need far fewer TLB
  * entries for. Measured there, 1e8 rows (`bench_generate --big`, two runs
  * each): 19.2-19.9 s before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB
- * pages too (8.9-9.8 s on the Zen 5 VM of bench/README.md). Below
- * PREFAULT_MIN_BYTES, or where the calls are unknown, nothing is done.
+ * pages too; on an AVX2 Zen VM 27.4-29.6 s without and 17.5-18.9 s with
+ * (bench/README.md, "Generation"). Below PREFAULT_MIN_BYTES, or where the
+ * calls are unknown, nothing is done.
  */
 #define PREFAULT_CHUNK ((size_t)4 << 20)
 #define PREFAULT_MIN_BYTES ((size_t)64 << 20)
@@ -75,7 +75,7 @@ static int advise_inside(char *p, size_t bytes, size_t align, int advice)
 }
 #endif
 
-static void *prefault_worker(void *arg)
+void wlr__prefault(void *arg)
 {
 #ifdef MADV_POPULATE_WRITE
     const wlr_dataset *d = arg;
@@ -86,19 +86,17 @@ static void *prefault_worker(void *arg)
             if (at >= bytes) continue;
             size_t chunk = bytes - at < PREFAULT_CHUNK ? bytes - at : PREFAULT_CHUNK;
             if (advise_inside(col + at, chunk, 4096, MADV_POPULATE_WRITE) != 0)
-                return NULL;    /* not supported here: the writes fault */
+                return;         /* not supported here: the writes fault */
         }
     }
 #else
     (void)arg;
 #endif
-    return NULL;
 }
 
-void wlr__prefault_start(wlr__prefault *p, const wlr_dataset *d)
+int wlr__prefault_wanted(const wlr_dataset *d)
 {
-    p->started = 0;
-    if (d->n_rows * (d->n_features * sizeof(double) + 1) < PREFAULT_MIN_BYTES) return;
+    if (d->n_rows * (d->n_features * sizeof(double) + 1) < PREFAULT_MIN_BYTES) return 0;
 #ifdef MADV_HUGEPAGE
     for (size_t j = 0; j <= d->n_features; j++) {
         size_t bytes;
@@ -106,13 +104,11 @@ void wlr__prefault_start(wlr__prefault *p, const wlr_dataset *d)
         advise_inside(col, bytes, (size_t)2 << 20, MADV_HUGEPAGE);
     }
 #endif
-    p->started = pthread_create(&p->tid, NULL, prefault_worker, (void *)d) == 0;
-}
-
-void wlr__prefault_join(wlr__prefault *p)
-{
-    if (p->started) pthread_join(p->tid, NULL);
-    p->started = 0;
+#ifdef MADV_POPULATE_WRITE
+    return 1;
+#else
+    return 0;
+#endif
 }
 
 void wlr_dataset_free(wlr_dataset *d)

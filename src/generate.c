@@ -443,6 +443,23 @@ static void shuffle_columns(wlr__rng *rng, wlr_dataset *d)
 
 /* ---------------------------------------------------------------- main */
 
+/* The clusters and the redundant features: the pass that first writes
+ * every page of the data. */
+typedef struct {
+    wlr__rng *rng;
+    const wlr_gen_params *p;
+    wlr_dataset *out;
+    wlr_error *err;
+    wlr_status st;
+} fill_job;
+
+static void fill_informative(void *arg)
+{
+    fill_job *j = arg;
+    j->st = make_clusters(j->rng, j->p, j->out, j->err);
+    if (!j->st) j->st = add_redundant(j->rng, j->p, j->out, j->err);
+}
+
 wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
                         wlr_error *err)
 {
@@ -452,13 +469,14 @@ wlr_status wlr_generate(const wlr_gen_params *p, wlr_dataset *out,
     st = wlr_dataset_alloc(out, p->n_samples, p->n_features, err);
     if (st) return st;
 
-    wlr__prefault pf;
-    wlr__prefault_start(&pf, out);
     wlr__rng rng;
     wlr__rng_seed(&rng, p->seed);
-    st = make_clusters(&rng, p, out, err);
-    if (!st) st = add_redundant(&rng, p, out, err);
-    wlr__prefault_join(&pf);
+    /* the first writes of every page, with its faults taken on a second
+     * core (dataset.c) */
+    fill_job fill = {&rng, p, out, err, WLR_OK};
+    wlr__job jobs[2] = {{fill_informative, &fill}, {wlr__prefault, out}};
+    wlr__run_jobs(jobs, wlr__prefault_wanted(out) ? 2 : 1);
+    st = fill.st;
     if (st) {
         wlr_dataset_free(out);
         return st;

@@ -267,15 +267,12 @@ wlr_status wlr__kernel_check(wlr_error *err);
  * own shuffle for the training order, not numpy's (rng.c). */
 void wlr__rng_shuffle_fast(wlr__rng *r, size_t *a, size_t n);
 
-/* A fresh (calloc'd) dataset's pages faulted in on a second thread while
- * the caller writes them (dataset.c); start, fill d, join before d is
- * freed. The contents are never touched. */
-typedef struct {
-    pthread_t tid;
-    int started;
-} wlr__prefault;
-void wlr__prefault_start(wlr__prefault *p, const wlr_dataset *d);
-void wlr__prefault_join(wlr__prefault *p);
+/* A fresh (calloc'd) dataset's pages faulted in while the caller writes
+ * them (dataset.c): if wlr__prefault_wanted(d) (big enough, and the system
+ * can), run wlr__prefault(d) as a second job beside the writing one
+ * (wlr__run_jobs). The contents are never touched. */
+int wlr__prefault_wanted(const wlr_dataset *d);
+void wlr__prefault(void *dataset);
 
 /* d's rows reordered as numpy's X[permutation(n)] with r's next draws, in
  * place, by the permutation's own Fisher-Yates swaps (dataset.c). */

@@ -227,6 +227,13 @@ wlr_status wlr_train_check(const wlr_train_options *o, wlr_error *err);
 wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
                      wlr_model *m, wlr_train_info *info, wlr_error *err);
 void wlr_model_free(wlr_model *m);
+/* The prior correction (King & Zeng 2001): weights c_0, c_1 multiply the
+ * odds a model learns by c_1 / c_0, so p > 0.5 for rows whose true rate is
+ * far lower. Subtracting log(c_1 / c_0) from the intercept undoes it: the
+ * probabilities are then rates on the data's own scale, exactly so for a
+ * well-specified model (README.md, "Calibrated probabilities"). The ranking,
+ * and so ROC AUC, is unchanged; fewer rows pass 0.5. */
+void wlr_model_calibrate_prior(wlr_model *m, const double cw[2]);
 void wlr_train_info_free(wlr_train_info *info);
 
 /* L(w, b) on d, and (if grad != NULL) its gradient: grad[0..D-1] for w,

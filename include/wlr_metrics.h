@@ -101,6 +101,8 @@ typedef struct {
     double average_precision;    /* sum_k (R_k - R_{k-1}) P_k, no interpolation */
     double log_loss;             /* scores clipped to [eps, 1 - eps]; 0 if
                                     !probabilities */
+    double brier;                /* mean (p - y)^2, scikit-learn's
+                                    brier_score_loss; 0 if !probabilities */
     double balanced_accuracy;
     double mcc;                  /* Matthews correlation coefficient */
     int probabilities;           /* 1 iff every score is in [0, 1] */
@@ -131,6 +133,33 @@ wlr_status wlr_evaluate_weighted(const uint8_t *y, const double *score,
                                  const double *weight, size_t n,
                                  double threshold, wlr_metrics *m,
                                  wlr_error *err);
+
+/*
+ * CALIBRATION: are the probabilities right, as rates? The rows are put in
+ * WLR_RELIABILITY_BINS equal-width bins of p ([0, 0.1], (0.1, 0.2], ...,
+ * (0.9, 1], with scikit-learn's edges k (1 + 1e-8) / 10), and in bin b
+ * with n_b rows (or weight)
+ *   mean_p[b] = the mean p,   rate[b] = the share of class 1,
+ * the points of a reliability diagram (scikit-learn's calibration_curve
+ * with strategy="uniform"); and the expected calibration error
+ *   ece = sum_b (n_b / n) |rate[b] - mean_p[b]|
+ * (Naeini et al. 2015): 0 for probabilities that are the rates they claim.
+ * Empty bins have count 0 and NaN means.
+ */
+#define WLR_RELIABILITY_BINS 10
+typedef struct {
+    double count[WLR_RELIABILITY_BINS];   /* rows, or their weight */
+    double mean_p[WLR_RELIABILITY_BINS];
+    double rate[WLR_RELIABILITY_BINS];
+    double ece;
+} wlr_reliability;
+
+/* weight NULL: every row weighs 1. Fails (WLR_ERR_ARG) if n is 0, a label
+ * is not 0 or 1, a p is not in [0, 1], or a weight is negative, not finite
+ * or all are 0. */
+wlr_status wlr_reliability_compute(const uint8_t *y, const double *p,
+                                   const double *weight, size_t n,
+                                   wlr_reliability *r, wlr_error *err);
 
 /* A Wilson 95 % interval for k successes in m trials, k <= m (see above);
  * fails if m is 0 or k > m. */

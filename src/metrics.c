@@ -347,6 +347,22 @@ static double mean_log_loss(const uint8_t *y, const double *score, size_t n)
     return numpy_sum(next_log_loss, &s, n) / (double)n;
 }
 
+/* Row i's (y - p)^2, a term of brier_score_loss's np.average. */
+static double next_brier(void *state)
+{
+    row_stream *s = state;
+    size_t i = s->i++;
+    double d = (double)s->y[i] - s->score[i];
+    return d * d;
+}
+
+/* np.mean((y - p)^2): summed in row order by numpy's rule. */
+static double mean_brier(const uint8_t *y, const double *score, size_t n)
+{
+    row_stream s = {y, score, NULL, 0.0, 0};
+    return numpy_sum(next_brier, &s, n) / (double)n;
+}
+
 /* ------------------------------------------------ with sample weights */
 
 static double next_weight(void *state)
@@ -408,6 +424,25 @@ static void weighted_threshold_metrics(const uint8_t *y, const double *score,
     row_stream total = {y, score, weight, threshold, 0};
     m->accuracy = numpy_sum(next_weighted_hit, &hits, n) /
                   numpy_sum(next_weight, &total, n);
+}
+
+/* s_i (y_i - p_i)^2, a term of the weighted Brier score's numerator. */
+static double next_weighted_brier(void *state)
+{
+    row_stream *s = state;
+    size_t i = s->i++;
+    double d = (double)s->y[i] - s->score[i];
+    return d * d * s->weight[i];
+}
+
+/* np.average((y - p)^2, weights=s). */
+static double weighted_brier(const uint8_t *y, const double *score,
+                             const double *weight, size_t n)
+{
+    row_stream terms = {y, score, weight, 0.0, 0};
+    row_stream total = {y, score, weight, 0.0, 0};
+    return numpy_sum(next_weighted_brier, &terms, n) /
+           numpy_sum(next_weight, &total, n);
 }
 
 /* np.average(loss, weights=s) = sum_i s_i loss_i / sum_i s_i. */
@@ -1174,9 +1209,12 @@ static wlr_status evaluate_general(const uint8_t *y, const double *score,
     } else {
         rates_from_counts(m);
     }
-    if (m->probabilities)
+    if (m->probabilities) {
         m->log_loss = weight ? weighted_log_loss(y, score, weight, n)
                              : mean_log_loss(y, score, n);
+        m->brier = weight ? weighted_brier(y, score, weight, n)
+                          : mean_brier(y, score, n);
+    }
     return WLR_OK;
 }
 
@@ -1199,7 +1237,7 @@ typedef struct {
     const double *score;
     size_t n;
     double threshold;
-    double log_loss;
+    double log_loss, brier;
     size_t confusion[2][2];
 } row_metrics_job;
 
@@ -1207,6 +1245,7 @@ static void row_metrics(void *arg)
 {
     row_metrics_job *j = arg;
     j->log_loss = mean_log_loss(j->y, j->score, j->n);
+    j->brier = mean_brier(j->y, j->score, j->n);
     count_confusion(j->y, j->score, j->n, j->threshold, j->confusion);
 }
 
@@ -1292,7 +1331,7 @@ static wlr_status evaluate_probabilities(const uint8_t *y, const double *score,
     wlr_status st;
     if (n_threads == 0) n_threads = auto_threads(n);
 
-    row_metrics_job rows = {y, score, n, threshold, 0.0, {{0}}};
+    row_metrics_job rows = {y, score, n, threshold, 0.0, 0.0, {{0}}};
     ranking_job rank = {y, score, n, count, n_threads, m, WLR_OK, {{0}}};
     wlr__job both[2] = {{ranking_rows, &rank}, {row_metrics, &rows}};
     wlr__run_jobs(both, n_threads > 1 ? 2 : 1);
@@ -1303,6 +1342,7 @@ static wlr_status evaluate_probabilities(const uint8_t *y, const double *score,
     }
 
     m->log_loss = rows.log_loss;
+    m->brier = rows.brier;
     memcpy(m->confusion, rows.confusion, sizeof m->confusion);
     rates_from_counts(m);
     return WLR_OK;
@@ -1772,4 +1812,50 @@ int wlr_classification_report(const wlr_metrics *m, int digits, char *buf,
                                 support_weighted(m->f1, by)};
     report_row(&t, width, REPORT_LONGEST_TITLE, weighted, digits, support);
     return (int)t.len;
+}
+
+/* ------------------------------------------------------- calibration */
+
+wlr_status wlr_reliability_compute(const uint8_t *y, const double *p,
+                                   const double *weight, size_t n,
+                                   wlr_reliability *r, wlr_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (n == 0) return wlr__fail(err, WLR_ERR_ARG, "reliability: no rows");
+    double sum_p[WLR_RELIABILITY_BINS] = {0}, sum_y[WLR_RELIABILITY_BINS] = {0};
+    double total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (y[i] > 1)
+            return wlr__fail(err, WLR_ERR_ARG, "y[%zu] = %u is not 0 or 1", i,
+                             (unsigned)y[i]);
+        if (!(p[i] >= 0 && p[i] <= 1))
+            return wlr__fail(err, WLR_ERR_ARG, "score[%zu] = %g is not a "
+                             "probability in [0, 1]", i, p[i]);
+        double w = weight ? weight[i] : 1.0;
+        if (!(w >= 0 && isfinite(w)))
+            return wlr__fail(err, WLR_ERR_ARG, "weight[%zu] = %g is not a "
+                             "finite number >= 0", i, w);
+        /* the bin as scikit-learn's calibration_curve finds it: the edges
+         * are np.linspace(0, 1 + 1e-8, B + 1), k (1 + 1e-8) / B, and p's bin
+         * is the number of inner edges below it (np.searchsorted) */
+        int b = 0;
+        while (b < WLR_RELIABILITY_BINS - 1 &&
+               (double)(b + 1) * ((1.0 + 1e-8) / WLR_RELIABILITY_BINS) < p[i])
+            b++;
+        r->count[b] += w;
+        sum_p[b] += w * p[i];
+        sum_y[b] += w * (double)y[i];
+        total += w;
+    }
+    if (!(total > 0)) return wlr__fail(err, WLR_ERR_ARG, "weight: all 0");
+    for (int b = 0; b < WLR_RELIABILITY_BINS; b++) {
+        if (r->count[b] <= 0) {
+            r->mean_p[b] = r->rate[b] = NAN;
+            continue;
+        }
+        r->mean_p[b] = sum_p[b] / r->count[b];
+        r->rate[b] = sum_y[b] / r->count[b];
+        r->ece += r->count[b] / total * fabs(r->rate[b] - r->mean_p[b]);
+    }
+    return WLR_OK;
 }

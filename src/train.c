@@ -694,6 +694,12 @@ wlr_status wlr_train(const wlr_dataset *d, const wlr_train_options *o,
     return st;
 }
 
+/* b -= log(c_1 / c_0): see wlr.h. */
+void wlr_model_calibrate_prior(wlr_model *m, const double cw[2])
+{
+    m->intercept -= wlr__log(cw[1] / cw[0]);
+}
+
 void wlr_model_free(wlr_model *m)
 {
     free(m->coef);

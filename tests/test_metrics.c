@@ -275,6 +275,13 @@ static void check_more_expected(const char *name, const char *json,
     CHECK(m->probabilities == has_ll, "%s: probabilities %d", name,
           m->probabilities);
     if (has_ll) CHECK_NEAR(m->log_loss, ll, TOL);
+    /* the Brier score: scikit-learn's bits (numpy's pairwise mean) */
+    double br;
+    if (json_numbers(json, "brier", &br, 1))
+        CHECK(same_bits(m->brier, br), "%s: brier = %.17g, scikit-learn %.17g",
+              name, m->brier, br);
+    else
+        CHECK(!has_ll, "%s: no brier in the expected values", name);
     check_reports(name, json, m);
     check_interval(name, json, "recall1_ci95", m->has_recall1_ci95,
                    m->recall1_ci95);
@@ -1070,7 +1077,8 @@ static void test_weights_of_one(void)
 }
 
 /* Scores times 4 are no longer probabilities, so they go the general path;
- * the order is the same, and so is every metric but the log-loss, to the
+ * the order is the same, and so is every metric but the log-loss and the
+ * Brier score (probabilities' alone), to the
  * bit, at threshold 4 t against t, and the curve, with its thresholds
  * times 4. Reading the curve at a threshold gives wlr_evaluate's metrics
  * there, as on the other path. */
@@ -1090,9 +1098,11 @@ static void test_general_path_matches(void)
         CHECK(wlr_evaluate(r.y, r.score, n, 0.3, &a, &err) == WLR_OK &&
               wlr_evaluate(r.y, x4, n, 1.2, &b, &err) == WLR_OK, "%s",
               err.message);
-        CHECK(a.probabilities && !b.probabilities && b.log_loss == 0,
-              "probabilities %d %d", a.probabilities, b.probabilities);
+        CHECK(a.probabilities && !b.probabilities && b.log_loss == 0 &&
+              b.brier == 0, "probabilities %d %d", a.probabilities,
+              b.probabilities);
         b.log_loss = a.log_loss;
+        b.brier = a.brier;
         b.probabilities = 1;
         b.threshold = 0.3;
         CHECK(memcmp(&a, &b, sizeof a) == 0, "trial %d: metrics differ (AUC "
@@ -1119,6 +1129,7 @@ static void test_general_path_matches(void)
               wlr_evaluate(r.y, x4, n, t, &want, &err) == WLR_OK, "%s",
               err.message);
         at.log_loss = want.log_loss;
+        at.brier = want.brier;
         at.probabilities = want.probabilities;
         CHECK(memcmp(&at, &want, sizeof at) == 0, "trial %d: curve metrics at "
               "%g differ", trial, t);
@@ -1503,10 +1514,80 @@ static void test_weight_errors(void)
     CHECK(c.fp_weight == NULL && c.weighted == 0, "freed");
 }
 
+/* ------------------------------------------------------- calibration */
+
+/* The reliability diagram against scikit-learn 1.2.1's calibration_curve
+ * (n_bins=10, strategy="uniform") on numpy's RandomState(3): p = rand(300)
+ * and seven values on and near the bins' edges, y = rand() < 0.7 p; the
+ * expected numbers printed by Python (see the comment in each array). ECE
+ * as wlr_metrics.h defines it, summed bin by bin in Python. */
+static void test_reliability_against_scikit_learn(void)
+{
+    enum { N = 307 };
+    static const double extra[7] = {0, 0.1, 0.2, 0.5, 0.9, 1.0, 0.3};
+    uint8_t y[N];
+    double p[N];
+    wlr__rng rng;
+    wlr__rng_seed(&rng, 3);
+    for (int i = 0; i < 300; i++) p[i] = wlr__rng_double(&rng);
+    for (int i = 0; i < 7; i++) p[300 + i] = extra[i];
+    for (int i = 0; i < N; i++) y[i] = wlr__rng_double(&rng) < p[i] * 0.7;
+    /* prob_true, prob_pred, np.bincount of the bins */
+    static const double rate[10] = {
+        0.02857142857142857, 0.03571428571428571, 0.225, 0.15,
+        0.2564102564102564, 0.20689655172413793, 0.5666666666666667,
+        0.45161290322580644, 0.7096774193548387, 0.5416666666666666};
+    static const double mean_p[10] = {
+        0.05933089293841029, 0.1562046646468684, 0.2527105293890579,
+        0.3513142454000079, 0.4547902676487536, 0.5479198590611659,
+        0.6632509369766345, 0.7466729478074616, 0.8586346481051057,
+        0.9488256513693174};
+    static const double count[10] = {35, 28, 40, 20, 39, 29, 30, 31, 31, 24};
+    wlr_reliability r;
+    wlr_error err;
+    CHECK(wlr_reliability_compute(y, p, NULL, N, &r, &err) == WLR_OK, "%s",
+          err.message);
+    for (int b = 0; b < 10; b++) {
+        CHECK(r.count[b] == count[b], "bin %d: %g rows, scikit-learn %g", b,
+              r.count[b], count[b]);
+        CHECK(same_bits(r.rate[b], rate[b]) && same_bits(r.mean_p[b], mean_p[b]),
+              "bin %d: rate %.17g mean %.17g, scikit-learn %.17g %.17g", b,
+              r.rate[b], r.mean_p[b], rate[b], mean_p[b]);
+    }
+    CHECK(same_bits(r.ece, 0.17474069548223647), "ece %.17g", r.ece);
+    /* weights of 1 are no weights; an empty bin has NaN means */
+    double w[N];
+    for (int i = 0; i < N; i++) w[i] = 1.0;
+    wlr_reliability rw;
+    CHECK(wlr_reliability_compute(y, p, w, N, &rw, &err) == WLR_OK &&
+          memcmp(&r, &rw, sizeof r) == 0, "weights of 1 change the diagram");
+    double low[3] = {0.01, 0.02, 0.95};
+    uint8_t yl[3] = {0, 0, 1};
+    CHECK(wlr_reliability_compute(yl, low, NULL, 3, &r, &err) == WLR_OK &&
+          r.count[5] == 0 && isnan(r.mean_p[5]) && isnan(r.rate[5]) &&
+          fabs(r.ece - (2.0 / 3 * 0.015 + 1.0 / 3 * 0.05)) < 1e-15,
+          "empty bins: ece %.17g", r.ece);
+    /* refusals */
+    double bad[2] = {0.5, 1.5};
+    uint8_t yb[2] = {0, 1}, y2[2] = {0, 2};
+    CHECK(wlr_reliability_compute(yb, bad, NULL, 2, &r, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "score[1] = 1.5"), "p 1.5: %s", err.message);
+    CHECK(wlr_reliability_compute(y2, low, NULL, 2, &r, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "y[1] = 2"), "y 2: %s", err.message);
+    CHECK(wlr_reliability_compute(yb, low, NULL, 0, &r, &err) == WLR_ERR_ARG,
+          "no rows accepted");
+    double neg[2] = {1, -1}, zero[2] = {0, 0};
+    CHECK(wlr_reliability_compute(yb, low, neg, 2, &r, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "weight[1]"), "weight -1: %s", err.message);
+    CHECK(wlr_reliability_compute(yb, low, zero, 2, &r, &err) == WLR_ERR_ARG,
+          "weights all 0 accepted");
+}
+
 int main(void)
 {
     RUN(test_reference_cases);
     RUN(test_more_cases);
+    RUN(test_reliability_against_scikit_learn);
     RUN(test_score_equal_to_threshold_is_class_0);
     RUN(test_all_ties);
     RUN(test_perfect_ranking);

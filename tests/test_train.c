@@ -7,6 +7,7 @@
  * tests/test_kernel.c.)
  */
 #include "internal.h"
+#include "elementary.h"
 #include "check.h"
 #include "reference_optima.h"
 
@@ -860,6 +861,52 @@ static void test_predict_proba_threads(void)
     wlr_dataset_free(&d);
 }
 
+/* The prior correction moves the intercept by -log(c1/c0) and nothing
+ * else; on data drawn from a logistic model (well specified), the corrected
+ * weighted fit is the unweighted one, to within sampling noise (0.05 on
+ * 200,000 rows; measured 0.001). */
+static void test_calibrate_prior(void)
+{
+    enum { ROWS = 200000 };
+    wlr_dataset d;
+    wlr_error err;
+    CHECK(wlr_dataset_alloc(&d, ROWS, 2, &err) == 0, "%s", err.message);
+    wlr__rng rng;
+    wlr__rng_seed(&rng, 11);
+    for (size_t i = 0; i < ROWS; i++) {
+        double a = wlr__rng_normal(&rng), b = wlr__rng_normal(&rng);
+        d.x[i] = a;
+        d.x[ROWS + i] = b;
+        d.y[i] = wlr__rng_double(&rng) < wlr_sigmoid(1.2 * a - 0.7 * b - 4.0);
+    }
+    wlr_train_options o;
+    wlr_train_defaults(&o);
+    o.solver = WLR_SOLVER_NEWTON;
+    o.l2 = 0;
+    wlr_model plain, weighted;
+    wlr_train_info ip, iw;
+    CHECK(wlr_train(&d, &o, &plain, &ip, &err) == 0, "%s", err.message);
+    o.class_weight[1] = 20;
+    CHECK(wlr_train(&d, &o, &weighted, &iw, &err) == 0, "%s", err.message);
+    double b0 = weighted.intercept, c0 = weighted.coef[0], c1 = weighted.coef[1];
+    wlr_model_calibrate_prior(&weighted, o.class_weight);
+    CHECK(weighted.intercept == b0 - wlr__log(20.0) && weighted.coef[0] == c0 &&
+          weighted.coef[1] == c1, "the correction moved more than b");
+    CHECK(fabs(weighted.intercept - plain.intercept) < 0.05 &&
+          fabs(weighted.coef[0] - plain.coef[0]) < 0.05 &&
+          fabs(weighted.coef[1] - plain.coef[1]) < 0.05,
+          "corrected %g %g %g, unweighted %g %g %g", weighted.intercept,
+          weighted.coef[0], weighted.coef[1], plain.intercept, plain.coef[0],
+          plain.coef[1]);
+    printf("  prior correction: corrected b %.4f, unweighted %.4f (uncorrected "
+           "%.4f)\n", weighted.intercept, plain.intercept, b0);
+    wlr_model_free(&plain);
+    wlr_model_free(&weighted);
+    wlr_train_info_free(&ip);
+    wlr_train_info_free(&iw);
+    wlr_dataset_free(&d);
+}
+
 int main(void)
 {
     RUN(test_sigmoid_softplus_stable);
@@ -881,5 +928,6 @@ int main(void)
     RUN(test_gd_divergence_is_an_error);
     RUN(test_bad_row_weights);
     RUN(test_predict_proba_threads);
+    RUN(test_calibrate_prior);
     return check_summary();
 }

@@ -25,7 +25,8 @@ import numpy as np
 import sklearn
 from sklearn.metrics import (accuracy_score, average_precision_score,
                              balanced_accuracy_score, classification_report,
-                             confusion_matrix, log_loss, matthews_corrcoef,
+                             brier_score_loss, confusion_matrix, log_loss,
+                             matthews_corrcoef,
                              precision_recall_curve,
                              precision_recall_fscore_support, roc_auc_score,
                              roc_curve)
@@ -85,6 +86,7 @@ def expected(name, y, s, w, threshold):
              roc_auc=float(roc_auc_score(y, s, sample_weight=w)),
              average_precision=float(average_precision_score(y, s, sample_weight=w)),
              log_loss=float(log_loss(y, s, sample_weight=w)) if probabilities else None,
+             brier=float(brier_score_loss(y, s, sample_weight=w)) if probabilities else None,
              balanced_accuracy=float(balanced_accuracy_score(y, yhat, sample_weight=w)),
              mcc=float(matthews_corrcoef(y, yhat, sample_weight=w)),
              classification_report=classification_report(

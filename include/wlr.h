@@ -38,7 +38,8 @@
  * CONVENTIONS
  *   - Functions that can fail return a wlr_status (0 = WLR_OK) and fill
  *     err->message with "<where>: <what is wrong>", where <where> is
- *     "FILE:LINE" for problems in a file (line 0 when no line applies) and
+ *     "FILE:LINE" for a problem on a line of a file, "FILE" for one with the
+ *     file as a whole (it cannot be opened, it ends too soon) and
  *     the parameter's name otherwise. The library never prints or exits.
  *   - Outputs of a failed call are left empty (safe to free, nothing leaked).
  *   - Everything is deterministic: the same inputs give the same bits.

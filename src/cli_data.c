@@ -83,7 +83,7 @@ int cli_load_file(const cli_args *a, const char *path, const char *y_path,
         if (cli_check_npy_options(a, path)) return 1;
         /* rows to score (predict) may come without labels */
         if (!y_path && !a->csv.no_label)
-            return cli_errorf("%s:0: an X .npy file needs --labels Y.npy", path);
+            return cli_errorf("%s: an X .npy file needs --labels Y.npy", path);
         if (wlr_read_npy(path, y_path, d, &err)) return cli_error(&err);
         if (y_path) snprintf(what, cap, "%s with labels %s", path, y_path);
         else snprintf(what, cap, "%s (no labels)", path);
@@ -179,12 +179,12 @@ static const cli_opt generate_opts[] = {
     {NULL, 0, 0, NULL, NULL}};
 
 /* A writer's error names its FILE * argument ("f: write failed (File too
- * large)"); the user needs the file's name: "PATH:0: write failed (...)". */
+ * large)"); the user needs the file's name: "PATH: write failed (...)". */
 static int write_error(const char *path, wlr_status s, const wlr_error *err)
 {
     const char *what = strchr(err->message, ':');
     if (s != WLR_ERR_IO || !what) return cli_error(err);
-    return cli_errorf("%s:0:%s", path, what + 1);
+    return cli_errorf("%s:%s", path, what + 1);
 }
 
 /* Before the first of two outputs is renamed into place, every byte of

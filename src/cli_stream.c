@@ -191,7 +191,7 @@ int cli_train_stream(const cli_args *a, const wlr_train_options *o)
     r.cw[0] = opt.class_weight[0] = si.class_weight[0];
     r.cw[1] = opt.class_weight[1] = si.class_weight[1];
     if (a->test_x && test.n_features != si.n_features)
-        rc = cli_errorf("%s:0: X has %zu features, but %s has %zu", a->test_x,
+        rc = cli_errorf("%s: X has %zu features, but %s has %zu", a->test_x,
                         test.n_features, a->stream, si.n_features);
     if (rc == 0 && a->test_x)
         rc = cli_score_model(&r.model, &test, a->threshold, &r.met);

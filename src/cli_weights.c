@@ -179,7 +179,7 @@ static int write_plot(const cli_args *a, size_t rows)
     int rc = 0;
     if (wlr__out_open(&out, a->plot, &err)) rc = cli_error(&err);
     else if (wlr_plot_lines(out.f, &o, s, 3, &err))
-        rc = cli_errorf("%s:0: %s", a->plot, err.message);
+        rc = cli_errorf("%s: %s", a->plot, err.message);
     else if (wlr__out_commit(&out, &err)) rc = cli_error(&err);
     wlr__out_abort(&out);
     free(r);

@@ -1274,7 +1274,7 @@ static wlr_status grow_rows(csv_state *s, wlr_error *err)
                : FIRST_RESERVE_BYTES / (sizeof(double) * (d + 1));
     if (cap < MIN_ROW_CAPACITY) cap = MIN_ROW_CAPACITY;
     if (cap > SIZE_MAX / sizeof(double) / d)
-        return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: too many rows", s->name);
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s: too many rows", s->name);
     double *x = realloc(s->x, d * cap * sizeof *x);
     if (!x) goto nomem;
     s->x = x;
@@ -1298,7 +1298,7 @@ static wlr_status grow_rows(csv_state *s, wlr_error *err)
 nomem:
     /* The rows read so far are lost (x may already be laid out for the new
      * stride); the caller frees everything and reports this. */
-    return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory after %zu rows",
+    return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory after %zu rows",
                     s->name, s->n);
 }
 
@@ -1852,7 +1852,7 @@ static wlr_status finish_ids(csv_state *s, wlr_text_column *ids, wlr_error *err)
     memset(ids, 0, sizeof *ids);
     ids->cell = malloc((s->n + 1) * sizeof *ids->cell);
     if (!ids->cell)
-        return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory for %zu ids",
+        return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory for %zu ids",
                         s->name, s->n);
     ids->text = s->id_text;
     for (size_t i = 0; i < s->n; i++) ids->cell[i] = s->id_text + s->id_off[i];
@@ -1943,7 +1943,7 @@ static wlr_status read_stream(line_reader *r, csv_state *s,
         if (r->line == 1 && le - lb >= 3 && memcmp(lb, utf8_bom, 3) == 0) lb += 3;
         if (!blank_line(lb, le)) break;
     }
-    if (lr == LINE_END) return wlr__fail(err, WLR_ERR_DATA, "%s:0: empty file", s->name);
+    if (lr == LINE_END) return wlr__fail(err, WLR_ERR_DATA, "%s: empty file", s->name);
     if (lr != LINE_OK) return read_error(r, s->name, lr, err);
     first_line = r->line;
     int rc = split_line(lb, le, &s->head);
@@ -2055,20 +2055,20 @@ wlr_status wlr_read_csv_ids(const char *path, const wlr_csv_options *o,
     r.f = use_stdin ? stdin : fopen(path, "rb");
     if (!r.f) {
         csv_state_free(&s);
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", name,
                         strerror(errno));
     }
     struct stat sb;
     if (!use_stdin && fstat(fileno(r.f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
         fclose(r.f);
         csv_state_free(&s);
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", name,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", name,
                         strerror(EISDIR));
     }
     r.cap = CSV_BLOCK;
     r.buf = malloc(r.cap + 1);
     st = r.buf ? read_stream(&r, &s, o, out, ids, err)
-               : wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", name);
+               : wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", name);
     csv_state_free(&s);
     free(r.buf);
     if (!use_stdin) fclose(r.f);

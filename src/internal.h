@@ -304,7 +304,7 @@ void wlr__predict_proba_threads(const wlr_model *m, const wlr_dataset *d,
  * (stream.c) reads a window at a time. Opening reads and checks both
  * headers and the files' sizes exactly as wlr_read_npy does; reading
  * converts and validates as it does, with the same messages (a bad label is
- * "Y:0: y[i] = v is not 0 or 1", i its row in the file). y_path may be NULL
+ * "Y: y[i] = v is not 0 or 1", i its row in the file). y_path may be NULL
  * (X alone: reads leave y as it is). The paths are borrowed: they must
  * outlive the handle. One reader at a time. */
 typedef struct wlr__npy_rows wlr__npy_rows;

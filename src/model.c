@@ -410,6 +410,8 @@ static wlr_status bad(reader *r, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
+    /* (before the first line, the file as a whole: no line number) */
+    if (r->line == 0) return wlr__fail(r->err, WLR_ERR_DATA, "%s: %s", r->path, what);
     return wlr__fail(r->err, WLR_ERR_DATA, "%s:%zu: %s", r->path, r->line, what);
 }
 
@@ -752,7 +754,7 @@ wlr_status wlr_model_load(const char *path, wlr_model_file *mf, wlr_error *err)
     memset(mf, 0, sizeof *mf);
     FILE *f = fopen(path, "rb");
     if (!f)
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open: %s", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open: %s", path,
                         strerror(errno));
     reader r = {path, 0, err};
     parse_state ps;

@@ -189,24 +189,24 @@ static wlr_status read_header(FILE *f, const char *path, npy_header *h,
     unsigned char pre[12];
     memset(h, 0, sizeof *h);
     if (fread(pre, 1, 8, f) != 8 || memcmp(pre, npy_magic, 6) != 0)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: not a .npy file (it does "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: not a .npy file (it does "
                         "not start with \\x93NUMPY)", path);
     int major = pre[6], minor = pre[7];
     size_t len_bytes = major == 1 ? 2 : 4;
     if ((major != 1 && major != 2 && major != 3) || minor != 0)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: .npy format version %d.%d is "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: .npy format version %d.%d is "
                         "not supported (1.0, 2.0 and 3.0 are)", path, major, minor);
     if (fread(pre + 8, 1, len_bytes, f) != len_bytes)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: truncated in the header", path);
+        return wlr__fail(err, WLR_ERR_DATA, "%s: truncated in the header", path);
     size_t hlen = (size_t)load_le(pre + 8, len_bytes);
     if (hlen > NPY_MAX_HEADER)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: header length %zu is "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: header length %zu is "
                         "implausible (damaged file?)", path, hlen);
     char *text = malloc(hlen + 1);
-    if (!text) return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+    if (!text) return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", path);
     if (fread(text, 1, hlen, f) != hlen) {
         free(text);
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: truncated in the header", path);
+        return wlr__fail(err, WLR_ERR_DATA, "%s: truncated in the header", path);
     }
     text[hlen] = '\0';
     h->data_start = (long)(8 + len_bytes + hlen);
@@ -221,7 +221,7 @@ static wlr_status read_header(FILE *f, const char *path, npy_header *h,
             skip_space(&c);
             if (c.p < c.end && *c.p == '[') {
                 free(text);
-                return wlr__fail(err, WLR_ERR_DATA, "%s:0: a structured dtype "
+                return wlr__fail(err, WLR_ERR_DATA, "%s: a structured dtype "
                                 "(record array) is not supported", path);
             }
             ok = parse_string(&c, h->descr, sizeof h->descr);
@@ -243,18 +243,18 @@ static wlr_status read_header(FILE *f, const char *path, npy_header *h,
     }
     free(text);
     if (!ok || !have_descr || !have_fortran || !have_shape)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: the header is not the dict "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: the header is not the dict "
                         "{'descr': ..., 'fortran_order': ..., 'shape': (...)} "
                         "that numpy writes", path);
     if (!parse_descr(h))
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: element type '%s' is not "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: element type '%s' is not "
                         "supported", path, h->descr);
     if (h->descr[0] == '>' && h->elem > 1)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: big-endian data ('%s') is not "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: big-endian data ('%s') is not "
                         "supported; save with a.astype(a.dtype.newbyteorder('<'))",
                         path, h->descr);
     if (h->fortran)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: fortran_order True is not "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: fortran_order True is not "
                         "supported; save with np.ascontiguousarray(a)", path);
     return WLR_OK;
 }
@@ -265,13 +265,13 @@ static wlr_status open_npy(const char *path, FILE **f, npy_header *h,
 {
     *f = fopen(path, "rb");
     if (!*f)
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", path,
                         strerror(errno));
     struct stat st;
     if (fstat(fileno(*f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(*f);
         *f = NULL;
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", path,
                         strerror(EISDIR));
     }
     wlr_status s = read_header(*f, path, h, err);
@@ -288,12 +288,12 @@ static wlr_status check_size(FILE *f, const char *path, const npy_header *h,
                              size_t count, wlr_error *err)
 {
     if (count > SIZE_MAX / h->elem)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: shape too large", path);
+        return wlr__fail(err, WLR_ERR_DATA, "%s: shape too large", path);
     size_t need = count * h->elem;
     struct stat st;
     if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
         (uint64_t)st.st_size - (uint64_t)h->data_start < (uint64_t)need)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: truncated: the header promises "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: truncated: the header promises "
                         "%zu bytes of data, the file holds %lld", path, need,
                         (long long)st.st_size - h->data_start);
     return WLR_OK;
@@ -302,9 +302,9 @@ static wlr_status check_size(FILE *f, const char *path, const npy_header *h,
 static wlr_status short_read(FILE *f, const char *path, wlr_error *err)
 {
     if (ferror(f))
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: read error (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: read error (%s)", path,
                         strerror(errno));
-    return wlr__fail(err, WLR_ERR_DATA, "%s:0: truncated: the data ends before "
+    return wlr__fail(err, WLR_ERR_DATA, "%s: truncated: the data ends before "
                     "the shape in the header says", path);
 }
 
@@ -314,15 +314,15 @@ static wlr_status check_x_header(const char *path, const npy_header *h,
                                  wlr_error *err)
 {
     if (h->kind != 'f' || (h->elem != 8 && h->elem != 4))
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: X must be float64 ('<f8') or "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: X must be float64 ('<f8') or "
                         "float32 ('<f4'), not '%s'", path, h->descr);
     if (h->ndim != 2)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: X must be 2-D (rows, "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: X must be 2-D (rows, "
                         "features), not %d-D", path, h->ndim);
     if (h->shape[1] == 0)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: X has no features", path);
+        return wlr__fail(err, WLR_ERR_DATA, "%s: X has no features", path);
     if (h->shape[0] == 0)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: X has no rows", path);
+        return wlr__fail(err, WLR_ERR_DATA, "%s: X has no rows", path);
     return WLR_OK;
 }
 
@@ -330,10 +330,10 @@ static wlr_status check_y_header(const char *path, const npy_header *h,
                                  wlr_error *err)
 {
     if (h->kind == 'f' ? h->elem < 4 : h->kind == 'b' ? h->elem != 1 : 0)
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: y type '%s' is not supported",
+        return wlr__fail(err, WLR_ERR_DATA, "%s: y type '%s' is not supported",
                         path, h->descr);
     if (!(h->ndim == 1 || (h->ndim == 2 && h->shape[1] == 1)))
-        return wlr__fail(err, WLR_ERR_DATA, "%s:0: y must be 1-D (one label per "
+        return wlr__fail(err, WLR_ERR_DATA, "%s: y must be 1-D (one label per "
                         "row), not %d-D", path, h->ndim);
     return WLR_OK;
 }
@@ -346,7 +346,7 @@ static wlr_status nonfinite_x(const char *path, const unsigned char *block,
     for (size_t k = 0; k < rows * dim; k++) {
         double v = load_float(block + k * elem, elem);
         if (!isfinite(v))
-            return wlr__fail(err, WLR_ERR_DATA, "%s:0: X[%zu, %zu] is %s; the "
+            return wlr__fail(err, WLR_ERR_DATA, "%s: X[%zu, %zu] is %s; the "
                             "data must be finite", path, first_row + k / dim,
                             k % dim, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
     }
@@ -411,7 +411,7 @@ static wlr_status seek_row(FILE *f, const char *path, const npy_header *h,
     if (first == *next) return WLR_OK;
     if (fseeko(f, (off_t)h->data_start + (off_t)first * (off_t)row_bytes,
                SEEK_SET) != 0)
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot seek (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot seek (%s)", path,
                         strerror(errno));
     *next = first;
     return WLR_OK;
@@ -519,7 +519,7 @@ static wlr_status read_y_rows(FILE *f, const char *path, const npy_header *h,
         for (size_t k = 0; k < cnt; k++) {
             char text[40];
             if (!label_value(block + k * h->elem, h, &y[i0 + k], text, sizeof text))
-                return wlr__fail(err, WLR_ERR_DATA, "%s:0: y[%zu] = %s is not 0 "
+                return wlr__fail(err, WLR_ERR_DATA, "%s: y[%zu] = %s is not 0 "
                                 "or 1", path, first + i0 + k, text);
         }
     }
@@ -554,7 +554,7 @@ wlr_status wlr__npy_rows_open(const char *x_path, const char *y_path,
     *out = NULL;
     if (!x_path) return wlr__fail(err, WLR_ERR_ARG, "x_path: missing");
     wlr__npy_rows *r = calloc(1, sizeof *r);
-    if (!r) return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", x_path);
+    if (!r) return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", x_path);
     r->x_path = x_path;
     r->y_path = y_path;
     wlr_status st;
@@ -565,12 +565,12 @@ wlr_status wlr__npy_rows_open(const char *x_path, const char *y_path,
     if (y_path && (st = check_y_header(y_path, &r->hy, err))) goto fail;
     size_t n = r->hx.shape[0], dim = r->hx.shape[1];
     if (y_path && r->hy.shape[0] != n) {
-        st = wlr__fail(err, WLR_ERR_DATA, "%s:0: y has %zu labels but X (%s) has "
+        st = wlr__fail(err, WLR_ERR_DATA, "%s: y has %zu labels but X (%s) has "
                       "%zu rows", y_path, r->hy.shape[0], x_path, n);
         goto fail;
     }
     if (n > SIZE_MAX / dim) {
-        st = wlr__fail(err, WLR_ERR_DATA, "%s:0: shape too large", x_path);
+        st = wlr__fail(err, WLR_ERR_DATA, "%s: shape too large", x_path);
         goto fail;
     }
     if ((st = check_size(r->fx, x_path, &r->hx, n * dim, err))) goto fail;
@@ -579,7 +579,7 @@ wlr_status wlr__npy_rows_open(const char *x_path, const char *y_path,
     size_t row_bytes = dim * r->hx.elem;
     r->block = malloc(row_bytes > NPY_BLOCK ? row_bytes : NPY_BLOCK);
     if (!r->block) {
-        st = wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", x_path);
+        st = wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", x_path);
         goto fail;
     }
     *out = r;

@@ -179,7 +179,7 @@ wlr_status wlr__out_target(const char *path, char **target, wlr_error *err)
 {
     *target = NULL;
     char *at = copy_string(path);
-    if (!at) return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+    if (!at) return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", path);
     for (int links = 0;; links++) {
         struct stat st;
         /* not a link (or nothing there, or not reachable: the open that
@@ -193,7 +193,7 @@ wlr_status wlr__out_target(const char *path, char **target, wlr_error *err)
         free(at);
         if (!next)
             return wlr__fail(err, e == ENOMEM ? WLR_ERR_NOMEM : WLR_ERR_IO,
-                            "%s:0: cannot follow the link (%s)", path,
+                            "%s: cannot follow the link (%s)", path,
                             strerror(e));
         at = next;
     }
@@ -227,7 +227,7 @@ static wlr_status open_in_place(wlr__out *o, struct stat *st, wlr_error *err)
     int std = standard_fd_of(st);
     int fd = std >= 0 ? dup(std) : open(o->path, O_WRONLY | O_NOCTTY);
     if (fd < 0)
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", o->path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", o->path,
                         strerror(errno));
     if (fstat(fd, st) == 0 && S_ISREG(st->st_mode)) {
         close(fd);
@@ -237,7 +237,7 @@ static wlr_status open_in_place(wlr__out *o, struct stat *st, wlr_error *err)
     if (!o->f) {
         int e = errno;
         close(fd);
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", o->path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", o->path,
                         strerror(e));
     }
     return WLR_OK;
@@ -255,13 +255,13 @@ static wlr_status open_temporary(wlr__out *o, const struct stat *st,
         struct stat at;
         if (lstat(o->target, &at) != 0 || at.st_dev != st->st_dev ||
             at.st_ino != st->st_ino)
-            return wlr__fail(err, WLR_ERR_IO, "%s:0: its links end at %s, "
+            return wlr__fail(err, WLR_ERR_IO, "%s: its links end at %s, "
                             "which is not the file they reach; cannot replace "
                             "it", path, o->target);
     }
     size_t n = strlen(o->target);
     o->tmp = malloc(n + sizeof tmp_suffix);
-    if (!o->tmp) return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+    if (!o->tmp) return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", path);
     memcpy(o->tmp, o->target, n);
     memcpy(o->tmp + n, tmp_suffix, sizeof tmp_suffix);
     int fd = mkstemp(o->tmp);
@@ -270,10 +270,10 @@ static wlr_status open_temporary(wlr__out *o, const struct stat *st,
         free(o->tmp);
         o->tmp = NULL;
         if (via_link)
-            return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot create a temporary "
+            return wlr__fail(err, WLR_ERR_IO, "%s: cannot create a temporary "
                             "file beside its link's target %s (%s)", path,
                             o->target, strerror(e));
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot create a temporary file "
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot create a temporary file "
                         "beside it (%s)", path, strerror(e));
     }
     register_temp(o->tmp);
@@ -283,7 +283,7 @@ static wlr_status open_temporary(wlr__out *o, const struct stat *st,
     if (!o->f) {
         int e = errno;
         close(fd);
-        return wlr__fail(err, WLR_ERR_IO, "%s:0: cannot open (%s)", path,
+        return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", path,
                         strerror(e));
     }
     return WLR_OK;
@@ -294,7 +294,7 @@ wlr_status wlr__out_open(wlr__out *o, const char *path, wlr_error *err)
     memset(o, 0, sizeof *o);
     if (!path || !*path) return wlr__fail(err, WLR_ERR_ARG, "path: empty");
     o->path = copy_string(path);
-    if (!o->path) return wlr__fail(err, WLR_ERR_NOMEM, "%s:0: out of memory", path);
+    if (!o->path) return wlr__fail(err, WLR_ERR_NOMEM, "%s: out of memory", path);
 
     if (strcmp(path, "-") == 0) {
         o->f = stdout;
@@ -304,7 +304,7 @@ wlr_status wlr__out_open(wlr__out *o, const char *path, wlr_error *err)
     int exists = stat(path, &st) == 0;
     wlr_status s = WLR_OK;
     if (exists && S_ISDIR(st.st_mode))
-        s = wlr__fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)", path,
+        s = wlr__fail(err, WLR_ERR_IO, "%s: cannot write (%s)", path,
                       strerror(EISDIR));
     else if (exists && !S_ISREG(st.st_mode))
         s = open_in_place(o, &st, err);
@@ -324,7 +324,7 @@ wlr_status wlr__out_commit(wlr__out *o, wlr_error *err)
         int e = errno;
         out_clear(o);
         if (bad)
-            return wlr__fail(err, WLR_ERR_IO, "<stdout>:0: write error (%s)",
+            return wlr__fail(err, WLR_ERR_IO, "<stdout>: write error (%s)",
                             strerror(e));
         return WLR_OK;
     }
@@ -352,7 +352,7 @@ wlr_status wlr__out_commit(wlr__out *o, wlr_error *err)
         o->path = NULL;
         if (o->tmp) remove(o->tmp);
         out_clear(o);
-        wlr_status s = wlr__fail(err, WLR_ERR_IO, "%s:0: cannot write (%s)",
+        wlr_status s = wlr__fail(err, WLR_ERR_IO, "%s: cannot write (%s)",
                                 path, strerror(e));
         free(path);
         return s;

@@ -365,7 +365,7 @@ else
         rc=$?
         set +f
         if [ $rc -ne 1 ]; then bad "$name, no permission: exit $rc: $(cat "$T/err.txt")"
-        elif ! grep -qF "wlr: ro/out$k:0: cannot create a temporary file beside it (Permission denied)" "$T/err.txt"; then
+        elif ! grep -qF "wlr: ro/out$k: cannot create a temporary file beside it (Permission denied)" "$T/err.txt"; then
             bad "$name, no permission: stderr '$(cat "$T/err.txt")'"
         elif ls ro | grep -q "out$k\|\.tmp\."; then bad "$name, no permission: left $(ls ro)"
         else unchanged "$name, no permission" && ok; fi

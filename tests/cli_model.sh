@@ -68,7 +68,7 @@ tail -n +2 d.csv >nohead.csv
 # ------------------------------------------------------ predict refusals
 
 expect_fail "predict: no --model" "needs --model" pred.csv -- predict d.csv -o pred.csv
-expect_fail "predict: missing model" "nope.txt:0: cannot open" pred.csv -- \
+expect_fail "predict: missing model" "nope.txt: cannot open" pred.csv -- \
     predict --model nope.txt d.csv -o pred.csv
 head -n 8 m.txt >trunc.txt
 expect_fail "predict: truncated model" "trunc.txt:8: truncated" pred.csv -- \
@@ -182,7 +182,7 @@ expect_fail "predict unlabelled: a word" 'uword.csv:3: cell 2 "oops" is not a nu
 expect_fail "predict X .npy alone: feature count" "g2.X.npy:1: 2 feature columns; the model has 3" \
     pred.csv -- predict --model m.txt g2.X.npy -o pred.csv
 # train still needs labels
-expect_fail "train X .npy without labels" "g.X.npy:0: an X .npy file needs --labels" \
+expect_fail "train X .npy without labels" "g.X.npy: an X .npy file needs --labels" \
     t.txt -- train g.X.npy -o t.txt
 
 # --------------------------------------------------------------- tuning

@@ -71,24 +71,24 @@ expect_fail "bad class weight" "class weights: unknown 'heavy'" m_fail -- train 
 expect_fail "epochs -1" 'epochs: -1 must be >= 1' m_fail -- train $S --epochs -1 --save m_fail
 
 # ---------------------------------------------------------------- bad files
-expect_fail "missing X" 'nope.X.npy:0: cannot open' m_fail -- train --stream nope.X.npy --labels tr.y.npy --save m_fail
-expect_fail "missing y" 'nope.y.npy:0: cannot open' m_fail -- train --stream tr.X.npy --labels nope.y.npy --save m_fail
+expect_fail "missing X" 'nope.X.npy: cannot open' m_fail -- train --stream nope.X.npy --labels tr.y.npy --save m_fail
+expect_fail "missing y" 'nope.y.npy: cannot open' m_fail -- train --stream tr.X.npy --labels nope.y.npy --save m_fail
 printf 'x1,y\n1,0\n' >fake.npy
-expect_fail "not npy" 'fake.npy:0: not a .npy file' m_fail -- train --stream fake.npy --labels tr.y.npy --save m_fail
-expect_fail "row counts" 'te.y.npy:0: y has 5000 labels but X \(tr.X.npy\) has 30011 rows' m_fail \
+expect_fail "not npy" 'fake.npy: not a .npy file' m_fail -- train --stream fake.npy --labels tr.y.npy --save m_fail
+expect_fail "row counts" 'te.y.npy: y has 5000 labels but X \(tr.X.npy\) has 30011 rows' m_fail \
     -- train --stream tr.X.npy --labels te.y.npy --save m_fail
 # y[29000] = 7: y is '<i8' after a 128-byte header; found in the last windows
 cp tr.y.npy bad.y.npy
 printf '\007' | dd of=bad.y.npy bs=1 seek=$((128 + 8 * 29000)) conv=notrunc 2>/dev/null
-expect_fail "bad label" 'bad.y.npy:0: y\[29000\] = 7 is not 0 or 1' m_fail \
+expect_fail "bad label" 'bad.y.npy: y\[29000\] = 7 is not 0 or 1' m_fail \
     -- train --stream tr.X.npy --labels bad.y.npy --window 4000 --save m_fail
 # the same message as the in-memory reader
 "$WLR" train tr.X.npy --labels bad.y.npy 2>mem_err.txt >/dev/null
-expect_grep "bad label, in memory too" 'bad.y.npy:0: y\[29000\] = 7 is not 0 or 1' mem_err.txt
+expect_grep "bad label, in memory too" 'bad.y.npy: y\[29000\] = 7 is not 0 or 1' mem_err.txt
 cp tr.X.npy trunc.X.npy
 truncate -s 100000 trunc.X.npy
-expect_fail "truncated" 'trunc.X.npy:0: truncated' m_fail -- train --stream trunc.X.npy --labels tr.y.npy --save m_fail
-expect_fail "test features" 'f4.X.npy:0: X has 4 features, but tr.X.npy has 3' m_fail \
+expect_fail "truncated" 'trunc.X.npy: truncated' m_fail -- train --stream trunc.X.npy --labels tr.y.npy --save m_fail
+expect_fail "test features" 'f4.X.npy: X has 4 features, but tr.X.npy has 3' m_fail \
     -- train $S --test f4.X.npy --test-labels f4.y.npy --save m_fail
 expect_fail "save = output" 'name the same file' m_fail -- train $S --save m_fail -o m_fail
 

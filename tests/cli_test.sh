@@ -180,21 +180,21 @@ printf 'y,score\n0,0.2\n1,1.7\n' >two.csv
 head -c 100 tut.X.npy >trunc.X.npy
 $WLR_RUNNER "$WLR" generate --samples 10 --format npy -o small
 
-expect_fail "missing file" 'nope\.csv:0: .*(No such file|cannot open)' "" -- train nope.csv
+expect_fail "missing file" 'nope\.csv: .*(No such file|cannot open)' "" -- train nope.csv
 expect_fail "empty file" 'empty\.csv:.*empty' "" -- train empty.csv
 expect_fail "header, no rows" 'header_only\.csv:1: .*no (data )?rows' "" -- train header_only.csv
 expect_fail "ragged row" 'ragged\.csv:3: .*(3|2)' "" -- train ragged.csv
 expect_fail "non-numeric cell" 'text\.csv:3: .*abc' "" -- train text.csv
 expect_fail "non-finite cell" 'inf\.csv:3: .*finite' "" -- train inf.csv
 expect_fail "three labels" 'three\.csv:4: .*2' "" -- train three.csv
-expect_fail "bad npy" 'bad\.npy:0: ' "" -- train bad.npy --labels tut.y.npy
-expect_fail "truncated npy" 'trunc\.X\.npy:0: ' "" -- train trunc.X.npy --labels tut.y.npy
+expect_fail "bad npy" 'bad\.npy: ' "" -- train bad.npy --labels tut.y.npy
+expect_fail "truncated npy" 'trunc\.X\.npy: ' "" -- train trunc.X.npy --labels tut.y.npy
 expect_fail "X, y lengths differ" 'small\.y\.npy.*(10|length|rows)' "" -- train tut.X.npy --labels small.y.npy
-expect_fail "npy without labels" 'tut\.X\.npy:0: .*--labels' "" -- train tut.X.npy
-expect_fail "split: missing file" 'nope\.csv:0: ' out_ -- split nope.csv --train-out out_a.csv --test-out out_b.csv
+expect_fail "npy without labels" 'tut\.X\.npy: .*--labels' "" -- train tut.X.npy
+expect_fail "split: missing file" 'nope\.csv: ' out_ -- split nope.csv --train-out out_a.csv --test-out out_b.csv
 expect_fail "split: bad data, no outputs" 'ragged\.csv:3: ' out_ -- split ragged.csv --train-out out_a.csv --test-out out_b.csv
-expect_fail "split: unwritable" 'no/such/dir/a\.csv:0: ' out_ -- split tutorial.csv --train-out no/such/dir/a.csv --test-out out_b.csv
-expect_fail "generate: unwritable" 'no/such/dir/g\.csv:0: ' "" -- generate -o no/such/dir/g.csv
+expect_fail "split: unwritable" 'no/such/dir/a\.csv: ' out_ -- split tutorial.csv --train-out no/such/dir/a.csv --test-out out_b.csv
+expect_fail "generate: unwritable" 'no/such/dir/g\.csv: ' "" -- generate -o no/such/dir/g.csv
 printf 'y,s,extra\n0,0.1,3\n1,0.8,4\n' >three_cols.csv
 expect_fail "report: three columns" 'three_cols\.csv:1: .*--score-col' "" -- report three_cols.csv
 $WLR_RUNNER "$WLR" report two.csv >two.txt || bad "report: scores not in [0,1]"

@@ -160,7 +160,7 @@ static void test_special(void)
         CHECK(wlr__out_open(&o, "/dev/full", &err) == WLR_OK, "full: %s", err.message);
         fputs("no room\n", o.f);
         CHECK(wlr__out_commit(&o, &err) == WLR_ERR_IO &&
-              strcmp(err.message, "/dev/full:0: cannot write (No space left on device)") == 0,
+              strcmp(err.message, "/dev/full: cannot write (No space left on device)") == 0,
               "full commit: %s", err.message);
         CHECK(o.f == NULL && o.path == NULL, "cleared after a failed commit");
     }
@@ -173,20 +173,20 @@ static void test_errors(void)
     char want[512];
     const char *p = path_in_tmp("no/such/dir/x.csv");
     CHECK(wlr__out_open(&o, p, &err) == WLR_ERR_IO, "missing directory opened");
-    snprintf(want, sizeof want, "%s:0: cannot create a temporary file beside it "
+    snprintf(want, sizeof want, "%s: cannot create a temporary file beside it "
              "(No such file or directory)", p);
     CHECK(strcmp(err.message, want) == 0, "message \"%s\"", err.message);
     CHECK(o.f == NULL && o.path == NULL && o.tmp == NULL, "not cleared");
 
     CHECK(wlr__out_open(&o, tmpdir, &err) == WLR_ERR_IO &&
-          strstr(err.message, ":0: cannot write (Is a directory)"), "directory: %s", err.message);
+          strstr(err.message, ": cannot write (Is a directory)"), "directory: %s", err.message);
     CHECK(wlr__out_open(&o, "", &err) == WLR_ERR_ARG, "empty path");
 
     /* the rename fails if the target became a directory meanwhile */
     const char *q = path_in_tmp("becomes_dir");
     CHECK(wlr__out_open(&o, q, &err) == WLR_OK, "open: %s", err.message);
     mkdir(q, 0700);
-    CHECK(wlr__out_commit(&o, &err) == WLR_ERR_IO && strstr(err.message, "becomes_dir:0: cannot write ("),
+    CHECK(wlr__out_commit(&o, &err) == WLR_ERR_IO && strstr(err.message, "becomes_dir: cannot write ("),
           "rename over a directory: %s", err.message);
     CHECK(stray_temps() == 0, "failed commit left its temporary file");
     rmdir(q);
@@ -298,11 +298,11 @@ static void test_link_errors(void)
     wlr_error err;
     char want[512];
     CHECK(wlr__out_open(&o, a, &err) == WLR_ERR_IO, "a loop opened");
-    snprintf(want, sizeof want, "%s:0: cannot follow the link (%s)", a, strerror(ELOOP));
+    snprintf(want, sizeof want, "%s: cannot follow the link (%s)", a, strerror(ELOOP));
     CHECK(strcmp(err.message, want) == 0, "loop message \"%s\"", err.message);
     CHECK(o.f == NULL && o.path == NULL && o.target == NULL && o.tmp == NULL, "not cleared");
     CHECK(wlr__out_open(&o, n, &err) == WLR_ERR_IO, "a missing directory opened");
-    snprintf(want, sizeof want, "%s:0: cannot create a temporary file beside its link's "
+    snprintf(want, sizeof want, "%s: cannot create a temporary file beside its link's "
              "target %s/no/such/dir/x.csv (No such file or directory)", n, tmpdir);
     CHECK(strcmp(err.message, want) == 0, "message \"%s\"", err.message);
     CHECK(stray_temps() == 0 && is_link_to(a, "loop_b") && is_link_to(n, "no/such/dir/x.csv"),
@@ -476,7 +476,7 @@ static void test_socket(void)
     wlr_error err;
     char want[512];
     CHECK(wlr__out_open(&o, sock, &err) == WLR_ERR_IO, "a socket opened");
-    snprintf(want, sizeof want, "%s:0: cannot open (%s)", sock, strerror(ENXIO));
+    snprintf(want, sizeof want, "%s: cannot open (%s)", sock, strerror(ENXIO));
     CHECK(strcmp(err.message, want) == 0, "socket message \"%s\"", err.message);
     struct stat st;
     CHECK(lstat(sock, &st) == 0 && S_ISSOCK(st.st_mode) && stray_temps() == 0,
@@ -547,7 +547,7 @@ static void test_file_size_limit(void)
         fflush(o.f);
         wlr_status s = wlr__out_commit(&o, &err);
         _exit(s == WLR_ERR_IO &&
-              strstr(err.message, "limit.txt:0: cannot write (File too large)") ? 0 : 5);
+              strstr(err.message, "limit.txt: cannot write (File too large)") ? 0 : 5);
     }
     int status = 0;
     waitpid(pid, &status, 0);

@@ -273,10 +273,18 @@ packaging() {
         bad "make install: $(tail -n 5 make.txt)"; return
     fi
     ok
-    for f in bin/wlr lib/libwlr.a lib/libwlr.so include/wlr.h \
+    for f in bin/wlr lib/libwlr.a lib/libwlr.so include/wlr.h include/wlr_io.h \
+             include/wlr_metrics.h include/wlr_plot.h include/wlr_stream.h \
              lib/pkgconfig/wlr.pc share/man/man1/wlr.1; do
         [ -f "$P/$f" ] && ok || bad "make install: no $f"
     done
+    # the shared library under its versioned names: libwlr.so -> the soname
+    # (libwlr.so.MAJOR.MINOR) -> the file (libwlr.so.MAJOR.MINOR.PATCH)
+    v=$("$P/bin/wlr" --version | sed -n '1s/^wlr //p')
+    soname=$(readelf -d "$P/lib/libwlr.so" 2>/dev/null | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
+    [ "$soname" = "libwlr.so.${v%.*}" ] && [ -L "$P/lib/libwlr.so" ] && [ -L "$P/lib/$soname" ] &&
+        [ -f "$P/lib/libwlr.so.$v" ] && [ ! -L "$P/lib/libwlr.so.$v" ] && ok ||
+        bad "shared library names: soname '$soname', version '$v': $(ls "$P/lib")"
     "$P/bin/wlr" --version >v.txt 2>&1 && expect_grep "installed wlr" '^wlr [0-9]' v.txt
     flags=$(PKG_CONFIG_PATH="$P/lib/pkgconfig" pkg-config --cflags --libs wlr)
     case "$flags" in *"-I$P/include"*"-L$P/lib"*"-lwlr"*) ok ;;
@@ -287,7 +295,13 @@ packaging() {
         bad "example: $(head -c 400 cc.txt)"; cd "$T"; return
     fi
     ok
-    LD_LIBRARY_PATH="$P/lib" ./example >example.txt 2>&1 || bad "example: $(cat example.txt)"
+    # as README runs it: no LD_LIBRARY_PATH (pkg-config's flags set the run
+    # path), and against the shared library, not the static one
+    if command -v readelf >/dev/null 2>&1; then
+        readelf -d example | grep -q "NEEDED.*libwlr\.so\." && ok ||
+            bad "example is not linked to the shared library"
+    fi
+    env -u LD_LIBRARY_PATH ./example >example.txt 2>&1 || bad "example: $(cat example.txt)"
     # the same numbers as the command line's train with the same settings
     "$WLR" train --class-weight balanced >train.txt 2>/dev/null
     want_model=$(sed -n 's/^model    x1 \([^ ]*\)  x2 \([^ ]*\)  intercept \(.*\)$/coef \1 \2, intercept \3/p' train.txt)

@@ -148,10 +148,18 @@ typedef struct {
  * at a time with libm: the reference every fast path is tested against. */
 double wlr__objective(const wlr__problem *p, const double *theta, double *grad,
                       double *hess);
+/* lambda_j = l2 / sd_j^2, the penalty's weight on w'_j (s NULL: l2). */
+static inline double wlr__penalty_weight(const wlr__scaling *s, double l2,
+                                         size_t j)
+{
+    return s ? l2 / (s->sd[j] * s->sd[j]) : l2;
+}
+
 /* The penalty (l2/2) sum_j (w'_j / sd_j)^2 at theta (s NULL: sd = 1), its
- * gradient added into grad (if not NULL). */
+ * gradient added into grad and its curvature into hess's diagonal (each if
+ * not NULL; hess (D + 1)^2). */
 double wlr__penalty(const wlr__scaling *s, double l2, size_t D,
-                    const double *theta, double *grad);
+                    const double *theta, double *grad, double *hess);
 /* The same from the fast kernel (kernel.c), in double precision. */
 double wlr__objective_fast(const wlr__problem *p, const double *theta,
                            double *grad, double *hess);

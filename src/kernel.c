@@ -234,9 +234,7 @@ double wlr__objective_fast(const wlr__problem *p, const double *theta,
             for (size_t k = 0; k <= j; k++)
                 hess[j * P + k] = hess[k * P + j] = H[j * (j + 1) / 2 + k] / (double)N;
     }
-    for (size_t j = 0; j < D && hess; j++)
-        hess[j * P + j] += p->s ? p->l2 / (p->s->sd[j] * p->s->sd[j]) : p->l2;
-    loss += wlr__penalty(p->s, p->l2, D, theta, grad);
+    loss += wlr__penalty(p->s, p->l2, D, theta, grad, hess);
     free(mem);
     return loss;
 }

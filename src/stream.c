@@ -333,7 +333,7 @@ static wlr_status full_loss(streamer *sr, const wlr__gd *gd, double *loss,
     if (grad) memset(grad, 0, (D + 1) * sizeof *grad);
     wlr_status st = sr->n_windows == 1 ? add_loss(&l, &sr->buf[0], err)
                                        : stream_pass(sr, 0, NULL, add_loss, &l, err);
-    *loss = l.loss + wlr__penalty(gd->s, gd->o->l2, D, gd->theta, grad);
+    *loss = l.loss + wlr__penalty(gd->s, gd->o->l2, D, gd->theta, grad, NULL);
     free(g);
     return st;
 }

@@ -145,15 +145,17 @@ static double row_logit(const wlr_dataset *d, const wlr__scaling *s,
 /* --------------------------------------------------------- the objective */
 
 /* The penalty (l2/2) sum_j lambda_j w'_j^2, lambda_j = l2 / sd_j^2 (sd = 1
- * without s): its value, and its gradient added into grad (if not NULL). */
+ * without s): its value, its gradient lambda_j w'_j added into grad and its
+ * curvature lambda_j into hess's diagonal ((D + 1)^2; each if not NULL). */
 double wlr__penalty(const wlr__scaling *s, double l2, size_t D,
-                    const double *theta, double *grad)
+                    const double *theta, double *grad, double *hess)
 {
     double pen = 0;
     for (size_t j = 0; j < D; j++) {
-        double lambda = s ? l2 / (s->sd[j] * s->sd[j]) : l2;
+        double lambda = wlr__penalty_weight(s, l2, j);
         pen += 0.5 * lambda * theta[j] * theta[j];
         if (grad) grad[j] += lambda * theta[j];
+        if (hess) hess[j * (D + 1) + j] += lambda;
     }
     return pen;
 }
@@ -189,9 +191,7 @@ double wlr__objective(const wlr__problem *p, const double *theta, double *grad,
     for (size_t j = 0; j < P && hess; j++)
         for (size_t k = 0; k <= j; k++)
             hess[k * P + j] = hess[j * P + k] /= (double)N;
-    for (size_t j = 0; j < D && hess; j++)
-        hess[j * P + j] += p->s ? p->l2 / (p->s->sd[j] * p->s->sd[j]) : p->l2;
-    return sum / (double)N + wlr__penalty(p->s, p->l2, D, theta, grad);
+    return sum / (double)N + wlr__penalty(p->s, p->l2, D, theta, grad, hess);
 }
 
 /* L(w, b) and its gradient on the original features (wlr.h). */
@@ -399,7 +399,7 @@ wlr_status wlr__gd_init(wlr__gd *g, const wlr_train_options *o,
     g->v = g->m + (D + 1);
     g->lambda = g->v + (D + 1);
     g->a = g->lambda + (D + 1);
-    for (size_t j = 0; j < D; j++) g->lambda[j] = o->l2 / (s->sd[j] * s->sd[j]);
+    for (size_t j = 0; j < D; j++) g->lambda[j] = wlr__penalty_weight(s, o->l2, j);
     return WLR_OK;
 }
 

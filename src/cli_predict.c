@@ -85,36 +85,26 @@ static size_t head_names(const wlr_model_file *mf, const wlr_dataset *d,
 }
 
 /* No input column may be called what the output adds. */
-static int check_output_names(const wlr_model_file *mf, const wlr_dataset *d,
-                              const wlr_text_column *ids, const char *path)
+static int check_output_names(const char *const *head, size_t n, const char *path)
 {
-    const char **names = malloc((d->n_features + 4) * sizeof *names);
-    if (!names) return cli_errorf("out of memory");
-    size_t n = head_names(mf, d, ids, names);
-    int rc = 0;
-    for (size_t k = 0; k < n && !rc; k++)
-        for (size_t t = 0; t < 2 && !rc; t++)
-            if (strcmp(names[k], tail_names[t]) == 0)
-                rc = cli_errorf("%s:1: a column is named '%s', as an output "
-                                "column of predict is; rename it", path,
-                                tail_names[t]);
-    free(names);
-    return rc;
+    for (size_t k = 0; k < n; k++)
+        for (size_t t = 0; t < 2; t++)
+            if (strcmp(head[k], tail_names[t]) == 0)
+                return cli_errorf("%s:1: a column is named '%s', as an output "
+                                  "column of predict is; rename it", path,
+                                  tail_names[t]);
+    return 0;
 }
 
-static int write_predictions(FILE *f, const wlr_model_file *mf,
-                             const wlr_dataset *d, const wlr_text_column *ids,
-                             const double *p, double threshold)
+static void write_predictions(FILE *f, const char *const *head, size_t n_head,
+                              const wlr_dataset *d, const wlr_text_column *ids,
+                              const double *p, double threshold)
 {
     size_t D = d->n_features, n = d->n_rows;
-    const char **names = malloc((D + 4) * sizeof *names);
-    if (!names) return cli_errorf("out of memory");
-    size_t k = head_names(mf, d, ids, names);
-    for (size_t c = 0; c < k; c++) {
-        put_cell(f, names[c]);
+    for (size_t c = 0; c < n_head; c++) {
+        put_cell(f, head[c]);
         fputc(',', f);
     }
-    free(names);
     fprintf(f, "%s,%s\n", tail_names[0], tail_names[1]);
     for (size_t i = 0; i < n; i++) {
         if (ids->cell) {
@@ -133,7 +123,6 @@ static int write_predictions(FILE *f, const wlr_model_file *mf,
         put_double(f, p[i]);
         fprintf(f, ",%d\n", p[i] > threshold);
     }
-    return 0;
 }
 
 /* How DATA is to be read against the model: its features by name, its
@@ -205,21 +194,26 @@ int cmd_predict(int argc, char **argv)
         return 1;
     }
     double *p = NULL;
+    const char **head = NULL; /* the output's header before tail_names */
     wlr__out out = {0};
     if (wlr_model_check_data(&mf, &d, a.pos[0], &err)) {
         rc = cli_errorf("%s (model %s)", err.message, a.model);
-    } else if (check_output_names(&mf, &d, &ids, a.pos[0])) {
-        rc = 1;
-    } else if (!(p = malloc((d.n_rows + 1) * sizeof *p))) {
+    } else if (!(head = malloc((d.n_features + 4) * sizeof *head)) ||
+               !(p = malloc((d.n_rows + 1) * sizeof *p))) {
         rc = cli_errorf("out of memory for %zu rows", d.n_rows);
     } else {
-        wlr_predict_proba(&mf.model, &d, p);
-        rc = cli_out_open(&a, &out);
+        size_t n_head = head_names(&mf, &d, &ids, head);
+        rc = check_output_names(head, n_head, a.pos[0]);
         if (rc == 0) {
-            rc = write_predictions(out.f, &mf, &d, &ids, p, threshold);
+            wlr_predict_proba(&mf.model, &d, p);
+            rc = cli_out_open(&a, &out);
+        }
+        if (rc == 0) {
+            write_predictions(out.f, head, n_head, &d, &ids, p, threshold);
             rc = cli_out_close(&out, rc);
         }
     }
+    free(head);
     free(p);
     wlr_text_column_free(&ids);
     wlr_dataset_free(&d);

@@ -34,11 +34,12 @@
 #define WLR__ROUND_SHIFT 6755399441055744.0
 #define WLR__SQRT2 1.41421356237309504880
 /* e^x below e^-708 = 3e-308 is below everything it is added to by 290
- * orders of magnitude; clamping there keeps 2^n a normal number. */
+ * orders of magnitude, and is taken as 0 (the true value is subnormal, or
+ * 0 in double precision below e^-745): this keeps 2^n a normal number. */
 #define WLR__EXP_MIN (-708.0)
 
 /*
- * e^x for WLR__EXP_MIN <= x <= 0 (below is clamped; NaN gives NaN):
+ * e^x for WLR__EXP_MIN <= x <= 0 (0 below; NaN gives NaN):
  * n = round(x / ln 2), r = x - n ln 2, |r| <= 0.347, e^r by its Taylor
  * polynomial of degree 12 (truncation below 1.7e-16), times 2^n built from
  * its bits. At most 3 ulp from glibc's exp (tests/test_kernel.c checks
@@ -46,6 +47,7 @@
  */
 static inline double wlr__exp_nonpos(double x)
 {
+    double zero = x < WLR__EXP_MIN ? 0.0 : 1.0;
     x = x < WLR__EXP_MIN ? WLR__EXP_MIN : x;
     double t = fma(x, WLR__LOG2E, WLR__ROUND_SHIFT);
     double n = t - WLR__ROUND_SHIFT;
@@ -70,13 +72,18 @@ static inline double wlr__exp_nonpos(double x)
     bits = (bits + 1023) << 52;
     double scale;
     memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
+    return p * scale * zero;
 }
 
-/* e^x for any x: 1 / e^-x above 0 (one more rounding), +inf past 709.78. */
+/* e^x for any x: 1 / e^-x above 0 (one more rounding), +inf past 709.78;
+ * below -708, e^(x + 64 ln 2) 2^-64 (subnormal, one more rounding), 0 past
+ * -745.2. */
 static inline double wlr__exp(double x)
 {
-    if (x <= 0 || x != x) return wlr__exp_nonpos(x);
+    if (x != x) return x;
+    if (x < WLR__EXP_MIN)
+        return x < -745.2 ? 0.0 : wlr__exp_nonpos(x + 64.0 * WLR__LN2) * 0x1p-64;
+    if (x <= 0) return wlr__exp_nonpos(x);
     if (x > 709.782712893384) return INFINITY;
     return 1.0 / wlr__exp_nonpos(-x);
 }

@@ -817,6 +817,7 @@ typedef struct {
     size_t nul;   /* where the first NUL in buf[start .. len) is, or NO_NUL */
     int eof;
     size_t line;  /* 1-based number of the line last returned */
+    double done, total; /* bytes read, and the file's size (0: unknown) */
 } line_reader;
 
 typedef enum { LINE_OK, LINE_END, LINE_READ_ERROR, LINE_NOMEM, LINE_NUL,
@@ -846,6 +847,8 @@ static line_result refill(line_reader *r)
         if (z) r->nul = (size_t)(z - r->buf);
     }
     r->len += got;
+    r->done += (double)got;
+    wlr__progress("read", r->done, r->total);
     if (got < want) {
         if (ferror(r->f)) return LINE_READ_ERROR;
         r->eof = 1;
@@ -2065,6 +2068,8 @@ wlr_status wlr_read_csv_ids(const char *path, const wlr_csv_options *o,
         return wlr__fail(err, WLR_ERR_IO, "%s: cannot open (%s)", name,
                         strerror(EISDIR));
     }
+    if (!use_stdin && fstat(fileno(r.f), &sb) == 0 && S_ISREG(sb.st_mode))
+        r.total = (double)sb.st_size;
     r.cap = CSV_BLOCK;
     r.buf = malloc(r.cap + 1);
     st = r.buf ? read_stream(&r, &s, o, out, ids, err)
@@ -2195,6 +2200,9 @@ static wlr_status check_header_unique(const wlr_dataset *d, wlr_error *err)
                     a < dim ? ka : "the weight column", kb, q);
 }
 
+/* The progress hook hears of every 2^18 rows written. */
+#define WRITE_PROGRESS_ROWS ((size_t)(1 << 18) - 1)
+
 wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
 {
     size_t n = d->n_rows, dim = d->n_features;
@@ -2228,6 +2236,8 @@ wlr_status wlr_write_csv(FILE *f, const wlr_dataset *d, wlr_error *err)
     out_bytes(t, "\n", 1);
     char after_x = d->weight || labelled ? ',' : '\n';
     for (size_t i = 0; i < n && !t->failed; i++) {
+        if ((i & WRITE_PROGRESS_ROWS) == WRITE_PROGRESS_ROWS)
+            wlr__progress("write", (double)i, (double)n);
         for (size_t j = 0; j < dim; j++)
             out_number(t, d->x[j * n + i], j + 1 < dim ? ',' : after_x);
         if (d->weight) out_number(t, d->weight[i], labelled ? ',' : '\n');

@@ -202,6 +202,21 @@ expect_fail "plot not svg" "--plot: 'q.png' is not a FILE.svg" "q." -- sweep d.c
 expect_fail "plot stdout" "--plot: '-' is not a FILE.svg" "" -- sweep d.csv --plot -
 expect_fail "plot's CSV is -o" "--plot's CSV: q.csv is also -o q.csv" "q." -- sweep d.csv --plot q.svg -o q.csv
 expect_fail "plot's CSV is DATA" "--plot's CSV: d.csv is also DATA d.csv" "d.svg" -- sweep d.csv --plot d.svg
+# every output against DATA and each other, by any name: the path, ./path,
+# a hard link, a symbolic link
+ln d.csv hard_d.csv
+ln -s d.csv sym_d.csv
+for form in d.csv ./d.csv hard_d.csv sym_d.csv; do
+    expect_fail "-o $form over DATA" "^wlr: -o: $form is also DATA d.csv \(they name the same file\)" "" -- \
+        sweep d.csv -o "$form"
+done
+for form in hard_d sym_d; do
+    expect_fail "--plot $form.svg: its CSV over DATA" "^wlr: --plot's CSV: $form.csv is also DATA d.csv" "$form.svg" -- \
+        sweep d.csv --plot "$form.svg"
+done
+expect_fail "--plot over -o" "^wlr: --plot: q.svg is also -o ./q.svg" "" -- sweep d.csv --plot q.svg -o ./q.svg
+expect_fail "--plot='s CSV over --output=" "^wlr: --plot's CSV: q.csv is also -o ./q.csv" "q.svg" -- \
+    sweep d.csv --plot=q.svg --output=./q.csv
 expect_fail "plot in no directory" "nodir/q.svg" "q.txt" -- sweep d.csv --points 2 --cv 2 --plot nodir/q.svg -o q.txt
 "$WLR" generate --samples 300 -o few.csv
 expect_fail "too few class-1 rows for the folds" "--cv: .*class 1 has 4" "" -- sweep few.csv

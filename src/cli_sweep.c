@@ -469,7 +469,7 @@ static int run_stage(sweep_run *r, void (*run)(void *, size_t), size_t n,
     for (size_t i = 0; i < n; i++)
         if (r->st[i]) {
             double w = i < r->p->points ? r->p->weight[i] : 1.0;
-            return cli_errorf("weight %g, %s: %s%s", w, what, r->err[i].message,
+            return cli_errorf("weight %.10g, %s: %s%s", w, what, r->err[i].message,
                               hint);
         }
     return 0;
@@ -580,7 +580,7 @@ static void warn_fits(const sweep_run *r)
     if (far)
         fprintf(stderr, "wlr: warning: gradient descent stopped more than "
                 "%g %% above the exact optimum for %zu of the %zu weights "
-                "(worst: weight %g, %.1f %%), so those models are not yet the "
+                "(worst: weight %.10g, %.1f %%), so those models are not yet the "
                 "ones their weights define: train longer (--epochs), or use "
                 "the exact solver (--solver newton)\n", 100 * CLI_GAP_WARN, far,
                 p->points, worst_w, 100 * worst);

@@ -168,6 +168,15 @@ awk -v a="$(field intercept "$l0")" -v b="$(field intercept "$l1")" \
     grep -q '"calibrate": "prior"' c.json && ok ||
     bad "--calibrate prior: intercepts $(field intercept "$l0") -> $(field intercept "$l1")"
 
+# fits short of their optimum are said once, on stderr, the output intact
+"$WLR" sweep d.csv --solver gd --epochs 1 --lr 0.001 --points 3 --cv 2 >g1.txt 2>err.txt &&
+    grep -q '^wlr: warning: gradient descent stopped more than 1 % above the exact optimum for [1-3] of the 3 weights (worst: weight ' err.txt &&
+    [ "$(grep -c warning err.txt)" -eq 1 ] && grep -q '^  f1 ' g1.txt && ok ||
+    bad "gd short of the optimum: $(cat err.txt)"
+"$WLR" sweep d.csv --max-iter 1 --points 3 --cv 2 >n1.txt 2>err.txt &&
+    grep -q "^wlr: warning: Newton's method stopped without converging in [0-9]* of the 10 fits" err.txt &&
+    grep -q '^  f1 ' n1.txt && ok || bad "Newton short of converging: $(cat err.txt)"
+
 # ------------------------------------------------------------ --plot
 
 "$WLR" sweep d.csv --points 7 --cv 3 --cost 10:1 --json --plot p.svg >ps.json 2>err.txt ||

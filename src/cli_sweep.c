@@ -6,7 +6,8 @@
  * point depends on what is asked of the model. So the sweep fits c0 = 1,
  * c1 = w for every w of a log grid
  *     w_k = exp((1 - k/(P-1)) log(from) + k/(P-1) log(to)),  k = 0..P-1
- * (w_0 = from and w_{P-1} = to exactly), scores each by stratified K-fold
+ * (w_0 = from and w_{P-1} = to exactly, the others rounded to 10
+ * significant digits), scores each by stratified K-fold
  * cross-validation on the training split (where the choice is made) and on
  * the test split (which only reports), and picks the best weight for each
  * goal. Each test score is what `wlr train --class-weight 1:w` gives with
@@ -33,7 +34,7 @@
 #define OFF(field) offsetof(cli_args, field)
 
 /* The default grid: 1 (unweighted) to 1000, a decade past the ~1:100 odds
- * of a 1 % minority where "balanced" lies, 8 points a decade. */
+ * of a 1 % minority where "balanced" lies, in 8 steps a decade. */
 #define DEFAULT_FROM 1.0
 #define DEFAULT_TO 1000.0
 #define DEFAULT_POINTS 25
@@ -42,8 +43,7 @@
 /* More weights than any plot resolves or anyone reads: a guard against a
  * mistyped --points 1e9 (each point is K + 1 fits). */
 #define MAX_POINTS 1000
-/* --cost's per-row figure, and the training options' table copied without
- * --class-weight, have room for this many entries. */
+/* Room for the training options' table, copied without --class-weight. */
 #define MAX_TRAIN_OPTS 32
 
 static const cli_opt sweep_opts[] = {
@@ -129,7 +129,7 @@ typedef struct {
 /* The grid: log spaced, both ends exact. wlr__exp and wlr__log give the
  * same bits on every machine, and so do printf's and strtod's correctly
  * rounded conversions. */
-static void make_grid(sweep_plan *p, double from, double to)
+static int make_grid(sweep_plan *p, double from, double to)
 {
     double lo = wlr__log(from), hi = wlr__log(to);
     for (size_t k = 0; k < p->points; k++) {
@@ -141,6 +141,12 @@ static void make_grid(sweep_plan *p, double from, double to)
     }
     p->weight[0] = from;
     p->weight[p->points - 1] = to;
+    for (size_t k = 1; k < p->points; k++)
+        if (!(p->weight[k] > p->weight[k - 1]))
+            return cli_errorf("--points: %zu weights from %.10g to %.10g are closer "
+                              "than %d significant digits tell apart",
+                              p->points, from, to, GRID_DIGITS);
+    return 0;
 }
 
 /* Online cores, at most WLR__MAX_THREADS: the fits are whole units of
@@ -195,8 +201,7 @@ static int check_plan(const cli_args *a, sweep_plan *p)
     p->jobs = a->jobs ? a->jobs : default_jobs();
     p->weight = malloc(p->points * sizeof *p->weight);
     if (!p->weight) return cli_errorf("out of memory");
-    make_grid(p, a->sweep_from, a->sweep_to);
-    return 0;
+    return make_grid(p, a->sweep_from, a->sweep_to);
 }
 
 /* Newton takes at most WLR_NEWTON_MAX_FEATURES features: asked for, it is

@@ -196,6 +196,8 @@ expect_fail "from 0" "--from: 0 is not > 0" "" -- sweep d.csv --from 0
 expect_fail "from negative" "--from: -1 is not > 0" "" -- sweep d.csv --from -1
 expect_fail "to not above from" "--to: 5 is not above --from 5" "" -- sweep d.csv --from 5 --to 5
 expect_fail "points 1" "--points: 1 is below 2" "" -- sweep d.csv --points 1
+expect_fail "points closer than the digits" "--points: 1000 weights from 5 to 5.0000001 are closer than 10 significant digits" "" -- \
+    sweep d.csv --from 5 --to 5.0000001 --points 1000
 expect_fail "points too many" "--points: 1001 is more than 1000" "" -- sweep d.csv --points 1001
 expect_fail "cv 1" "--cv: K = 1 is not cross-validation" "" -- sweep d.csv --cv 1
 expect_fail "cost one number" "--cost: '10' is not FN:FP" "" -- sweep d.csv --cost 10

@@ -335,6 +335,7 @@ static void usage(FILE *f)
         "  weights     balanced class weights against conversion rate (CSV)\n"
         "  predict     score a data file with a model saved by train --save\n"
         "  explain     how class weights change the gradient, step by step\n"
+        "  sweep       the class-1 weight as a hyperparameter: a grid, CV and test\n"
         "\n"
         "DATA is a CSV file (header optional, label in the last column) or an\n"
         "X .npy file with --labels Y.npy. Without DATA, commands generate the\n"
@@ -356,6 +357,7 @@ int main(int argc, char **argv)
         {"weights", cmd_weights},
         {"explain", cmd_explain},
         {"predict", cmd_predict},
+        {"sweep", cmd_sweep},
     };
     /* An output interrupted by ^C or kill leaves no temporary behind. */
     wlr__out_remove_temps_on_signal();

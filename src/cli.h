@@ -60,6 +60,11 @@ typedef struct {
     const char *stream;      /* X .npy trained on a window at a time */
     const char *window;      /* --window ROWS, parsed there */
     const char *test_x, *test_y; /* --test X.npy --test-labels Y.npy */
+    /* sweep (cli_sweep.c): the grid of class-1 weights, its scoring */
+    double sweep_from, sweep_to;
+    size_t sweep_points, jobs;
+    const char *cost;        /* --cost FN:FP */
+    const char *calibrate;   /* --calibrate none | prior */
 } cli_args;
 
 /* One option: --name VALUE (or --name=VALUE), or a flag. */
@@ -93,6 +98,9 @@ void cli_help(const char *usage, const char *what,
 void cli_progress_start(void);
 void cli_progress_label(const char *label);
 void cli_progress_clear(void);
+/* Draws progress of the CLI's own work ("sweep": fits done of total) as the
+ * hook draws the library's; callers on several threads serialise. */
+void cli_progress_show(const char *what, double done, double total);
 
 /* Prints "wlr: <message>" on stderr; returns 1 (the exit status). */
 int cli_error(const wlr_error *err);
@@ -247,6 +255,7 @@ int cmd_report(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
 
 int cmd_weights(int argc, char **argv);
 /* experiment --plots DIR: roc, pr, boundary, loss, gradient_share .svg and

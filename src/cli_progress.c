@@ -28,6 +28,7 @@ static const char *unit_of(const char *what)
 {
     if (strcmp(what, "train") == 0) return "epochs";
     if (strcmp(what, "read") == 0) return "MB";
+    if (strcmp(what, "sweep") == 0) return "fits";
     return "rows";
 }
 
@@ -77,6 +78,11 @@ void cli_progress_start(void)
 {
     bar.tty = isatty(STDERR_FILENO);
     if (bar.tty) wlr_set_progress(progress, NULL);
+}
+
+void cli_progress_show(const char *what, double done, double total)
+{
+    if (bar.tty) progress(NULL, what, done, total);
 }
 
 void cli_progress_label(const char *label)

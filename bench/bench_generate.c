@@ -8,27 +8,15 @@
  * Prints, per size: wall time, rows per second, peak resident memory and
  * its ratio to the raw data (16 bytes of X + 1 byte of y per row).
  */
-#include "wlr.h"
-#include "wlr_io.h"
-#include "wlr_metrics.h"
-#include "wlr_plot.h"
-#include "wlr_stream.h"
+#include "internal.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 
 /* The sizes measured: the everyday one, and the --big one. */
 #define BENCH_ROWS 10000000UL
 #define BENCH_BIG_ROWS 100000000UL
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Peak resident set size of this process so far, in bytes (Linux reports
  * ru_maxrss in kilobytes). */
@@ -46,12 +34,12 @@ static int bench(size_t rows)
     p.n_samples = rows;
     wlr_dataset d;
     wlr_error err;
-    double t0 = now_seconds();
+    double t0 = wlr__now();
     if (wlr_generate(&p, &d, &err)) {
         fprintf(stderr, "bench_generate: %s\n", err.message);
         return 1;
     }
-    double secs = now_seconds() - t0;
+    double secs = wlr__now() - t0;
     size_t counts[2];
     wlr_class_counts(&d, counts);
     double raw = (double)rows * (2 * sizeof(double) + 1);

@@ -14,18 +14,13 @@
  * For scale, the same text is also converted with a plain loop over glibc's
  * strtod, the approach the fast parser replaces.
  */
-#include "wlr.h"
-#include "wlr_io.h"
-#include "wlr_metrics.h"
-#include "wlr_plot.h"
-#include "wlr_stream.h"
+#include "internal.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
-#include <time.h>
 #include <unistd.h>
 
 #define BENCH_ROWS 10000000UL
@@ -33,13 +28,6 @@
 /* The strtod comparison reads only this much of the file: it is the slow
  * one, and a rate needs no more. */
 #define STRTOD_SAMPLE_BYTES (64u << 20)
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* splitmix64: fixed, fast pseudo-random digits. */
 static uint64_t mix_state = 42;
@@ -118,7 +106,7 @@ static double strtod_rate(const char *path, double *sink)
     fclose(f);
     while (n > 0 && text[n - 1] != '\n') n--; /* whole lines only */
     text[n] = '\0';
-    double t0 = now_seconds(), sum = 0;
+    double t0 = wlr__now(), sum = 0;
     char *p = strchr(text, '\n') + 1; /* skip the header */
     while (*p) {
         char *end;
@@ -127,7 +115,7 @@ static double strtod_rate(const char *path, double *sink)
         sum += (double)(end[1] - '0'); /* y */
         p = end + 3;
     }
-    double t = now_seconds() - t0;
+    double t = wlr__now() - t0;
     *sink += sum;
     free(text);
     return (double)n / t / 1e6;
@@ -137,22 +125,22 @@ static int bench_csv(const char *dir, size_t rows)
 {
     char path[256];
     snprintf(path, sizeof path, "%s/bench.csv", dir);
-    double t0 = now_seconds();
+    double t0 = wlr__now();
     if (write_csv_file(path, rows)) { perror(path); return 1; }
     long long bytes = file_size(path);
     printf("csv: %zu rows x 2 features, %.1f MB (made in %.2f s)\n", rows,
-           (double)bytes / 1e6, now_seconds() - t0);
+           (double)bytes / 1e6, wlr__now() - t0);
 
     double best = 1e300;
     for (int r = 0; r < BENCH_REPEATS; r++) {
         wlr_dataset d;
         wlr_error err;
-        t0 = now_seconds();
+        t0 = wlr__now();
         if (wlr_read_csv(path, NULL, &d, &err)) {
             fprintf(stderr, "%s\n", err.message);
             return 1;
         }
-        double t = now_seconds() - t0;
+        double t = wlr__now() - t0;
         if (t < best) best = t;
         if (d.n_rows != rows) { fprintf(stderr, "read %zu rows\n", d.n_rows); return 1; }
         if (r == 0)
@@ -173,10 +161,10 @@ static int bench_csv(const char *dir, size_t rows)
     wlr_read_csv(path, NULL, &d, &err);
     snprintf(path + strlen(path) - 4, 8, "2.csv");
     FILE *f = fopen(path, "wb");
-    t0 = now_seconds();
+    t0 = wlr__now();
     int st = wlr_write_csv(f, &d, &err);
     fclose(f);
-    double t = now_seconds() - t0;
+    double t = wlr__now() - t0;
     if (st) { fprintf(stderr, "%s\n", err.message); return 1; }
     printf("csv: wlr_write_csv %.2f s = %.0f MB/s\n", t, (double)file_size(path) / t / 1e6);
     remove(path);
@@ -190,12 +178,12 @@ static int bench_csv(const char *dir, size_t rows)
  * "memory speed" means for the .npy loader. Returns seconds. */
 static double fread_seconds(const char *path, long long bytes)
 {
-    double t0 = now_seconds();
+    double t0 = wlr__now();
     FILE *f = fopen(path, "rb");
     char *buf = malloc((size_t)bytes);
     size_t got = fread(buf, 1, (size_t)bytes, f);
     fclose(f);
-    double t = now_seconds() - t0;
+    double t = wlr__now() - t0;
     if (got != (size_t)bytes) t = 1e300;
     free(buf);
     return t;
@@ -206,9 +194,9 @@ static double memcpy_seconds(size_t bytes)
     char *a = malloc(bytes), *b = malloc(bytes);
     memset(a, 1, bytes);
     memset(b, 2, bytes); /* both touched: no page faults in the timing */
-    double t0 = now_seconds();
+    double t0 = wlr__now();
     memcpy(b, a, bytes);
-    double t = now_seconds() - t0;
+    double t = wlr__now() - t0;
     volatile char keep = b[bytes / 2];
     (void)keep;
     free(a);
@@ -227,11 +215,11 @@ static int bench_npy(const char *dir, size_t rows)
     for (size_t k = 0; k < 2 * rows; k++) d.x[k] = (double)(next_u64() >> 11) * 0x1p-50 - 4;
     for (size_t i = 0; i < rows; i++) d.y[i] = next_u64() % 200 == 0;
     FILE *fx = fopen(xp, "wb"), *fy = fopen(yp, "wb");
-    double t0 = now_seconds();
+    double t0 = wlr__now();
     int st = wlr_write_npy(fx, fy, &d, &err);
     fclose(fx);
     fclose(fy);
-    double tw = now_seconds() - t0;
+    double tw = wlr__now() - t0;
     wlr_dataset_free(&d);
     if (st) { fprintf(stderr, "%s\n", err.message); return 1; }
     long long bytes = file_size(xp) + file_size(yp);
@@ -240,9 +228,9 @@ static int bench_npy(const char *dir, size_t rows)
 
     double best = 1e300, best_fread = 1e300, best_memcpy = 1e300;
     for (int r = 0; r < BENCH_REPEATS; r++) {
-        t0 = now_seconds();
+        t0 = wlr__now();
         if (wlr_read_npy(xp, yp, &d, &err)) { fprintf(stderr, "%s\n", err.message); return 1; }
-        double t = now_seconds() - t0;
+        double t = wlr__now() - t0;
         if (t < best) best = t;
         wlr_dataset_free(&d);
         t = fread_seconds(xp, file_size(xp)) + fread_seconds(yp, file_size(yp));

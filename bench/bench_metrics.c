@@ -23,7 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 /* The sizes measured: the everyday one, and the --big one. */
@@ -35,13 +34,6 @@
  * BENCH_BIG_REPEATS at 1e8 rows, where one run takes seconds. */
 #define BENCH_REPEATS 5
 #define BENCH_BIG_REPEATS 2
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* splitmix64 and a uniform double in (0, 1). */
 static uint64_t rand_state = 12345;
@@ -124,12 +116,12 @@ static double best_time(int (*fn)(job *, wlr_error *), job *j)
     wlr_error err;
     int repeats = j->n >= BENCH_BIG_ROWS ? BENCH_BIG_REPEATS : BENCH_REPEATS;
     for (int r = 0; r < repeats; r++) {
-        double t0 = now_seconds();
+        double t0 = wlr__now();
         if (fn(j, &err)) {
             fprintf(stderr, "bench_metrics: %s\n", err.message);
             return -1;
         }
-        double t = now_seconds() - t0;
+        double t = wlr__now() - t0;
         if (t < best) best = t;
     }
     return best;

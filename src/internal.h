@@ -111,9 +111,12 @@ typedef struct {
     double *mu, *sd;    /* n each */
     int on;             /* 1 = standardising; 0 = mu = 0, sd = 1 */
     /* while rows are added: the running mean and sum of squared deviations
-     * in units of scale[j] (a power of two), and the rows seen */
+     * in units of scale[j] (a power of two), the rows merged, and the rows
+     * of a chunk not yet complete (scaling.c) */
     double *m2, *scale;
     size_t rows;
+    double *pending;
+    size_t n_pending;
 } wlr__scaling;
 
 /* Allocates for n features, nothing added yet. */

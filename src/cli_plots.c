@@ -498,7 +498,8 @@ static int fig_share(figure *g, const plot_data *d)
     c[SHARE_POINTS - 1] = hi;
     size_t k = 0;
     snprintf(g->names[k], NAME_ROOM, "at w = 0, b = 0 (the dots)");
-    g->s[k++] = (wlr_plot_series){g->names[0], c, s0, SHARE_POINTS, 0, 7, 0};
+    g->s[k] = (wlr_plot_series){g->names[k], c, s0, SHARE_POINTS, 0, 7, 0};
+    k++;
     if (base >= 0) {
         snprintf(g->names[k], NAME_ROOM, "at %s's fit", d->runs[base].name);
         g->s[k] = (wlr_plot_series){g->names[k], c, sb, SHARE_POINTS, 0, 7, 1};
@@ -510,7 +511,8 @@ static int fig_share(figure *g, const plot_data *d)
         dot[0] = run->cw[1] / run->cw[0];
         dot[1] = share_at(dot[0], &at0);
         snprintf(g->names[k], NAME_ROOM, "%s (%.3f)", run->name, dot[1]);
-        g->s[k++] = (wlr_plot_series){g->names[k - 1], dot, dot + 1, 1, 0, (int)r + 1, 0};
+        g->s[k] = (wlr_plot_series){g->names[k], dot, dot + 1, 1, 0, (int)r + 1, 0};
+        k++;
     }
     g->n_series = k;
     g->o.title = "Class 1's share of the gradient's pull, at the same parameters";

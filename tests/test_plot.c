@@ -1178,7 +1178,7 @@ static void test_clip_id(void)
 static void test_legend_all_shown(void)
 {
     double x[2] = {0, 1}, y[40][2];
-    char names[40][16];
+    char names[40][24];
     wlr_plot_series s[40];
     for (int k = 0; k < 40; k++) {
         y[k][0] = k;

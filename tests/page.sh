@@ -18,7 +18,10 @@
 #   - no query, an empty one, and garbage (weight=abc, threshold=x): the
 #     page opens at balanced and the experiment's threshold; numbers out of
 #     range (weight -1 or 1e9, threshold 7 or -1) go to the nearest end;
-#     0.1234 to 0.123; the link to the view is its URL.
+#     0.1234 to 0.123; the link to the view is its URL;
+#   - a second page, of an experiment at threshold 0.0123 (off the page's
+#     0.001 grid, so added to it): each run there, with and without the
+#     threshold in the query, against that experiment's table.
 # And the page fetches nothing: no src=, no <link>, no http(s):// URL, no
 # fetch or XMLHttpRequest.
 #
@@ -142,12 +145,34 @@ expect "?weight=0.3&threshold=0.5" "weight 0.3 (the smallest, none)" none 1 0.5 
 for q in "" "?" "?weight=abc&threshold=x" "?weight=&threshold=" "?foo=1"; do
     expect "$q" "query '$q'" balanced "$bal_label" 0.5 $bal_row "$bal_auc"
 done
+# the experiment's threshold off the 0.001 grid (0.0123) is on the page's:
+# a second page, opened without a query and at each run
+"$WLR" experiment --plots pics2 --threshold 0.0123 >exp2.txt 2>err.txt ||
+    bad "experiment --plots --threshold 0.0123: $(cat err.txt)"
+: >urls2.txt
+while read -r run w label auc; do
+    row=$(awk -v r="$run" '$1 == r && NF >= 11 { print $4, $5, $6; exit }' exp2.txt)
+    for q in "?weight=$w&threshold=0.0123" "?weight=$w"; do
+        printf '%s\t%s\n' "$q" "$run $label 0.0123 $row $auc" >>urls2.txt
+    done
+done <runs.txt
 n_between=$(want_url "?weight=97&threshold=0.1234")
 n_low=$(want_url "?weight=-1&threshold=7")
 n_high=$(want_url "?weight=1e9&threshold=-1")
 n_link=$(want_url "?weight=200&threshold=0.05")
 
 dump_all
+# the second page's, one at a time
+k=0
+while IFS="$(printf '\t')" read -r q want; do
+    k=$((k + 1))
+    "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$(mktemp -d "$T/profile.XXXXXX")" \
+        --dump-dom "file://$T/pics2/index.html$q" >"dom.t$k.html" 2>/dev/null
+    # shellcheck disable=SC2086
+    expect_page "threshold 0.0123, $q" "t$k" $want
+done <urls2.txt
 for n in $(seq "$(wc -l <urls.txt)"); do
     [ -s "dom.$n.html" ] || bad "chromium wrote no DOM for $(sed -n "${n}p" urls.txt): $(tail -n 2 "chromium.$n.txt")"
 done

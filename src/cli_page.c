@@ -376,7 +376,7 @@ static const char *const page_style[] = {
     ".controls input { width: 420px; }",
     ".numbers { font-size: 20px; margin: 12px 0; }",
     ".numbers b { display: inline-block; min-width: 3.5em; }",
-    ".views { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }",
+    ".views { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }",
     ".views svg { border: 1px solid #eee; }",
     ".note { color: #555; font-size: 13px; }",
     ".pictures { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }",
@@ -717,10 +717,10 @@ static void put_explorer(FILE *f, const page *pg)
             "viewBox=\"0 0 460 340\" font-family=\"Helvetica, Arial, sans-serif\">"
             "</svg>\n<p class=\"note\">Test rows, <span id=\"sample\"></span>"
             "<br>(the same share of each, so the balance is as it is), and the line "
-            "p = threshold%s. <span id=\"boundary-note\"></span></p></div>\n",
+            "p = threshold%s. <span id=\"boundary-note\"></span></p>\n",
             pg->test->n_features > 2 ? "; with more than two features, its slice "
                                        "at the test means of the others" : "");
-    fputs("<div><svg id=\"histogram-view\" width=\"460\" height=\"220\" "
+    fputs("<svg id=\"histogram-view\" width=\"460\" height=\"220\" "
           "viewBox=\"0 0 460 220\" font-family=\"Helvetica, Arial, sans-serif\">"
           "</svg>\n<p class=\"note\">Grey: class 0, yellow: class 1. "
           "<span id=\"histogram-note\"></span></p></div>\n</div>\n", f);

@@ -280,8 +280,7 @@ static int fig_boundary(figure *g, const plot_data *d)
                  "boundaries' slice at the test means of the other %zu", dim, dim - 2);
     else
         snprintf(g->sub, sizeof g->sub, "each line: where that run's p(class 1) "
-                 "= %g; weighting class 1 moves it into class 0's rows",
-                 d->a->threshold);
+                 "= %g; weighting class 1 moves it", d->a->threshold);
     size_t counts[2];
     wlr_class_counts(t, counts);
     for (int k = 0; k < 2; k++)
@@ -516,8 +515,8 @@ static int fig_share(figure *g, const plot_data *d)
     }
     g->n_series = k;
     g->o.title = "Class 1's share of the gradient's pull, at the same parameters";
-    g->o.subtitle = "c1 |g1| / (c0 |g0| + c1 |g1|), g_k: class k's pull without "
-                    "weights; at w = 0, b = 0, p = 1/2";
+    g->o.subtitle = "share = c1 |g1| / (c0 |g0| + c1 |g1|), g_k: class k's "
+                    "unweighted pull";
     g->o.x_label = "class 1's weight relative to class 0, c1 / c0 (log scale)";
     g->o.y_label = "class 1's share of the pull";
     g->o.x_column = "c1_over_c0";

@@ -169,7 +169,7 @@ epochs=$(awk '{ match($0, /"epochs": [0-9]*/); print substr($0, RSTART + 10, RLE
 head -n 1 pics/loss.csv | grep -qx 'series,epoch,relative_gap' && ok || bad "loss.csv header"
 
 # more than two features: the boundary is a slice, and says so
-"$WLR" experiment --samples 5000 --features 4 --informative 2 --epochs 5 \
+"$WLR" experiment --samples 5000 --features 4 --informative 2 --epochs 5 --threshold 0.009745 \
     --plots pics4 >out.txt 2>err.txt || bad "experiment --plots, 4 features: $(cat err.txt)"
 grep -q 'slice' pics4/boundary.svg && ok || bad "4 features: no slice note"
 expect_svg_csv "experiment --plots, 4 features" pics4/*.svg

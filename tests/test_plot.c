@@ -255,7 +255,7 @@ static int svg_check(const char *text, char *why, size_t cap)
  * to 0.25 em below.
  */
 #define SVG_MAX_ATTRS 16
-#define SVG_MAX_MARGIN 40.0
+#define SVG_MAX_MARGIN 30.0
 /* Coordinates are written with one decimal: 0.05 px each, and the box's. */
 #define SVG_ROUNDING 0.2
 /* plot.c skips line points closer than 0.3 px (L1) to the last one drawn;

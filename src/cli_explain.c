@@ -30,7 +30,7 @@
 /* One gradient step of gradient descent on a few rows, from the trainer's
  * start: every number the text and the JSON show. */
 typedef struct {
-    size_t n, shown;                  /* rows, features shown */
+    size_t n, shown, dim;             /* rows, features shown, features */
     size_t row[2 * WORKED_ROWS];      /* 0-based rows of the data */
     double x[2 * WORKED_ROWS][SHOWN_FEATURES];
     int y[2 * WORKED_ROWS];
@@ -65,6 +65,7 @@ static void work_step(const wlr_dataset *d, const double cw[2], double lr,
     size_t cnt[2];
     wlr_class_counts(d, cnt);
     pick_rows(d, s);
+    s->dim = d->n_features;
     s->shown = d->n_features < SHOWN_FEATURES ? d->n_features : SHOWN_FEATURES;
     for (size_t j = 0; j < s->shown; j++) {
         char nb[32];
@@ -104,11 +105,10 @@ static void print_worked_step(FILE *f, const worked_step *s)
 {
     char g[SHOWN_FEATURES][72];
     int wx[SHOWN_FEATURES], wg[SHOWN_FEATURES];
-    for (size_t j = 0; j < SHOWN_FEATURES; j++) {
-        snprintf(g[j], sizeof g[j], "g_%s", j < s->shown ? s->names[j] : "");
+    for (size_t j = 0; j < s->shown; j++) {
+        snprintf(g[j], sizeof g[j], "g_%s", s->names[j]);
         wx[j] = width(s->names[j], 10);
         wg[j] = width(g[j], 9);
-        if (j >= s->shown) g[j][0] = 0;
     }
     fprintf(f, "One gradient step, by hand\n\n");
     fprintf(f, "  Start: w = 0, b = log(sum of class-1 weights / sum of class-0 "
@@ -117,22 +117,24 @@ static void print_worked_step(FILE *f, const worked_step *s)
     fprintf(f, "  Then z = b for every row, p = sigma(z) = %.4f, and each row's "
             "gradient is c_y (p - y) (x, 1):\n\n", s->p);
     fprintf(f, "    %6s", "row");
-    for (size_t j = 0; j < SHOWN_FEATURES; j++) fprintf(f, " %*s", wx[j], s->names[j]);
+    for (size_t j = 0; j < s->shown; j++) fprintf(f, " %*s", wx[j], s->names[j]);
     fprintf(f, " %2s %8s %9s", "y", "p - y", "c_y");
-    for (size_t j = 0; j < SHOWN_FEATURES; j++) fprintf(f, " %*s", wg[j], g[j]);
+    for (size_t j = 0; j < s->shown; j++) fprintf(f, " %*s", wg[j], g[j]);
     fprintf(f, " %10s\n", "g_b");
     for (size_t k = 0; k < s->n; k++) {
         fprintf(f, "    %6zu", s->row[k] + 1);
-        for (size_t j = 0; j < SHOWN_FEATURES; j++) fprintf(f, " %*.4f", wx[j], s->x[k][j]);
+        for (size_t j = 0; j < s->shown; j++) fprintf(f, " %*.4f", wx[j], s->x[k][j]);
         fprintf(f, " %2d %8.4f %9.4g", s->y[k], s->p - s->y[k], s->cw[s->y[k]]);
-        for (size_t j = 0; j < SHOWN_FEATURES; j++)
+        for (size_t j = 0; j < s->shown; j++)
             fprintf(f, " %*.4f", wg[j], s->r[k] * s->x[k][j]);
         fprintf(f, " %10.4f\n", s->r[k]);
     }
     const double *m = s->mean;
     fprintf(f, "\n  Were these %zu rows a batch, its gradient would be their mean "
-            "(w = 0, so l2 adds nothing):\n", s->n);
-    fprintf(f, "    g = (%.4f, %.4f, %.4f)\n", m[0], m[1], m[SHOWN_FEATURES]);
+            "(w = 0, so l2 adds nothing):\n    g = (", s->n);
+    for (size_t j = 0; j < s->shown; j++) fprintf(f, "%.4f, ", m[j]);
+    fprintf(f, "%.4f)%s\n", m[SHOWN_FEATURES],
+            s->shown < s->dim ? "  (the features shown, then b)" : "");
     fprintf(f, "  Step size lr / mean row weight = %g / %.4g = %.4g, so\n", s->lr,
             s->cbar, s->step);
     for (size_t j = 0; j < s->shown; j++)

@@ -110,6 +110,13 @@ check-cross: all
 	$(MAKE) CC=$(CROSS_CC) BUILD=$(BUILD)/aarch64 tests
 	sh tests/cross.sh $(BUILD) $(BUILD)/aarch64
 
+# make check-page: the explorable page of `wlr experiment --plots` in a real
+# browser, headless Chromium (Debian's chromium package), against what the
+# command line prints (tests/page.sh; not part of make test).
+check-page: all
+	@WLR=$(BUILD)/wlr sh tests/page.sh
+.PHONY: check-page
+
 # The whole suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 sanitize:
 	$(MAKE) test BUILD=build/san \

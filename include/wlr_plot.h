@@ -17,31 +17,43 @@ extern "C" {
 /*
  * Charts as hand-written SVG (no dependency), for reports and teaching:
  * a line chart (ROC and PR curves, loss per epoch) and a two-class scatter
- * with straight decision boundaries. Each function writes one complete SVG
- * document to f, or nothing and WLR_ERR_ARG for bad options or arrays;
- * WLR_ERR_NOMEM if memory runs out, WLR_ERR_IO if f reports a write error.
+ * with straight decision boundaries, each with its data as CSV. Each
+ * function writes one complete document to f, or nothing and WLR_ERR_ARG
+ * for bad options or arrays; WLR_ERR_NOMEM if memory runs out, WLR_ERR_IO
+ * if f reports a write error.
  *
  *   wlr_plot_options o;  wlr_plot_defaults(&o);
  *   o.title = "ROC";  o.x_min = o.y_min = 0;  o.x_max = o.y_max = 1;
  *   double gx[2] = {0, 1};
  *   wlr_plot_series s[2] = {{"model", c.fpr, c.tpr, c.n_points, 0, 0, 0},
  *                           {"no skill", gx, gx, 2, 1, 0, 0}};
- *   wlr_plot_lines(f, &o, s, 2, &err);
+ *   wlr_plot_lines(svg, &o, s, 2, &err);
+ *   wlr_plot_lines_csv(csv, &o, s, 2, &err);   // the same points as text
  *
  * Whatever the data, the file is well-formed XML whose coordinates are all
- * finite numbers inside the view box: non-finite points (and, with log_y,
- * points with y <= 0) are left out and break the line there, values beyond
+ * finite numbers inside the view box: non-finite points (and, on a log
+ * axis, points <= 0) are left out and break the line there, values beyond
  * +-WLR_PLOT_MAX_ABS count as non-finite, lines leaving the axes' ranges are
  * clipped at the plot box, and text is escaped (control characters become
  * '?'). Colours are the Okabe-Ito palette, which colour-blind readers can
- * tell apart; the legend sits to the right of the plot box, never over data.
+ * tell apart. The legend sits in a column right of the plot box, never over
+ * data or over another entry; a chart grows taller when its entries need
+ * the room (none is left out).
+ *
+ * For programs that check a picture against its data: the plot box's
+ * <rect> carries data-axes="XLO XHI YLO YHI" (log10 of the limits on a log
+ * axis) and data-log="X Y" (1 = log), each line's <polyline> and <circle>
+ * elements data-series="NAME" (the CSV's series column), the scatter's
+ * groups data-class="0" and "1", the legend's group data-legend="1".
  */
 
 /* Larger values are not drawn: no axis can show them beside ordinary ones. */
 #define WLR_PLOT_MAX_ABS 1e200
-/* A scatter draws at most this many points of each class, taken evenly
- * spaced in row order (deterministic); more only blur into a blot. Legend
- * names longer than 30 characters are cut with "...". */
+/* A scatter of n points draws every k-th point of each class, k =
+ * ceil(n / WLR_PLOT_MAX_POINTS) (so at most about this many in all): more
+ * only blur into a blot, and the same k for both classes keeps their
+ * balance as it is. The legend says which k. Legend names longer than 30
+ * characters are cut with "...". */
 #define WLR_PLOT_MAX_POINTS 4000
 
 typedef struct {
@@ -53,6 +65,12 @@ typedef struct {
     int x_whole;              /* x ticks at whole numbers only (epochs) */
     int width, height;        /* pixels, 200..4000 (720 x 480) */
     const char *class_name[2]; /* scatter legend ("class 0", "class 1") */
+    int log_x;                /* logarithmic x axis (class weights) */
+    const char *id;           /* the id of the SVG's clip path, unique when
+                                 several SVGs share one HTML page: a letter,
+                                 then letters, digits, '_' or '-' (NULL =
+                                 "box") */
+    const char *x_column, *y_column; /* CSV column names (NULL = "x", "y") */
 } wlr_plot_options;
 
 /* One line: points (x[i], y[i]), i < n, joined in order. */
@@ -79,6 +97,13 @@ void wlr_plot_defaults(wlr_plot_options *o);
 wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
                           const wlr_plot_series *s, size_t n_series,
                           wlr_error *err);
+/* The series' points as CSV: a header "series,X,Y" (o->x_column,
+ * o->y_column), then one line per point, every point of every series in
+ * order, numbers as their shortest round-trip decimals ("nan", "inf" for
+ * the points the chart leaves out). */
+wlr_status wlr_plot_lines_csv(FILE *f, const wlr_plot_options *o,
+                              const wlr_plot_series *s, size_t n_series,
+                              wlr_error *err);
 /* Points (x[i], y[i]) coloured by cls[i] (0 or 1; grey and yellow), the
  * smaller class drawn last so that it stays visible, then the boundaries. */
 wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
@@ -86,6 +111,11 @@ wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
                             const uint8_t *cls, size_t n,
                             const wlr_plot_line *lines, size_t n_lines,
                             wlr_error *err);
+/* The points wlr_plot_scatter samples, as CSV: a header "row,X,Y,class",
+ * then each sampled point with its index i in the arrays. */
+wlr_status wlr_plot_scatter_csv(FILE *f, const wlr_plot_options *o,
+                                const double *x, const double *y,
+                                const uint8_t *cls, size_t n, wlr_error *err);
 
 
 #ifdef __cplusplus

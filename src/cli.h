@@ -258,12 +258,41 @@ int cmd_predict(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 
 int cmd_weights(int argc, char **argv);
-/* experiment --plots DIR: roc, pr, boundary, loss, gradient_share .svg and
- * index.html (cli_plots.c). Returns the exit status. */
+/* experiment --plots DIR: roc, pr, boundary, loss, gradient_share .svg,
+ * each with its .csv, and index.html (cli_plots.c). Returns the exit
+ * status. */
 /* The files cli_write_plots writes in DIR, NULL-ended. */
 extern const char *const cli_plot_files[];
 int cli_write_plots(const char *dir, const cli_args *a, const cli_run *runs,
                     int n_runs, const wlr_dataset *train,
                     const wlr_dataset *test);
+/* explain --plots DIR: gradient_share and loss, .svg and .csv, of runs[0]
+ * (the run explained) and the others (its unweighted twin). */
+extern const char *const cli_explain_plot_files[];
+int cli_write_explain_plots(const char *dir, const cli_args *a,
+                            const cli_run *runs, int n_runs,
+                            const wlr_dataset *train);
+/* The model training starts from: w = 0, b = the weighted log-odds of the
+ * classes (train.c). */
+int cli_start_model(const wlr_dataset *train, const double cw[2], wlr_model *m);
+/* Each class's pull at model m, unweighted, into t (explain.c's terms). */
+int cli_share_terms(const wlr_dataset *train, const wlr_model *m,
+                    wlr_class_terms *t);
+/* Rows as the pictures draw them: the class spread by a fixed jitter (one
+ * feature), and the boundary p = threshold of m as wx x + wy y + c = 0 in
+ * the first two features (the others at the rows' means). */
+double *cli_class_jitter(const wlr_dataset *t);
+void cli_boundary_line(const wlr_dataset *t, const wlr_model *m,
+                       double threshold, double *wx, double *wy, double *c);
+/* One picture the page shows: its file's base name, what it shows, its
+ * SVG text. */
+typedef struct {
+    const char *file, *alt, *svg;
+} cli_figure;
+/* The explorable page DIR/FILE (cli_page.c). */
+int cli_write_page(const char *dir, const char *file, const cli_args *a,
+                   const cli_run *runs, int n_runs, const wlr_dataset *train,
+                   const wlr_dataset *test, const cli_figure *figures,
+                   size_t n_figures);
 
 #endif

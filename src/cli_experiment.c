@@ -243,8 +243,8 @@ static void print_json(FILE *f, const wlr_train_options *o, const cli_run *runs,
 
 static const cli_opt experiment_opts[] = {
     {"plots", OPT_STRING, offsetof(cli_args, plots), "DIR",
-     "also write ROC, PR, boundary, loss and gradient-share SVGs and "
-     "index.html to DIR (made, with its parents, if missing)"},
+     "also write ROC, PR, boundary, loss, gradient-share SVGs, their CSVs and "
+     "index.html (a page to explore) to DIR (mkdir -p)"},
     {NULL, 0, 0, NULL, NULL}};
 
 int cmd_experiment(int argc, char **argv)
@@ -290,7 +290,7 @@ int cmd_experiment(int argc, char **argv)
     lesson l;
     memset(&l, 0, sizeof l);
     l.base = l.target = -1;
-    a.track_classes = a.plots != NULL; /* the gradient-share plot needs them */
+    a.track_classes = a.plots != NULL; /* the loss picture: every epoch's loss */
     rc = cli_load_split(&a, &train, &test, what, sizeof what);
     if (rc == 0) rc = fit_all(&a, &o, names, n, &train, &test, runs, &done);
     if (rc == 0) rc = find_lesson(runs, done, &test, &l);

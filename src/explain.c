@@ -7,8 +7,11 @@
  * c_1 = N / (2 N_1), both classes carry the same total weight and their
  * pulls become comparable.
  *
- * Each class's share is train.c's wlr__objective with the other class's
- * weight set to 0 and no penalty: the same function that trains.
+ * Each class's share is the objective with the other class's weight set to
+ * 0 and no penalty: the same function that trains, in its fast form
+ * (wlr__objective_fast, the same bits on every path): explain and the plots
+ * take it after every epoch, and the reference's one libm call a row made
+ * that most of their time.
  */
 #include "internal.h"
 
@@ -33,7 +36,7 @@ wlr_status wlr_class_terms_compute(const wlr_dataset *d, const double cw[2],
     for (int k = 0; k < 2; k++) {
         /* class k alone, unweighted: (1/N) sum_{i: y_i = k} s_i [...] */
         wlr__problem p = {d, NULL, {k == 0, k == 1}, 0.0};
-        double sq = 0, loss = wlr__objective(&p, theta, grad, NULL);
+        double sq = 0, loss = wlr__objective_fast(&p, theta, grad, NULL);
         for (size_t j = 0; j < P; j++) sq += grad[j] * grad[j];
         t->loss_unweighted[k] = loss;
         t->grad_norm_unweighted[k] = sqrt(sq);

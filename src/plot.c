@@ -1,7 +1,7 @@
 /*
  * plot.c - charts as hand-written SVG: a line chart and a two-class scatter
- * with straight decision boundaries, for `wlr experiment --plots` and
- * `wlr weights --plot`.
+ * with straight decision boundaries, each with its data as CSV, for
+ * `wlr experiment --plots`, `wlr explain --plots` and `wlr weights --plot`.
  *
  * Why by hand: the tool has no dependency beyond libm, and a chart is only
  * rectangles, lines and text. Every chart is laid out the same way:
@@ -18,7 +18,10 @@
  * a log axis). Robustness is the point of most of the code: whatever numbers
  * come in, every coordinate written is finite and inside the view box, and
  * lines are clipped to the plot box geometrically (Liang-Barsky), so what is
- * drawn is exactly the part of the data inside the axes' ranges.
+ * drawn is exactly the part of the data inside the axes' ranges. The legend
+ * column is laid out before anything is drawn, so that no entry is ever
+ * left out or drawn over the data or another entry; a scatter samples both
+ * classes at one rate, so that the picture keeps their balance.
  */
 #include "internal.h"
 #include "elementary.h"
@@ -267,7 +270,6 @@ static void tick_label(char *buf, size_t cap, const axis *a, double t,
         if (buf[0] == '-') memmove(buf, buf + 1, strlen(buf));
     }
 }
-
 /* ----------------------------------------------------------- layout */
 
 typedef struct {
@@ -276,39 +278,57 @@ typedef struct {
     double left, right, top, bottom; /* the plot box */
     axis ax, ay;
     double legend_x;                 /* left edge of the legend column */
-    int legend_rows;
+    size_t legend_chars;             /* characters a legend line may hold */
+    int legend_rows;                 /* entries drawn so far */
+    const char *id;                  /* the clip path's id */
 } chart;
 
 #define MAX_TICKS 64
 
-/* Widest y tick label, in characters, for the left margin. */
-static size_t y_label_chars(const axis *ay)
+/* Widest tick label of an axis, in characters. */
+static size_t tick_chars(const axis *a)
 {
     double t[MAX_TICKS];
-    int n = axis_ticks(ay, t, MAX_TICKS);
+    int n = axis_ticks(a, t, MAX_TICKS);
     size_t most = 1;
     char buf[48];
     for (int i = 0; i < n; i++) {
-        tick_label(buf, sizeof buf, ay, t[i], n > 1 ? t[1] - t[0] : 1);
+        tick_label(buf, sizeof buf, a, t[i], n > 1 ? t[1] - t[0] : 1);
         if (strlen(buf) > most) most = strlen(buf);
     }
     return most;
 }
 
+/* Vertical room of one legend entry. */
+#define LEGEND_ROW 20
+
 /* Places the plot box: room for the title lines, the y tick labels and
- * label, the x ticks and label, and a legend of legend_chars characters. */
+ * label, the x ticks and label, and a legend column of legend_rows entries
+ * of up to legend_chars characters. The legend sits right of the box, never
+ * over the data; when its entries need more height than the box has, the
+ * chart grows taller (no entry is ever left out). The widest x tick label
+ * may reach past the box's right edge: half of it is kept inside. */
 static void chart_layout(chart *c, const wlr_plot_options *o,
-                         size_t legend_chars)
+                         size_t legend_chars, int legend_rows)
 {
     c->top = 20 + (o->title ? FONT_TITLE + 8 : 0) +
              (o->subtitle ? FONT_SUBTITLE + 6 : 0);
-    c->bottom = c->h - (o->x_label ? 50 : 32);
+    double below = o->x_label ? 50 : 32;
+    double need = c->top + 10 + LEGEND_ROW * (double)legend_rows + below;
+    if (c->h < need) c->h = ceil(need);
+    c->bottom = c->h - below;
     c->left = 12 + (o->y_label ? FONT_LABEL + 10 : 0) +
-              CHAR_WIDTH * FONT_TICK * (double)y_label_chars(&c->ay) + 10;
+              CHAR_WIDTH * FONT_TICK * (double)tick_chars(&c->ay) + 10;
+    /* a sample 26 px wide, 8 px to the text, the text, 12 px of margin */
     double legend_w = legend_chars
-        ? 36 + CHAR_WIDTH * FONT_LEGEND * (double)legend_chars + 12 : 16;
-    if (legend_w > c->w * 0.4) legend_w = c->w * 0.4;
-    c->right = c->w - legend_w - 8;
+        ? 34 + CHAR_WIDTH * FONT_LEGEND * (double)legend_chars + 12 : 0;
+    c->legend_chars = legend_chars;
+    if (legend_w > c->w * 0.4) { /* a narrow chart: cut the names shorter */
+        legend_w = c->w * 0.4;
+        c->legend_chars = (size_t)((legend_w - 46) / (CHAR_WIDTH * FONT_LEGEND));
+    }
+    double half_tick = CHAR_WIDTH * FONT_TICK * (double)tick_chars(&c->ax) / 2;
+    c->right = c->w - (legend_w > 0 ? legend_w + 16 : half_tick + 8);
     c->legend_x = c->right + 16;
     c->ax.p0 = c->left;
     c->ax.p1 = c->right;
@@ -336,7 +356,9 @@ static void chart_begin(chart *c, const wlr_plot_options *o)
         put_label(f, c->w / 2, y, c->w, c->h, FONT_SUBTITLE, "middle",
                   " fill=\"#555555\"", o->subtitle, 0);
     }
-    fputs("<defs><clipPath id=\"box\"><rect x=\"", f);
+    fputs("<defs><clipPath id=\"", f);
+    put_text(f, c->id, 0);
+    fputs("\"><rect x=\"", f);
     put_coord(f, c->left, c->w);
     fputs("\" y=\"", f);
     put_coord(f, c->top, c->h);
@@ -345,6 +367,14 @@ static void chart_begin(chart *c, const wlr_plot_options *o)
     fputs("\" height=\"", f);
     put_coord(f, c->bottom - c->top, c->h);
     fputs("\"/></clipPath></defs>\n", f);
+}
+
+/* Opens the group whose drawing is clipped to the plot box. */
+static void chart_clip(chart *c)
+{
+    fputs("<g clip-path=\"url(#", c->f);
+    put_text(c->f, c->id, 0);
+    fputs(")\">\n", c->f);
 }
 
 static void put_line(chart *c, double x1, double y1, double x2, double y2,
@@ -361,7 +391,10 @@ static void put_line(chart *c, double x1, double y1, double x2, double y2,
     fprintf(c->f, "\" %s/>\n", style);
 }
 
-/* Grid, box, ticks, tick labels and axis labels. */
+/* Grid, box, ticks, tick labels and axis labels. The box carries the axes'
+ * ranges as data-axes="XLO XHI YLO YHI" (log10 of the values on a log
+ * axis, as data-log="X Y" says), so that a program can map the data onto
+ * the picture and check it (tests/test_plot.c does). */
 static void chart_axes(chart *c, const wlr_plot_options *o)
 {
     double t[MAX_TICKS];
@@ -395,7 +428,9 @@ static void chart_axes(chart *c, const wlr_plot_options *o)
     put_coord(c->f, c->right - c->left, c->w);
     fputs("\" height=\"", c->f);
     put_coord(c->f, c->bottom - c->top, c->h);
-    fputs("\" fill=\"none\" stroke=\"" AXIS_COLOUR "\"/>\n", c->f);
+    fprintf(c->f, "\" fill=\"none\" stroke=\"" AXIS_COLOUR "\" data-axes=\""
+            "%.17g %.17g %.17g %.17g\" data-log=\"%d %d\"/>\n", c->ax.lo,
+            c->ax.hi, c->ay.lo, c->ay.hi, c->ax.log, c->ay.log);
     if (o->x_label)
         put_label(c->f, (c->left + c->right) / 2, c->bottom + 24 + FONT_LABEL,
                   c->w, c->h, FONT_LABEL, "middle", "", o->x_label, 0);
@@ -409,20 +444,16 @@ static void chart_axes(chart *c, const wlr_plot_options *o)
     fputs("</g>\n", c->f);
 }
 
-/* A legend entry: a sample (line or dot) and the name. */
-typedef enum { SAMPLE_LINE, SAMPLE_DASHED, SAMPLE_DOT0, SAMPLE_DOT1 } sample_kind;
+/* A legend entry: a sample (line, dot or none) and the text. Entries sit
+ * LEGEND_ROW apart in the legend column, right of the plot box. */
+typedef enum { SAMPLE_LINE, SAMPLE_DASHED, SAMPLE_DOT0, SAMPLE_DOT1,
+               SAMPLE_POINT, SAMPLE_NONE } sample_kind;
 
 static void legend_entry(chart *c, sample_kind kind, const char *colour,
                          const char *name, const char *suffix)
 {
-    double rows_fit = (c->bottom - c->top) / 20;
-    if (c->legend_rows >= rows_fit) return;
-    double y = c->top + 10 + 20 * c->legend_rows++;
+    double y = c->top + 10 + LEGEND_ROW * c->legend_rows++;
     double x = c->legend_x;
-    if (c->legend_rows >= rows_fit && kind != SAMPLE_DOT1) {
-        put_label(c->f, x, y + 4, c->w, c->h, FONT_LEGEND, "start", "", "...", 0);
-        return;
-    }
     char style[96];
     switch (kind) {
     case SAMPLE_LINE:
@@ -442,20 +473,52 @@ static void legend_entry(chart *c, sample_kind kind, const char *colour,
               : "\" r=\"4.5\" fill=\"" CLASS1_FILL "\" stroke=\"" CLASS1_STROKE
                 "\" stroke-width=\"0.8\"/>\n", c->f);
         break;
+    case SAMPLE_POINT: /* a series of one point, drawn as a dot */
+        fputs("<circle cx=\"", c->f);
+        put_coord(c->f, x + 13, c->w);
+        fputs("\" cy=\"", c->f);
+        put_coord(c->f, y, c->h);
+        fprintf(c->f, "\" r=\"3.5\" fill=\"%s\"/>\n", colour);
+        break;
+    case SAMPLE_NONE:
+        break;
     }
+    size_t room = c->legend_chars, extra = suffix ? text_chars(suffix) : 0;
     fputs("<text x=\"", c->f);
     put_coord(c->f, x + 34, c->w);
     fputs("\" y=\"", c->f);
     put_coord(c->f, y + FONT_LEGEND * 0.35, c->h);
-    fprintf(c->f, "\" font-size=\"%d\">", FONT_LEGEND);
-    put_text(c->f, name, LEGEND_MAX_CHARS - (suffix ? text_chars(suffix) : 0));
+    fprintf(c->f, "\" font-size=\"%d\"%s>", FONT_LEGEND,
+            kind == SAMPLE_NONE ? " fill=\"#555555\"" : "");
+    /* the name cut to what the column holds, the suffix kept whole */
+    put_text(c->f, name, room > extra + 4 ? room - extra : 4);
     if (suffix) put_text(c->f, suffix, 0);
     fputs("</text>\n", c->f);
+}
+
+/* Characters a legend line needs: the name (at most LEGEND_MAX_CHARS) and
+ * its suffix. */
+static size_t legend_need(const char *name, const char *suffix)
+{
+    size_t n = name ? text_chars(name) : 0;
+    if (n > LEGEND_MAX_CHARS) n = LEGEND_MAX_CHARS;
+    return n + (suffix ? text_chars(suffix) : 0);
 }
 
 static void chart_end(chart *c)
 {
     fputs("</svg>\n", c->f);
+}
+
+/* An id that needs no escaping anywhere: a letter, then letters, digits,
+ * '_' or '-'. */
+static int good_id(const char *id)
+{
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyz"
+                                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    return id[0] && strchr(letters, id[0]) &&
+           strspn(id, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "0123456789_-") == strlen(id);
 }
 
 static wlr_status check_options(const wlr_plot_options *o, wlr_error *err)
@@ -476,9 +539,15 @@ static wlr_status check_options(const wlr_plot_options *o, wlr_error *err)
     if (o->y_min >= o->y_max)
         return wlr__fail(err, WLR_ERR_ARG, "plot: y_min %g is not below y_max %g",
                         o->y_min, o->y_max);
+    if (o->log_x && (o->x_min <= 0 || o->x_max <= 0))
+        return wlr__fail(err, WLR_ERR_ARG, "plot: a log x axis needs x limits "
+                        "> 0 (got %g, %g)", o->x_min, o->x_max);
     if (o->log_y && (o->y_min <= 0 || o->y_max <= 0))
         return wlr__fail(err, WLR_ERR_ARG, "plot: a log y axis needs y limits "
                         "> 0 (got %g, %g)", o->y_min, o->y_max);
+    if (o->id && !good_id(o->id))
+        return wlr__fail(err, WLR_ERR_ARG, "plot: id '%s' is not a letter "
+                        "followed by letters, digits, '_' or '-'", o->id);
     return WLR_OK;
 }
 
@@ -505,15 +574,28 @@ void wlr_plot_defaults(wlr_plot_options *o)
     o->class_name[1] = "class 1";
 }
 
+/* A chart for o: size, axes' kinds and the clip path's id. */
+static void chart_init(chart *c, FILE *f, const wlr_plot_options *o)
+{
+    memset(c, 0, sizeof *c);
+    c->f = f;
+    c->w = o->width;
+    c->h = o->height;
+    c->ax.log = o->log_x != 0;
+    c->ay.log = o->log_y != 0;
+    c->ax.whole = o->x_whole != 0;
+    c->id = o->id ? o->id : "box";
+}
+
 /* ------------------------------------------------------- line charts */
 
-/* Liang-Barsky: clips the segment p -> q (pixels) to the plot box. Returns 0
- * if nothing is left, else the kept part as parameters [*t0, *t1] of it. */
-static int clip_segment(const chart *c, const double p[2], const double q[2],
-                        double *t0, double *t1)
+/* Liang-Barsky: clips the segment p -> q to the rectangle [lo, hi].
+ * Returns 0 if nothing is left, else the kept part as parameters
+ * [*t0, *t1] of it. */
+static int clip_to(const double lo[2], const double hi[2], const double p[2],
+                   const double q[2], double *t0, double *t1)
 {
     double d[2] = {q[0] - p[0], q[1] - p[1]};
-    double lo[2] = {c->left, c->top}, hi[2] = {c->right, c->bottom};
     *t0 = 0;
     *t1 = 1;
     for (int k = 0; k < 2; k++) {
@@ -530,8 +612,17 @@ static int clip_segment(const chart *c, const double p[2], const double q[2],
     return 1;
 }
 
+/* The same against the plot box, in pixels. */
+static int clip_segment(const chart *c, const double p[2], const double q[2],
+                        double *t0, double *t1)
+{
+    double lo[2] = {c->left, c->top}, hi[2] = {c->right, c->bottom};
+    return clip_to(lo, hi, p, q, t0, t1);
+}
+
 /* Draws one series as polylines (broken at missing points and where it
- * leaves the box); an isolated point gets a dot. */
+ * leaves the box); an isolated point gets a dot. Each element names its
+ * series in data-series, as the CSV does (wlr_plot_lines_csv). */
 static void draw_series(chart *c, const wlr_plot_series *s, const char *colour)
 {
     int dashed = s->reference || s->dashed;
@@ -542,6 +633,7 @@ static void draw_series(chart *c, const wlr_plot_series *s, const char *colour)
              "\"%s\" stroke-linejoin=\"round\" stroke-linecap=\"round\"%s",
              colour, s->reference ? "1.5" : "2.2",
              dashed ? " stroke-dasharray=\"6 4\"" : "");
+    const char *series = s->name ? s->name : "";
     int open = 0;          /* a <polyline> is being written */
     int have_prev = 0;     /* prev is a usable point */
     int prev_lonely = 0;   /* prev had no usable neighbour before it */
@@ -552,11 +644,13 @@ static void draw_series(chart *c, const wlr_plot_series *s, const char *colour)
         if (isnan(tx) || isnan(ty)) {
             if (have_prev && prev_lonely && prev[0] >= c->left &&
                 prev[0] <= c->right && prev[1] >= c->top && prev[1] <= c->bottom) {
-                fputs("<circle cx=\"", f);
+                fputs("<circle data-series=\"", f);
+                put_text(f, series, 0);
+                fputs("\" cx=\"", f);
                 put_coord(f, prev[0], c->w);
                 fputs("\" cy=\"", f);
                 put_coord(f, prev[1], c->h);
-                fprintf(f, "\" r=\"3\" fill=\"%s\"/>\n", colour);
+                fprintf(f, "\" r=\"3.5\" fill=\"%s\"/>\n", colour);
             }
             if (open) fputs("\"/>\n", f);
             open = have_prev = 0;
@@ -581,7 +675,9 @@ static void draw_series(chart *c, const wlr_plot_series *s, const char *colour)
                 open = 0;
             }
             if (!open) {
-                fprintf(f, "<polyline %s points=\"", style);
+                fputs("<polyline data-series=\"", f);
+                put_text(f, series, 0);
+                fprintf(f, "\" %s points=\"", style);
                 put_coord(f, a[0], c->w);
                 fputc(',', f);
                 put_coord(f, a[1], c->h);
@@ -633,75 +729,153 @@ static const char *series_colour(const wlr_plot_series *s, size_t *next)
     return palette[(*next)++ % N_PALETTE];
 }
 
+/* Both axes' ranges from the data and the user's limits. */
+static void chart_ranges(chart *c, const wlr_plot_options *o,
+                         const wlr_plot_series *s, size_t n_series)
+{
+    double lo, hi;
+    data_range(&c->ax, s, n_series, 0, &lo, &hi);
+    axis_range(&c->ax, lo, hi, fixed_limit(&c->ax, o->x_min),
+               fixed_limit(&c->ax, o->x_max));
+    data_range(&c->ay, s, n_series, 1, &lo, &hi);
+    axis_range(&c->ay, lo, hi, fixed_limit(&c->ay, o->y_min),
+               fixed_limit(&c->ay, o->y_max));
+}
+
+static wlr_status check_series(const wlr_plot_series *s, size_t n_series,
+                               wlr_error *err)
+{
+    if (n_series > 0 && !s)
+        return wlr__fail(err, WLR_ERR_ARG, "plot: %zu series but no array",
+                         n_series);
+    for (size_t k = 0; k < n_series; k++)
+        if (s[k].n > 0 && (!s[k].x || !s[k].y))
+            return wlr__fail(err, WLR_ERR_ARG, "plot: series %zu has %zu points "
+                            "but no x or y array", k, s[k].n);
+    return WLR_OK;
+}
+
 wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
                           const wlr_plot_series *s, size_t n_series,
                           wlr_error *err)
 {
     wlr_status st = check_options(o, err);
+    if (st == WLR_OK) st = check_series(s, n_series, err);
     if (st) return st;
-    for (size_t k = 0; k < n_series; k++)
-        if (s[k].n > 0 && (!s[k].x || !s[k].y))
-            return wlr__fail(err, WLR_ERR_ARG, "plot: series %zu has %zu points "
-                            "but no x or y array", k, s[k].n);
-    chart c = {0};
-    c.f = f;
-    c.w = o->width;
-    c.h = o->height;
-    c.ay.log = o->log_y != 0;
-    c.ax.whole = o->x_whole != 0;
-    double lo, hi;
-    data_range(&c.ax, s, n_series, 0, &lo, &hi);
-    axis_range(&c.ax, lo, hi, fixed_limit(&c.ax, o->x_min), fixed_limit(&c.ax, o->x_max));
-    data_range(&c.ay, s, n_series, 1, &lo, &hi);
-    axis_range(&c.ay, lo, hi, fixed_limit(&c.ay, o->y_min), fixed_limit(&c.ay, o->y_max));
+    chart c;
+    chart_init(&c, f, o);
+    chart_ranges(&c, o, s, n_series);
     size_t legend_chars = 0;
+    int rows = 0;
     for (size_t k = 0; k < n_series; k++)
-        if (s[k].name && text_chars(s[k].name) > legend_chars)
-            legend_chars = text_chars(s[k].name);
-    if (legend_chars > LEGEND_MAX_CHARS) legend_chars = LEGEND_MAX_CHARS;
-    chart_layout(&c, o, legend_chars);
+        if (s[k].name) {
+            rows++;
+            if (legend_need(s[k].name, NULL) > legend_chars)
+                legend_chars = legend_need(s[k].name, NULL);
+        }
+    chart_layout(&c, o, legend_chars, rows);
     chart_begin(&c, o);
     chart_axes(&c, o);
     /* references first, underneath the data */
-    fputs("<g clip-path=\"url(#box)\">\n", f);
+    chart_clip(&c);
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0, next = 0; k < n_series; k++) {
             const char *colour = series_colour(&s[k], &next);
             if ((pass == 0) == (s[k].reference != 0)) draw_series(&c, &s[k], colour);
         }
-    fputs("</g>\n", f);
+    fputs("</g>\n<g data-legend=\"1\">\n", f);
     for (size_t k = 0, next = 0; k < n_series; k++) {
         const char *colour = series_colour(&s[k], &next);
         if (s[k].name)
-            legend_entry(&c, s[k].reference || s[k].dashed ? SAMPLE_DASHED
-                                                           : SAMPLE_LINE,
+            legend_entry(&c, s[k].n == 1 ? SAMPLE_POINT
+                             : s[k].reference || s[k].dashed ? SAMPLE_DASHED
+                                                             : SAMPLE_LINE,
                          colour, s[k].name, NULL);
     }
+    fputs("</g>\n", f);
     chart_end(&c);
     return finish(f, err);
 }
 
+/* ---------------------------------------------------------------- CSV */
+
+/* A CSV field: as it is when it holds no comma, quote or line break, else
+ * in double quotes with each quote doubled (RFC 4180). */
+static void put_csv_field(FILE *f, const char *s)
+{
+    if (!s[strcspn(s, ",\"\r\n")]) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* A number as its shortest round-trip decimal ("nan", "inf" when it is
+ * not finite): the same digits on every machine. */
+static void put_csv_number(FILE *f, double v)
+{
+    char buf[40];
+    wlr__format_double(buf, sizeof buf, v);
+    fputs(buf, f);
+}
+
+wlr_status wlr_plot_lines_csv(FILE *f, const wlr_plot_options *o,
+                              const wlr_plot_series *s, size_t n_series,
+                              wlr_error *err)
+{
+    wlr_status st = check_series(s, n_series, err);
+    if (st) return st;
+    fputs("series,", f);
+    put_csv_field(f, o->x_column ? o->x_column : "x");
+    fputc(',', f);
+    put_csv_field(f, o->y_column ? o->y_column : "y");
+    fputc('\n', f);
+    for (size_t k = 0; k < n_series; k++)
+        for (size_t i = 0; i < s[k].n; i++) {
+            put_csv_field(f, s[k].name ? s[k].name : "");
+            fputc(',', f);
+            put_csv_number(f, s[k].x[i]);
+            fputc(',', f);
+            put_csv_number(f, s[k].y[i]);
+            fputc('\n', f);
+        }
+    if (ferror(f)) return wlr__fail(err, WLR_ERR_IO, "plot: writing the CSV failed");
+    return WLR_OK;
+}
+
 /* ------------------------------------------------------------ scatter */
 
-/* Dots of class k, at most WLR_PLOT_MAX_POINTS of them evenly spaced in row
- * order: row i of the class's count-th rows is kept when floor((i + 1) m / count)
- * steps up. */
+/* The scatter's sampling: with n points, every k-th point of each class is
+ * drawn, k = ceil(n / WLR_PLOT_MAX_POINTS), the same k for both classes so
+ * that the drawing keeps their balance. Point i is the m-th of its class
+ * (m = 0, 1, ...) and is drawn when m % k == 0. */
+static size_t sample_step(size_t n)
+{
+    return n <= WLR_PLOT_MAX_POINTS ? 1
+           : (n + WLR_PLOT_MAX_POINTS - 1) / WLR_PLOT_MAX_POINTS;
+}
+
+/* Dots of class k (the sampled ones inside the box), in a group that names
+ * the class in data-class. */
 static void draw_class(chart *c, const double *x, const double *y,
-                       const uint8_t *cls, size_t n, int k, size_t count)
+                       const uint8_t *cls, size_t n, int k, size_t step,
+                       size_t drawn)
 {
     FILE *f = c->f;
-    size_t m = count < WLR_PLOT_MAX_POINTS ? count : WLR_PLOT_MAX_POINTS;
     if (k == 0)
-        fputs("<g fill=\"" CLASS0_FILL "\" fill-opacity=\"0.55\">\n", f);
+        fputs("<g data-class=\"0\" fill=\"" CLASS0_FILL "\" fill-opacity=\"0.55\">\n", f);
     else
-        fputs("<g fill=\"" CLASS1_FILL "\" stroke=\"" CLASS1_STROKE "\" "
+        fputs("<g data-class=\"1\" fill=\"" CLASS1_FILL "\" stroke=\"" CLASS1_STROKE "\" "
               "stroke-width=\"0.7\">\n", f);
     size_t seen = 0;
     for (size_t i = 0; i < n; i++) {
         if (cls[i] != k) continue;
-        size_t before = seen * m / count, after = (seen + 1) * m / count;
-        seen++;
-        if (after == before) continue;
+        if (seen++ % step) continue;
         double tx = axis_value(&c->ax, x[i]), ty = axis_value(&c->ay, y[i]);
         if (isnan(tx) || isnan(ty)) continue;
         double px = axis_pixel(&c->ax, tx), py = axis_pixel(&c->ay, ty);
@@ -712,42 +886,87 @@ static void draw_class(chart *c, const double *x, const double *y,
         fputs("\" cy=\"", f);
         put_coord(f, py, c->h);
         fputs(k == 0 ? "\" r=\"1.8\"/>\n"
-              : m <= CLASS1_FEW ? "\" r=\"3\"/>\n" : "\" r=\"2.2\"/>\n", f);
+              : drawn <= CLASS1_FEW ? "\" r=\"3\"/>\n" : "\" r=\"2.2\"/>\n", f);
     }
     fputs("</g>\n", f);
 }
 
-/* Draws the boundary wx x + wy y + c = 0 if it crosses the box; returns
- * whether it did. Works in transformed units, so on a log y axis it is the
- * line in wlr__log10(y). */
-static int draw_boundary(chart *c, const wlr_plot_line *l, const char *colour)
+/* Where the boundary wx x + wy y + c = 0 crosses the axes' ranges, as two
+ * points in fractions of the box (0..1 across, 0..1 up); returns 0 when it
+ * misses them or touches only a corner (under 1/1000 of the box). The same
+ * answer whatever the chart's size: the legend is laid out from it. Works
+ * in transformed units, so on a log y axis it is the line in log10(y). */
+static int boundary_in_view(const chart *c, const wlr_plot_line *l,
+                            double a[2], double b[2])
 {
     if (!isfinite(l->wx) || !isfinite(l->wy) || !isfinite(l->c)) return 0;
     if (l->wx == 0 && l->wy == 0) return 0;
     double p[2], q[2], t0, t1;
+    double xs = c->ax.hi - c->ax.lo, ys = c->ay.hi - c->ay.lo;
     /* two points on the line, spanning the box along its steeper direction */
     if (fabs(l->wy) >= fabs(l->wx)) {
-        double x0 = c->ax.lo, x1 = c->ax.hi;
-        p[0] = c->ax.p0;
-        q[0] = c->ax.p1;
-        p[1] = axis_pixel(&c->ay, -(l->wx * x0 + l->c) / l->wy);
-        q[1] = axis_pixel(&c->ay, -(l->wx * x1 + l->c) / l->wy);
+        p[0] = 0;
+        q[0] = 1;
+        p[1] = (-(l->wx * c->ax.lo + l->c) / l->wy - c->ay.lo) / ys;
+        q[1] = (-(l->wx * c->ax.hi + l->c) / l->wy - c->ay.lo) / ys;
     } else {
-        double y0 = c->ay.lo, y1 = c->ay.hi;
-        p[1] = c->ay.p0;
-        q[1] = c->ay.p1;
-        p[0] = axis_pixel(&c->ax, -(l->wy * y0 + l->c) / l->wx);
-        q[0] = axis_pixel(&c->ax, -(l->wy * y1 + l->c) / l->wx);
+        p[1] = 0;
+        q[1] = 1;
+        p[0] = (-(l->wy * c->ay.lo + l->c) / l->wx - c->ax.lo) / xs;
+        q[0] = (-(l->wy * c->ay.hi + l->c) / l->wx - c->ax.lo) / xs;
     }
-    if (!isfinite(p[0] + p[1] + q[0] + q[1]) || !clip_segment(c, p, q, &t0, &t1))
-        return 0;
-    double a[2] = {p[0] + t0 * (q[0] - p[0]), p[1] + t0 * (q[1] - p[1])};
-    double b[2] = {p[0] + t1 * (q[0] - p[0]), p[1] + t1 * (q[1] - p[1])};
-    if (fabs(b[0] - a[0]) + fabs(b[1] - a[1]) < 0.5) return 0; /* a corner */
+    for (int k = 0; k < 2; k++) { /* far-off lines: keep the slopes, stay exact */
+        if (!(p[k] > -MAX_FRACTION)) p[k] = -MAX_FRACTION;
+        if (!(q[k] > -MAX_FRACTION)) q[k] = -MAX_FRACTION;
+        if (p[k] > MAX_FRACTION) p[k] = MAX_FRACTION;
+        if (q[k] > MAX_FRACTION) q[k] = MAX_FRACTION;
+    }
+    const double lo[2] = {0, 0}, hi[2] = {1, 1};
+    if (!clip_to(lo, hi, p, q, &t0, &t1)) return 0;
+    for (int k = 0; k < 2; k++) {
+        a[k] = p[k] + t0 * (q[k] - p[k]);
+        b[k] = p[k] + t1 * (q[k] - p[k]);
+    }
+    return fabs(b[0] - a[0]) + fabs(b[1] - a[1]) >= 1e-3;
+}
+
+/* Draws the segment from boundary_in_view. */
+static void draw_boundary(chart *c, const double a[2], const double b[2],
+                          const char *colour)
+{
     char style[96];
     snprintf(style, sizeof style, "stroke=\"%s\" stroke-width=\"2.5\"", colour);
-    put_line(c, a[0], a[1], b[0], b[1], style);
-    return 1;
+    put_line(c, c->left + a[0] * (c->right - c->left),
+             c->bottom - a[1] * (c->bottom - c->top),
+             c->left + b[0] * (c->right - c->left),
+             c->bottom - b[1] * (c->bottom - c->top), style);
+}
+
+static wlr_status check_scatter(const double *x, const double *y,
+                                const uint8_t *cls, size_t n, size_t count[2],
+                                wlr_error *err)
+{
+    if (n > 0 && (!x || !y || !cls))
+        return wlr__fail(err, WLR_ERR_ARG, "plot: %zu points but no x, y or "
+                        "class array", n);
+    count[0] = count[1] = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cls[i] > 1)
+            return wlr__fail(err, WLR_ERR_ARG, "plot: point %zu has class %d, "
+                            "not 0 or 1", i, cls[i]);
+        count[cls[i]]++;
+    }
+    return WLR_OK;
+}
+
+/* The line under the scatter's legend that says how it was sampled. */
+static void sample_note(char *buf, size_t cap, size_t step)
+{
+    if (step == 1) snprintf(buf, cap, "every row shown");
+    else snprintf(buf, cap, "every %zu%s row of each class", step,
+                  step % 10 == 1 && step % 100 != 11 ? "st"
+                  : step % 10 == 2 && step % 100 != 12 ? "nd"
+                  : step % 10 == 3 && step % 100 != 13 ? "rd" : "th");
 }
 
 wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
@@ -756,60 +975,86 @@ wlr_status wlr_plot_scatter(FILE *f, const wlr_plot_options *o,
                             const wlr_plot_line *lines, size_t n_lines,
                             wlr_error *err)
 {
+    size_t count[2];
     wlr_status st = check_options(o, err);
+    if (st == WLR_OK) st = check_scatter(x, y, cls, n, count, err);
     if (st) return st;
-    if (n > 0 && (!x || !y || !cls))
-        return wlr__fail(err, WLR_ERR_ARG, "plot: %zu points but no x, y or "
-                        "class array", n);
     if (n_lines > 0 && !lines)
         return wlr__fail(err, WLR_ERR_ARG, "plot: %zu lines but no array", n_lines);
-    size_t count[2] = {0, 0};
-    for (size_t i = 0; i < n; i++) {
-        if (cls[i] > 1)
-            return wlr__fail(err, WLR_ERR_ARG, "plot: point %zu has class %d, "
-                            "not 0 or 1", i, cls[i]);
-        count[cls[i]]++;
-    }
     int *shown = calloc(n_lines + 1, sizeof *shown);
-    if (!shown) return wlr__fail(err, WLR_ERR_NOMEM, "plot: out of memory");
-    chart c = {0};
-    c.f = f;
-    c.w = o->width;
-    c.h = o->height;
-    c.ay.log = o->log_y != 0;
-    c.ax.whole = o->x_whole != 0;
+    double (*ends)[4] = calloc(n_lines + 1, sizeof *ends);
+    if (!shown || !ends) {
+        free(shown);
+        free(ends);
+        return wlr__fail(err, WLR_ERR_NOMEM, "plot: out of memory");
+    }
+    chart c;
+    chart_init(&c, f, o);
     wlr_plot_series all = {NULL, x, y, n, 0, 0, 0};
-    double lo, hi;
-    data_range(&c.ax, &all, 1, 0, &lo, &hi);
-    axis_range(&c.ax, lo, hi, fixed_limit(&c.ax, o->x_min), fixed_limit(&c.ax, o->x_max));
-    data_range(&c.ay, &all, 1, 1, &lo, &hi);
-    axis_range(&c.ay, lo, hi, fixed_limit(&c.ay, o->y_min), fixed_limit(&c.ay, o->y_max));
-    size_t legend_chars = 0;
+    chart_ranges(&c, o, &all, 1);
+    size_t step = sample_step(n);
+    char note[64];
+    sample_note(note, sizeof note, step);
     const char *names[2] = {o->class_name[0] ? o->class_name[0] : "class 0",
                             o->class_name[1] ? o->class_name[1] : "class 1"};
+    size_t legend_chars = legend_need(note, NULL);
     for (int k = 0; k < 2; k++)
-        if (text_chars(names[k]) > legend_chars) legend_chars = text_chars(names[k]);
-    for (size_t k = 0; k < n_lines; k++)
-        if (lines[k].name && text_chars(lines[k].name) + 14 > legend_chars)
-            legend_chars = text_chars(lines[k].name) + 14;
-    if (legend_chars > LEGEND_MAX_CHARS) legend_chars = LEGEND_MAX_CHARS;
-    chart_layout(&c, o, legend_chars);
+        if (legend_need(names[k], NULL) > legend_chars)
+            legend_chars = legend_need(names[k], NULL);
+    for (size_t k = 0; k < n_lines; k++) {
+        shown[k] = boundary_in_view(&c, &lines[k], ends[k], ends[k] + 2);
+        const char *suffix = shown[k] ? NULL : " (not in view)";
+        if (lines[k].name && legend_need(lines[k].name, suffix) > legend_chars)
+            legend_chars = legend_need(lines[k].name, suffix);
+    }
+    int rows = 3;
+    for (size_t k = 0; k < n_lines; k++) rows += lines[k].name != NULL;
+    chart_layout(&c, o, legend_chars, rows);
     chart_begin(&c, o);
     chart_axes(&c, o);
-    fputs("<g clip-path=\"url(#box)\">\n", f);
+    chart_clip(&c);
     int small = count[1] <= count[0]; /* the class drawn last, on top */
-    draw_class(&c, x, y, cls, n, !small, count[!small]);
-    draw_class(&c, x, y, cls, n, small, count[small]);
+    size_t drawn_small = (count[small] + step - 1) / step;
+    draw_class(&c, x, y, cls, n, !small, step, drawn_small);
+    draw_class(&c, x, y, cls, n, small, step, drawn_small);
     for (size_t k = 0; k < n_lines; k++)
-        shown[k] = draw_boundary(&c, &lines[k], palette[k % N_PALETTE]);
-    fputs("</g>\n", f);
+        if (shown[k]) draw_boundary(&c, ends[k], ends[k] + 2, palette[k % N_PALETTE]);
+    fputs("</g>\n<g data-legend=\"1\">\n", f);
     legend_entry(&c, SAMPLE_DOT0, NULL, names[0], NULL);
     legend_entry(&c, SAMPLE_DOT1, NULL, names[1], NULL);
     for (size_t k = 0; k < n_lines; k++)
         if (lines[k].name)
             legend_entry(&c, SAMPLE_LINE, palette[k % N_PALETTE], lines[k].name,
                          shown[k] ? NULL : " (not in view)");
+    legend_entry(&c, SAMPLE_NONE, NULL, note, NULL);
+    fputs("</g>\n", f);
     free(shown);
+    free(ends);
     chart_end(&c);
     return finish(f, err);
+}
+
+wlr_status wlr_plot_scatter_csv(FILE *f, const wlr_plot_options *o,
+                                const double *x, const double *y,
+                                const uint8_t *cls, size_t n, wlr_error *err)
+{
+    size_t count[2];
+    wlr_status st = check_scatter(x, y, cls, n, count, err);
+    if (st) return st;
+    fputs("row,", f);
+    put_csv_field(f, o->x_column ? o->x_column : "x");
+    fputc(',', f);
+    put_csv_field(f, o->y_column ? o->y_column : "y");
+    fputs(",class\n", f);
+    size_t step = sample_step(n), seen[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        if (seen[cls[i]]++ % step) continue;
+        fprintf(f, "%zu,", i);
+        put_csv_number(f, x[i]);
+        fputc(',', f);
+        put_csv_number(f, y[i]);
+        fprintf(f, ",%d\n", cls[i]);
+    }
+    if (ferror(f)) return wlr__fail(err, WLR_ERR_IO, "plot: writing the CSV failed");
+    return WLR_OK;
 }

@@ -64,7 +64,14 @@ typedef struct {
     double sweep_from, sweep_to;
     size_t sweep_points, jobs;
     const char *cost;        /* --cost FN:FP */
-    const char *calibrate;   /* --calibrate none | prior */
+    /* --calibrate none|prior (train, experiment, sweep), parsed into
+     * calibration by cli_parse_calibrate */
+    const char *calibrate;
+    wlr_calibration calibration;
+    /* experiment --repeats R [--resample] [--threads N] (cli_repeats.c):
+     * experiment sets them to CLI_NOT_GIVEN before parsing */
+    int repeats, threads;
+    int resample;
 } cli_args;
 
 /* One option: --name VALUE (or --name=VALUE), or a flag. */
@@ -82,6 +89,15 @@ typedef struct {
 /* Option groups, each ended by an entry with name NULL. */
 extern const cli_opt cli_data_opts[], cli_gen_opts[], cli_split_opts[],
     cli_train_opts[], cli_eval_opts[], cli_output_opts[], cli_stream_opts[];
+/* --calibrate none|prior: for every command that fits a model whose
+ * probabilities matter (cli_run.c); cli_parse_calibrate checks it into
+ * a->calibration (0, or the exit status of the error it printed), and
+ * cli_fit_run applies it. */
+extern const cli_opt cli_calibrate_opts[];
+int cli_parse_calibrate(cli_args *a);
+/* An int option's value before parsing, which no value given can be
+ * (OPT_INT's smallest is -2147483647). */
+#define CLI_NOT_GIVEN (-2147483647 - 1)
 
 void cli_args_init(cli_args *a);
 /* Parses argv[first..] against the NULL-terminated list of groups.
@@ -175,6 +191,9 @@ typedef struct {
     wlr_metrics met;
     double exact_loss;       /* the optimum of the same objective, when */
     int exact;               /* CLI_EXACT_*: how it stands */
+    /* --calibrate prior: model.intercept is corrected, this was trained */
+    int calibrated;
+    double intercept_uncalibrated;
     /* with a->track_classes: each class's loss and pull after every epoch
      * (terms[e] for epoch e + 1), for explain and the plots */
     wlr_class_terms *terms;
@@ -211,7 +230,9 @@ int cli_check_eval(const cli_args *a);
 /* Test metrics of a model at a->threshold. */
 int cli_score_model(const wlr_model *m, const wlr_dataset *test,
                     double threshold, wlr_metrics *met);
-/* Fits the weighting `spec` with options base and scores it on test. */
+/* Fits the weighting `spec` with options base, applies a->calibration
+ * (the prior correction: r->calibrated, r->intercept_uncalibrated) and
+ * scores it on test. */
 int cli_fit_run(const cli_args *a, const wlr_train_options *base,
                 const char *spec, const wlr_dataset *train,
                 const wlr_dataset *test, cli_run *r);

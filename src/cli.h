@@ -114,8 +114,9 @@ void cli_help(const char *usage, const char *what,
 void cli_progress_start(void);
 void cli_progress_label(const char *label);
 void cli_progress_clear(void);
-/* Draws progress of the CLI's own work ("sweep": fits done of total) as the
- * hook draws the library's; callers on several threads serialise. */
+/* Draws progress of the CLI's own work ("sweep": fits done of total;
+ * "repeats": experiment --repeats' splits done) as the hook draws the
+ * library's; callers on several threads serialise. */
 void cli_progress_show(const char *what, double done, double total);
 
 /* Prints "wlr: <message>" on stderr; returns 1 (the exit status). */
@@ -141,6 +142,9 @@ int cli_is_npy(const char *path);
  * --sample-weight-col, --columns, --drop, --id-col, --header) for the .npy
  * file path; returns the exit status. */
 int cli_check_npy_options(const cli_args *a, const char *path);
+/* The generator's parameters from the options (--weights parsed),
+ * checked; 0 or the exit status of the error printed. */
+int cli_gen_params(const cli_args *a, wlr_gen_params *p);
 /* Load, then split into train and test by --test-size/--split-seed. */
 int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
                    char *what, size_t cap);

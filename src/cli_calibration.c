@@ -156,8 +156,8 @@ static wlr_status draw_svg(FILE *f, const cli_run *runs,
     for (int k = 0; k < n; k++)
         for (int v = 0; v < 1 + corrects(&runs[k]); v++) {
             double *x = xy + m * 2 * WLR_RELIABILITY_BINS, *y = x + WLR_RELIABILITY_BINS;
-            snprintf(names[m], sizeof names[m], "%s%s (ECE %.3f)", runs[k].name,
-                     v ? ", corrected" : "", c[k].rel[v].ece);
+            snprintf(names[m], sizeof names[m], "%s%s, ECE %.3f", runs[k].name,
+                     v ? " corrected" : "", c[k].rel[v].ece);
             s[m] = (wlr_plot_series){names[m], x, y, bin_points(&c[k].rel[v], x, y),
                                      0, k + 1, v};
             m++;

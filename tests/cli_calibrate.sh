@@ -103,7 +103,7 @@ awk -F, 'NR == 1 { print "y,score" } NR > 1 { print $3 "," 4 * $4 - 1 }' pc.csv 
 run "report logits" l.txt report logits.csv --threshold 0
 grep -q 'Brier score  ' l.txt && bad "logits: a Brier score" || ok
 expect_grep "logits: left out" '^  left out: log loss, Brier score, as the scores are not probabilities' l.txt
-run "report logits json" l.json report logits.csv --threshold 0
+run "report logits json" l.json report logits.csv --threshold 0 --json
 grep -q '"brier": ' l.json && bad "logits: a brier value in JSON" || ok
 expect_grep "logits json: left out" '"metrics": \["log_loss", "brier"\]' l.json
 

@@ -334,8 +334,9 @@ int cmd_experiment(int argc, char **argv)
                  "--repeats R runs it all again on R train/test splits (split "
                  "seeds S..S+R-1) and\nsums each metric up over them: mean, "
                  "sd and the 2.5th and 97.5th percentiles, and\nthe paired "
-                 "difference from the unweighted run. The exact-optimum check "
-                 "runs on\nthe first split only.",
+                 "difference from the unweighted run (without one, from the "
+                 "first listed).\nThe exact-optimum check runs on the first "
+                 "split only.",
                  groups);
         return 0;
     }
@@ -376,8 +377,11 @@ int cmd_experiment(int argc, char **argv)
     if (rc == 0 && a.plots)
         rc = cli_write_plots(a.plots, &a, runs, done, &train, &test);
     if (rc == 0 && a.plots) rc = cli_write_reliability(a.plots, runs, cal, done);
+    /* differences from the unweighted run, or else from the first listed
+     * (--class-weight balanced,1:200: is 1:200 really different?) */
+    int base = l.base >= 0 ? l.base : done > 1 ? 0 : -1;
     if (rc == 0 && a.repeats != CLI_NOT_GIVEN)
-        rc = cli_repeats_run(&a, &o, names, done, l.base, &all, &rp);
+        rc = cli_repeats_run(&a, &o, names, done, base, &all, &rp);
     wlr_dataset_free(&all);
     wlr__out out = {0};
     if (rc == 0) rc = cli_out_open(&a, &out);

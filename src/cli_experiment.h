@@ -24,7 +24,8 @@ enum {
 typedef struct {
     int n;                   /* R */
     int n_runs;
-    int base;                /* the unweighted run differences are from, or -1 */
+    int base;                /* the run differences are from (the
+                                unweighted one, else the first), or -1 */
     /* [run * CLI_REP_METRICS + metric]: the values' spread, and that of
      * run's value minus base's on the same split */
     wlr__spread *value, *diff;

@@ -9,8 +9,9 @@
  * generated data's seed moves too: s0, s0 + 1, ...) gives each metric's
  * mean, sample sd and the 2.5th and 97.5th percentiles of its R values
  * (spread.c), and, split by split, each weighting's metric minus the
- * unweighted one's: a paired difference, far steadier than either metric,
- * because both models meet the same test rows.
+ * unweighted one's (without an unweighted run, the first one's): a paired
+ * difference, far steadier than either metric, because both models meet
+ * the same test rows.
  *
  * Repeat r depends only on its seeds: the repeats are cut into contiguous
  * ranges, one job per core (wlr__run_jobs), and each writes only its own

@@ -155,9 +155,12 @@ expect_grep "text: section" '^Over 3 train/test splits \(split seeds 7 to 9\):$'
 expect_grep "text: header" '^  metric     weighting  over the splits +minus none$' r3.txt
 expect_grep "text: a value and a difference" '^             balanced   0\.[0-9]{4} ± 0\.[0-9]{4} \[0\.[0-9]{4}, 0\.[0-9]{4}\]  [+-]0\.[0-9]{4} ± 0\.[0-9]{4} \[[+-]0\.[0-9]{4}, [+-]0\.[0-9]{4}\]$' r3.txt
 [ "$(grep -c '± [0-9]' r3.txt)" -eq 18 ] && ok || bad "text: $(grep -c '± [0-9]' r3.txt) lines of values, not 6 metrics x 3 runs"
-# without an unweighted run there is nothing to subtract
-run "no base" nb.txt experiment --repeats 2 --class-weight balanced,1:200
-grep -q 'minus' nb.txt && bad "no base: a difference column" || ok
+# without an unweighted run the differences are from the first listed
+run "no base" nb.txt experiment --repeats 2 --class-weight balanced,1:200 --json
+grep -q '"difference": {"minus": "balanced", ' nb.txt && ok || bad "no base: no difference from balanced"
+[ "$(grep -o '"difference"' nb.txt | wc -l)" -eq 1 ] && ok || bad "no base: not one difference"
+run "one run" one.txt experiment --repeats 2 --class-weight 1:200
+grep -q 'minus' one.txt && bad "one run: a difference column" || ok
 
 # ------------------------------------------------- threads: the same bytes
 

@@ -297,18 +297,15 @@ static int load_split(const cli_args *a, wlr_dataset *all, wlr_dataset *train,
 
 static const cli_opt experiment_opts[] = {
     {"plots", OPT_STRING, offsetof(cli_args, plots), "DIR",
-     "also write ROC, PR, boundary, loss and gradient-share SVGs and "
-     "index.html to DIR (made, with its parents, if missing), and "
-     "reliability.svg and .csv"},
+     "also write ROC, PR, boundary, loss, gradient-share and reliability "
+     "SVGs, reliability.csv and index.html to DIR (made if missing)"},
     {"repeats", OPT_INT, offsetof(cli_args, repeats), "R",
-     "also run it all on R splits, split seeds S..S+R-1 (S = --split-seed): "
-     "each metric's mean, sd and 95 % range, 1..100000"},
+     "also run it all on R splits, seeds S..S+R-1 (S = --split-seed): "
+     "mean, sd, 95 % range; 1..100000"},
     {"resample", OPT_FLAG, offsetof(cli_args, resample), NULL,
-     "with --repeats: new generated data each time too, seeds s0..s0+R-1 "
-     "(s0 = --seed)"},
+     "with --repeats: new generated data each time too (seeds from --seed)"},
     {"threads", OPT_INT, offsetof(cli_args, threads), "N",
-     "with --repeats: share them among N threads, 1..8 (default: the cores; "
-     "the same output)"},
+     "with --repeats: on N threads, 1..8 (the cores; the same output)"},
     {NULL, 0, 0, NULL, NULL}};
 
 int cmd_experiment(int argc, char **argv)
@@ -327,8 +324,8 @@ int cmd_experiment(int argc, char **argv)
         cli_help("wlr experiment [DATA] [OPTIONS]",
                  "Trains one model per weighting on the same split and prints "
                  "them side by side, each\nwith its gap to the exact optimum of "
-                 "its objective, then what the weights did and how calibrated "
-                 "the probabilities are,\nas trained and after the prior "
+                 "its objective, then what the weights did and how\ncalibrated "
+                 "the probabilities are, as trained and after the prior "
                  "correction b - log(c1/c0).\n--class-weight takes "
                  "a comma-separated list here (default none,balanced,1:200).\n"
                  "--repeats R runs it all again on R train/test splits (split "

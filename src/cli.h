@@ -68,9 +68,9 @@ typedef struct {
      * calibration by cli_parse_calibrate */
     const char *calibrate;
     wlr_calibration calibration;
-    /* experiment --repeats R [--resample] [--threads N] (cli_repeats.c):
-     * experiment sets them to CLI_NOT_GIVEN before parsing */
-    int repeats, threads;
+    /* experiment --repeats R [--resample] [--jobs N] (cli_repeats.c):
+     * experiment sets repeats to CLI_NOT_GIVEN before parsing */
+    int repeats;
     int resample;
 } cli_args;
 

@@ -304,8 +304,9 @@ static const cli_opt experiment_opts[] = {
      "mean, sd, 95 % range; 1..100000"},
     {"resample", OPT_FLAG, offsetof(cli_args, resample), NULL,
      "with --repeats: new generated data each time too (seeds from --seed)"},
-    {"threads", OPT_INT, offsetof(cli_args, threads), "N",
-     "with --repeats: on N threads, 1..8 (the cores; the same output)"},
+    {"jobs", OPT_SIZE, offsetof(cli_args, jobs), "N",
+     "with --repeats: repeats at once, 1..8; 0 = one per core (0); the same "
+     "output"},
     {NULL, 0, 0, NULL, NULL}};
 
 int cmd_experiment(int argc, char **argv)
@@ -317,7 +318,7 @@ int cmd_experiment(int argc, char **argv)
     cli_args_init(&a);
     a.command = "experiment";
     a.class_weight = "none,balanced,1:200";
-    a.repeats = a.threads = CLI_NOT_GIVEN;
+    a.repeats = CLI_NOT_GIVEN;
     int rc = cli_parse(&a, argc, argv, 2, groups, 1);
     if (rc) return rc;
     if (a.help) {

@@ -31,7 +31,7 @@ typedef struct {
     wlr__spread *value, *diff;
 } cli_repeats;
 
-/* --repeats, --resample and --threads checked before any work (range,
+/* --repeats, --resample and --jobs checked before any work (range,
  * seeds that fit, generated data for --resample); 0 or the exit status. */
 int cli_repeats_check(const cli_args *a);
 /* Runs the repeats: split seed a->split_seed + r (and with a->resample,

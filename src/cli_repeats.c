@@ -57,17 +57,16 @@ int cli_repeats_check(const cli_args *a)
 {
     if (a->repeats == CLI_NOT_GIVEN) {
         if (a->resample) return cli_errorf("--resample needs --repeats R");
-        if (a->threads != CLI_NOT_GIVEN)
-            return cli_errorf("--threads needs --repeats R (it shares the "
+        if (a->jobs)
+            return cli_errorf("--jobs needs --repeats R (it shares the "
                               "repeats among the cores)");
         return 0;
     }
     if (a->repeats < 1 || a->repeats > CLI_MAX_REPEATS)
         return cli_errorf("--repeats: %d is not in 1..%d", a->repeats,
                           CLI_MAX_REPEATS);
-    if (a->threads != CLI_NOT_GIVEN &&
-        (a->threads < 1 || a->threads > WLR__MAX_THREADS))
-        return cli_errorf("--threads: %d is not in 1..%d", a->threads,
+    if (a->jobs > WLR__MAX_THREADS) /* (as sweep's --jobs) */
+        return cli_errorf("--jobs: %zu is more than %d", a->jobs,
                           WLR__MAX_THREADS);
     unsigned long long last = (unsigned long long)a->split_seed + (unsigned)a->repeats - 1;
     if (last > MAX_SEED)
@@ -185,12 +184,11 @@ static void run_range(void *arg)
     }
 }
 
-/* Jobs: the cores (--threads), but one when the data are big enough for
+/* Jobs: --jobs, else the cores, but one when the data are big enough for
  * each fit to use the cores itself (WLR__PARALLEL_MIN_ROWS rows). */
 static int job_count(const cli_args *a, const wlr_dataset *all)
 {
-    if (a->threads != CLI_NOT_GIVEN) return a->threads < a->repeats ? a->threads
-                                                                   : a->repeats;
+    if (a->jobs) return a->jobs < (size_t)a->repeats ? (int)a->jobs : a->repeats;
     size_t rows = all ? all->n_rows : a->gen.n_samples;
     if (rows >= WLR__PARALLEL_MIN_ROWS) return 1;
     size_t cores = wlr__threads_for(WLR__PARALLEL_MIN_ROWS); /* the cores */

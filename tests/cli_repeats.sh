@@ -4,7 +4,7 @@
 # S, S + 1, S + 2, their mean, sd (n - 1) and numpy-style percentiles
 # recomputed here in awk, the paired differences too; --resample moves the
 # data seed the same way; the output is the same bytes on 1, 2 or 3
-# threads; the JSON's shape; and every refusal.
+# jobs; the JSON's shape; and every refusal.
 #
 # Usage: WLR=build/wlr sh tests/cli_repeats.sh   (make test runs it)
 # Last line: "N passed, N failed".
@@ -162,19 +162,19 @@ grep -q '"difference": {"minus": "balanced", ' nb.txt && ok || bad "no base: no 
 run "one run" one.txt experiment --repeats 2 --class-weight 1:200
 grep -q 'minus' one.txt && bad "one run: a difference column" || ok
 
-# ------------------------------------------------- threads: the same bytes
+# ---------------------------------------------------- jobs: the same bytes
 
-run "1 thread" t1.txt experiment --repeats 5 --threads 1
-run "2 threads" t2.txt experiment --repeats 5 --threads 2
-run "3 threads" t3.txt experiment --repeats 5 --threads 3 --json
-run "default threads" t0.txt experiment --repeats 5
-expect_same "threads 1 and 2" t1.txt t2.txt
-expect_same "threads 1 and the cores" t1.txt t0.txt
-run "1 thread json" t1.json experiment --repeats 5 --threads 1 --json
+run "1 job" t1.txt experiment --repeats 5 --jobs 1
+run "2 jobs" t2.txt experiment --repeats 5 --jobs 2
+run "3 jobs" t3.txt experiment --repeats 5 --jobs 3 --json
+run "one job per core" t0.txt experiment --repeats 5 --jobs 0
+expect_same "jobs 1 and 2" t1.txt t2.txt
+expect_same "jobs 1 and the cores" t1.txt t0.txt
+run "1 job json" t1.json experiment --repeats 5 --jobs 1 --json
 # (but for the fits' times)
 sed 's/"seconds": [0-9.e+-]*//g' t1.json >t1.cut
 sed 's/"seconds": [0-9.e+-]*//g' t3.txt >t3.cut
-expect_same "threads 1 and 3, JSON" t1.cut t3.cut
+expect_same "jobs 1 and 3, JSON" t1.cut t3.cut
 
 # ------------------------------------------------------------- resample
 
@@ -215,20 +215,20 @@ expect_fail "repeats too many" '^wlr: --repeats: 100001 is not in 1\.\.100000$' 
 expect_fail "repeats negative" '^wlr: --repeats: -2 is not in 1\.\.100000$' r.out -- experiment --repeats -2 -o r.out
 expect_fail "repeats not a number" "^wlr: --repeats: 'x' is not a whole number" r.out -- experiment --repeats x -o r.out
 expect_fail "resample alone" '^wlr: --resample needs --repeats R$' r.out -- experiment --resample -o r.out
-expect_fail "threads alone" '^wlr: --threads needs --repeats R' r.out -- experiment --threads 2 -o r.out
-expect_fail "threads 0" '^wlr: --threads: 0 is not in 1\.\.8$' r.out -- experiment --repeats 2 --threads 0 -o r.out
-expect_fail "threads 9" '^wlr: --threads: 9 is not in 1\.\.8$' r.out -- experiment --repeats 2 --threads 9 -o r.out
+expect_fail "jobs alone" '^wlr: --jobs needs --repeats R' r.out -- experiment --jobs 2 -o r.out
+expect_fail "jobs 9" '^wlr: --jobs: 9 is more than 8$' r.out -- experiment --repeats 2 --jobs 9 -o r.out
+expect_fail "jobs -1" "^wlr: --jobs: '-1' is not a whole number >= 0" r.out -- experiment --repeats 2 --jobs -1 -o r.out
 expect_fail "split seeds past the last" '^wlr: --repeats: split seeds 4294967290 to 4294967299 go past 4294967295; give a smaller --split-seed$' r.out -- experiment --repeats 10 --split-seed 4294967290 -o r.out
 expect_fail "data seeds past the last" '^wlr: --resample: data seeds 4294967295 to 4294967296 go past 4294967295; give a smaller --seed$' r.out -- experiment --repeats 2 --resample --seed 4294967295 -o r.out
 expect_fail "resample a file" '^wlr: --resample draws new data from the generator; d\.csv is a file' r.out -- experiment d.csv --repeats 2 --resample -o r.out
 # the last seed that fits is fine
 run "last split seed" last.txt experiment --samples 4000 --weights 0.9 --repeats 2 --split-seed 4294967294
 expect_grep "last split seed: shown" 'split seeds 4294967294 to 4294967295' last.txt
-# a repeat that fails names its seeds, the earliest on any number of threads,
+# a repeat that fails names its seeds, the earliest on any number of jobs,
 # and leaves no output
 for t in 1 3; do
-    expect_fail "failing repeat, $t threads" '^wlr: --repeats: repeat 12 \(split seed 13\): test split \(60 rows\): .*only class 0; try --stratify or a larger --test-size$' r.out -- \
-        experiment --samples 300 --weights 0.98 --split-seed 2 --repeats 50 --threads $t -o r.out
+    expect_fail "failing repeat, $t jobs" '^wlr: --repeats: repeat 12 \(split seed 13\): test split \(60 rows\): .*only class 0; try --stratify or a larger --test-size$' r.out -- \
+        experiment --samples 300 --weights 0.98 --split-seed 2 --repeats 50 --jobs $t -o r.out
 done
 run "stratified, it runs" st.txt experiment --samples 300 --weights 0.98 --split-seed 2 --repeats 50 --stratify
 

@@ -276,6 +276,8 @@ void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
  *   iterations 50
  *   loss 0.0761                       training loss L at the model, >= 0
  *   train_counts 79176 824            training rows of class 0, 1 (some)
+ *   calibration prior                 only for a model trained with the
+ *   intercept_uncalibrated -0.1187    prior correction (see below)
  *   end                               (a file without it is truncated)
  *
  * p(y = 1 | x) = sigma(sum_j coef_j x_j + intercept): the coefficients are on
@@ -285,11 +287,24 @@ void wlr_predict_proba(const wlr_model *m, const wlr_dataset *d, double *p);
  * is written with the fewest digits that read back as the same double, so a
  * loaded model predicts the same bits as the trained one. Version 1 files
  * (without the label and positive lines) are still read.
+ * A model calibrated by the prior correction (wlr_model_calibrate_prior) is
+ * saved as it predicts: its intercept line holds the corrected intercept,
+ * intercept_uncalibrated the one training found, and the reader checks
+ * that the first is the second minus log(c_1 / c_0) to the bit. Without a
+ * calibration line (every file before it, and every uncalibrated model) a
+ * model reads as uncalibrated ("calibration none" may also be written).
  */
 #define WLR_MODEL_FORMAT 2
 
+/* How a model's probabilities were corrected after training. */
+typedef enum {
+    WLR_CALIBRATION_NONE = 0, /* as trained */
+    WLR_CALIBRATION_PRIOR     /* intercept -= log(c_1 / c_0) */
+} wlr_calibration;
+
 typedef struct {
-    wlr_model model;          /* coef (n_features) and intercept */
+    wlr_model model;          /* coef (n_features) and intercept (the one
+                                 that predicts: corrected, if calibrated) */
     char **names;             /* n_features feature names */
     double *mean, *sd;        /* n_features each: training's scaling */
     char *label;              /* the label column's name, or NULL (unknown) */
@@ -304,6 +319,9 @@ typedef struct {
     int iterations;
     double loss;
     size_t train_counts[2];
+    wlr_calibration calibration;   /* NONE, or PRIOR (then model.intercept =
+                                      intercept_uncalibrated - log(c_1/c_0)) */
+    double intercept_uncalibrated; /* with PRIOR: the trained intercept */
 } wlr_model_file;
 
 /* Everything about a fit, ready to save: copies m, the feature names of d

@@ -64,7 +64,14 @@ typedef struct {
     double sweep_from, sweep_to;
     size_t sweep_points, jobs;
     const char *cost;        /* --cost FN:FP */
-    const char *calibrate;   /* --calibrate none | prior */
+    /* --calibrate none|prior (train, experiment, sweep), parsed into
+     * calibration by cli_parse_calibrate */
+    const char *calibrate;
+    wlr_calibration calibration;
+    /* experiment --repeats R [--resample] [--jobs N] (cli_repeats.c):
+     * experiment sets repeats to CLI_NOT_GIVEN before parsing */
+    int repeats;
+    int resample;
 } cli_args;
 
 /* One option: --name VALUE (or --name=VALUE), or a flag. */
@@ -82,6 +89,15 @@ typedef struct {
 /* Option groups, each ended by an entry with name NULL. */
 extern const cli_opt cli_data_opts[], cli_gen_opts[], cli_split_opts[],
     cli_train_opts[], cli_eval_opts[], cli_output_opts[], cli_stream_opts[];
+/* --calibrate none|prior: for every command that fits a model whose
+ * probabilities matter (cli_run.c); cli_parse_calibrate checks it into
+ * a->calibration (0, or the exit status of the error it printed), and
+ * cli_fit_run applies it. */
+extern const cli_opt cli_calibrate_opts[];
+int cli_parse_calibrate(cli_args *a);
+/* An int option's value before parsing, which no value given can be
+ * (OPT_INT's smallest is -2147483647). */
+#define CLI_NOT_GIVEN (-2147483647 - 1)
 
 void cli_args_init(cli_args *a);
 /* Parses argv[first..] against the NULL-terminated list of groups.
@@ -98,8 +114,9 @@ void cli_help(const char *usage, const char *what,
 void cli_progress_start(void);
 void cli_progress_label(const char *label);
 void cli_progress_clear(void);
-/* Draws progress of the CLI's own work ("sweep": fits done of total) as the
- * hook draws the library's; callers on several threads serialise. */
+/* Draws progress of the CLI's own work ("sweep": fits done of total;
+ * "repeats": experiment --repeats' splits done) as the hook draws the
+ * library's; callers on several threads serialise. */
 void cli_progress_show(const char *what, double done, double total);
 
 /* Prints "wlr: <message>" on stderr; returns 1 (the exit status). */
@@ -125,6 +142,9 @@ int cli_is_npy(const char *path);
  * --sample-weight-col, --columns, --drop, --id-col, --header) for the .npy
  * file path; returns the exit status. */
 int cli_check_npy_options(const cli_args *a, const char *path);
+/* The generator's parameters from the options (--weights parsed),
+ * checked; 0 or the exit status of the error printed. */
+int cli_gen_params(const cli_args *a, wlr_gen_params *p);
 /* Load, then split into train and test by --test-size/--split-seed. */
 int cli_load_split(const cli_args *a, wlr_dataset *train, wlr_dataset *test,
                    char *what, size_t cap);
@@ -175,6 +195,9 @@ typedef struct {
     wlr_metrics met;
     double exact_loss;       /* the optimum of the same objective, when */
     int exact;               /* CLI_EXACT_*: how it stands */
+    /* --calibrate prior: model.intercept is corrected, this was trained */
+    int calibrated;
+    double intercept_uncalibrated;
     /* with a->track_classes: each class's loss and pull after every epoch
      * (terms[e] for epoch e + 1), for explain and the plots */
     wlr_class_terms *terms;
@@ -211,7 +234,9 @@ int cli_check_eval(const cli_args *a);
 /* Test metrics of a model at a->threshold. */
 int cli_score_model(const wlr_model *m, const wlr_dataset *test,
                     double threshold, wlr_metrics *met);
-/* Fits the weighting `spec` with options base and scores it on test. */
+/* Fits the weighting `spec` with options base, applies a->calibration
+ * (the prior correction: r->calibrated, r->intercept_uncalibrated) and
+ * scores it on test. */
 int cli_fit_run(const cli_args *a, const wlr_train_options *base,
                 const char *spec, const wlr_dataset *train,
                 const wlr_dataset *test, cli_run *r);

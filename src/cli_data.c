@@ -45,8 +45,7 @@ bad:
                       spec);
 }
 
-/* The generator's parameters from the options, checked. */
-static int gen_params(const cli_args *a, wlr_gen_params *p)
+int cli_gen_params(const cli_args *a, wlr_gen_params *p)
 {
     *p = a->gen;
     if (a->gen_weights && parse_gen_weights(a->gen_weights, p->weights)) return 1;
@@ -109,7 +108,7 @@ int cli_load_data(const cli_args *a, wlr_dataset *d, char *what, size_t cap)
     memset(d, 0, sizeof *d);
     if (a->n_pos > 0) return cli_load_file(a, a->pos[0], a->labels, d, NULL, what, cap);
     wlr_gen_params p;
-    if (gen_params(a, &p)) return 1;
+    if (cli_gen_params(a, &p)) return 1;
     if (wlr_generate(&p, d, &err)) return cli_error(&err);
     snprintf(what, cap, "generated: make_classification(samples=%zu, "
              "features=%zu, weights=[%g, %g], flip_y=%g, class_sep=%g, "

@@ -10,8 +10,13 @@
  * weighted model at threshold 0.5 is the unweighted model at threshold
  * c0 / (c0 + c1). Ranking (ROC AUC) barely changes; recall jumps because the
  * cut moved. The lesson section measures both effects on the data at hand.
+ * Then the calibration section (cli_calibration.c): the weighted models'
+ * probabilities, inflated by c1/c0 in the odds, and the prior correction
+ * that undoes it; and with --repeats R, the whole experiment on R resplits
+ * (cli_repeats.c), so that each number comes with how far a resplit moves
+ * it.
  */
-#include "cli.h"
+#include "cli_experiment.h"
 #include "elementary.h"
 
 #include <math.h>
@@ -207,26 +212,59 @@ static void print_lesson(FILE *f, const cli_run *runs, int n, const lesson *l,
     char head[64];
     snprintf(head, sizeof head, "b - b(%s)", b->name);
     fprintf(f, "    %-10s %14s %12s\n", "weighting", head, "log(c1/c0)");
+    /* (the intercepts as trained, before any --calibrate) */
     for (int k = 0; k < n; k++) {
         if (k == l->base) continue;
         fprintf(f, "    %-10s %14.4f %12.4f\n", runs[k].name,
-                runs[k].model.intercept - b->model.intercept,
+                cli_trained_intercept(&runs[k]) - cli_trained_intercept(b),
                 wlr__log(runs[k].cw[1] / runs[k].cw[0]) - wlr__log(b->cw[1] / b->cw[0]));
     }
     fprintf(f, "\n  (b(%s) = %.4f; what the intercept does not absorb goes into "
-            "the coefficients.)\n", b->name, b->model.intercept);
+            "the coefficients.)\n", b->name, cli_trained_intercept(b));
 }
 
-static void print_json(FILE *f, const wlr_train_options *o, const cli_run *runs,
-                       int n, const lesson *l, const wlr_dataset *train,
-                       const wlr_dataset *test)
+/* Run k's object with its prior_correction and, with --repeats, repeats,
+ * added before its closing brace. */
+static int json_run(FILE *f, const wlr_train_options *o, const cli_run *runs,
+                    int k, const cli_calibration *cal, const cli_repeats *rp,
+                    const wlr_dataset *train, const wlr_dataset *test)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    if (!mem) return cli_errorf("out of memory");
+    cli_json_run_named(mem, o, train, test, &runs[k]);
+    if (fclose(mem) != 0 || len == 0 || buf[len - 1] != '}') {
+        free(buf);
+        return cli_errorf("out of memory");
+    }
+    fwrite(buf, 1, len - 1, f);
+    free(buf);
+    fputs(", \"prior_correction\": ", f);
+    cli_calibration_json(f, &cal[k]);
+    if (rp->n) {
+        fputs(", \"repeats\": ", f);
+        cli_repeats_json(f, runs, rp, k);
+    }
+    fputc('}', f);
+    return 0;
+}
+
+static int print_json(FILE *f, const cli_args *a, const wlr_train_options *o,
+                      const cli_run *runs, int n, const lesson *l,
+                      const cli_calibration *cal, const cli_repeats *rp,
+                      const wlr_dataset *train, const wlr_dataset *test)
 {
     fputs("{\"runs\": [", f);
     for (int k = 0; k < n; k++) {
         if (k) fputs(", ", f);
-        cli_json_run_named(f, o, train, test, &runs[k]);
+        if (json_run(f, o, runs, k, cal, rp, train, test)) return 1;
     }
     fputs("]", f);
+    if (rp->n) {
+        fputs(", \"repeats\": ", f);
+        cli_repeats_json_plan(f, a, rp);
+    }
     if (l->base >= 0 && l->target >= 0) {
         fputs(", \"lesson\": {\"base\": ", f);
         cli_json_string(f, runs[l->base].name);
@@ -239,40 +277,76 @@ static void print_json(FILE *f, const wlr_train_options *o, const cli_run *runs,
         fputc('}', f);
     }
     fputs("}\n", f);
+    return 0;
+}
+
+/* The data and the experiment's split. With --repeats on the same data,
+ * all keeps the data for the resplits (the split is then a copy);
+ * otherwise the data are split in place and all is left empty. */
+static int load_split(const cli_args *a, wlr_dataset *all, wlr_dataset *train,
+                      wlr_dataset *test, char *what, size_t cap)
+{
+    if (a->repeats == CLI_NOT_GIVEN || a->resample)
+        return cli_load_split(a, train, test, what, cap);
+    wlr_error err;
+    if (cli_load_data(a, all, what, cap)) return 1;
+    if (wlr_split(all, a->test_size, a->split_seed, a->stratify, train, test, &err))
+        return cli_error(&err);
+    return 0;
 }
 
 static const cli_opt experiment_opts[] = {
     {"plots", OPT_STRING, offsetof(cli_args, plots), "DIR",
-     "also write ROC, PR, boundary, loss, gradient-share SVGs, their CSVs and "
-     "index.html (a page to explore) to DIR (mkdir -p)"},
+     "also write ROC, PR, boundary, loss, gradient-share and reliability "
+     "SVGs, their CSVs and index.html (a page to explore) to DIR (mkdir -p)"},
+    {"repeats", OPT_INT, offsetof(cli_args, repeats), "R",
+     "also run it all on R splits, seeds S..S+R-1 (S = --split-seed): "
+     "mean, sd, 95 % range; 1..100000"},
+    {"resample", OPT_FLAG, offsetof(cli_args, resample), NULL,
+     "with --repeats: new generated data each time too (seeds from --seed)"},
+    {"jobs", OPT_SIZE, offsetof(cli_args, jobs), "N",
+     "with --repeats: repeats at once, 1..8; 0 = one per core (0); the same "
+     "output"},
     {NULL, 0, 0, NULL, NULL}};
 
 int cmd_experiment(int argc, char **argv)
 {
     static const cli_opt *const groups[] = {
         experiment_opts, cli_data_opts, cli_gen_opts, cli_split_opts, cli_train_opts,
-        cli_eval_opts, cli_output_opts, NULL};
+        cli_calibrate_opts, cli_eval_opts, cli_output_opts, NULL};
     cli_args a;
     cli_args_init(&a);
     a.command = "experiment";
     a.class_weight = "none,balanced,1:200";
+    a.repeats = CLI_NOT_GIVEN;
     int rc = cli_parse(&a, argc, argv, 2, groups, 1);
     if (rc) return rc;
     if (a.help) {
         cli_help("wlr experiment [DATA] [OPTIONS]",
                  "Trains one model per weighting on the same split and prints "
                  "them side by side, each\nwith its gap to the exact optimum of "
-                 "its objective, then what the weights did.\n--class-weight takes "
-                 "a comma-separated list here (default none,balanced,1:200).",
+                 "its objective, then what the weights did and how\ncalibrated "
+                 "the probabilities are, as trained and after the prior "
+                 "correction b - log(c1/c0).\n--class-weight takes "
+                 "a comma-separated list here (default none,balanced,1:200).\n"
+                 "--repeats R runs it all again on R train/test splits (split "
+                 "seeds S..S+R-1) and\nsums each metric up over them: mean, "
+                 "sd and the 2.5th and 97.5th percentiles, and\nthe paired "
+                 "difference from the unweighted run (without one, from the "
+                 "first listed).\nThe exact-optimum check runs on the first "
+                 "split only.",
                  groups);
         return 0;
     }
     wlr_train_options o = a.train;
-    if (cli_parse_solver(&a, &o) || cli_check_eval(&a)) return 1;
+    if (cli_parse_solver(&a, &o) || cli_check_eval(&a) || cli_parse_calibrate(&a) ||
+        cli_repeats_check(&a))
+        return 1;
     wlr_error err;
     if (wlr_train_check(&o, &err)) return cli_error(&err);
     const cli_file ins[] = {{"DATA", a.pos[0], NULL}, {"--labels", a.labels, NULL}};
-    const cli_file outs[] = {{"-o", a.out, NULL}, {"--plots", a.plots, cli_plot_files}};
+    const cli_file outs[] = {{"-o", a.out, NULL}, {"--plots", a.plots, cli_plot_files},
+                             {"--plots", a.plots, cli_reliability_files}};
     if (cli_check_files(ins, CLI_N_FILES(ins), outs, CLI_N_FILES(outs))) return 1;
     char *list = strdup(a.class_weight);
     if (!list) return cli_errorf("out of memory");
@@ -283,34 +357,50 @@ int cmd_experiment(int argc, char **argv)
         return 1;
     }
 
-    wlr_dataset train, test;
+    wlr_dataset all = {0}, train = {0}, test = {0};
     char what[512];
     cli_run runs[MAX_RUNS];
+    cli_calibration cal[MAX_RUNS];
+    cli_repeats rp = {0};
     int done = 0;
     lesson l;
     memset(&l, 0, sizeof l);
     l.base = l.target = -1;
     a.track_classes = a.plots != NULL; /* the loss picture: every epoch's loss */
-    rc = cli_load_split(&a, &train, &test, what, sizeof what);
+    rc = load_split(&a, &all, &train, &test, what, sizeof what);
     if (rc == 0) rc = fit_all(&a, &o, names, n, &train, &test, runs, &done);
     if (rc == 0) rc = find_lesson(runs, done, &test, &l);
+    for (int k = 0; rc == 0 && k < done; k++)
+        rc = cli_calibration_compute(&runs[k], &test, a.threshold, &cal[k]);
     if (rc == 0 && a.plots)
         rc = cli_write_plots(a.plots, &a, runs, done, &train, &test);
+    if (rc == 0 && a.plots) rc = cli_write_reliability(a.plots, runs, cal, done);
+    /* differences from the unweighted run, or else from the first listed
+     * (--class-weight balanced,1:200: is 1:200 really different?) */
+    int base = l.base >= 0 ? l.base : done > 1 ? 0 : -1;
+    if (rc == 0 && a.repeats != CLI_NOT_GIVEN)
+        rc = cli_repeats_run(&a, &o, names, done, base, &all, &rp);
+    wlr_dataset_free(&all);
     wlr__out out = {0};
     if (rc == 0) rc = cli_out_open(&a, &out);
     if (rc == 0 && a.json) {
-        print_json(out.f, &o, runs, done, &l, &train, &test);
+        rc = print_json(out.f, &a, &o, runs, done, &l, cal, &rp, &train, &test);
     } else if (rc == 0) {
         cli_print_split(out.f, what, &a, &train, &test);
         fprintf(out.f, "solver   gd: %s, batch %zu, %d epochs, lr %g, l2 %g; "
-                "class 1 iff p > %g\n\n", a.optimizer, o.batch_size,
+                "class 1 iff p > %g%s\n\n", a.optimizer, o.batch_size,
                 wlr_gd_epochs(&o, train.n_rows),
-                o.lr, o.l2, a.threshold);
+                o.lr, o.l2, a.threshold,
+                a.calibration == WLR_CALIBRATION_PRIOR
+                    ? "; --calibrate prior: b - log(c1/c0)" : "");
         print_table(out.f, runs, done);
         print_lesson(out.f, runs, done, &l, a.threshold);
+        cli_calibration_print(out.f, runs, cal, done, a.threshold);
+        if (rp.n) cli_repeats_print(out.f, &a, runs, &rp);
     }
     if (out.f) rc = cli_out_close(&out, rc);
     for (int k = 0; k < done; k++) cli_run_free(&runs[k]);
+    cli_repeats_free(&rp);
     free(list);
     wlr_dataset_free(&train);
     wlr_dataset_free(&test);

@@ -19,7 +19,11 @@
  * if one was read, the label as 0/1 if there was one, then `probability`,
  * p = sigma(w . x + b), printed as the shortest decimal that reads back as
  * the same double, and `predicted`, 1 iff p > the threshold (the model's, or
- * --threshold). The model and the data are checked before anything is
+ * --threshold). A model trained with --calibrate prior predicts with its
+ * corrected intercept, which its file keeps as "intercept" (the trained
+ * one as "intercept_uncalibrated", checked against it when the file is
+ * read), so its probabilities are the corrected model's with nothing to
+ * apply here. The model and the data are checked before anything is
  * written: a bad model file, or data without the model's features, is an
  * error and leaves no output file.
  */
@@ -159,7 +163,9 @@ int cmd_predict(int argc, char **argv)
                  "label (the model's label name, or --label), copied as 0/1.\n"
                  "Without a header, with the model's D features, D columns "
                  "(besides the weight) are\nall features; D + 1 hold a label, "
-                 "the last. An X .npy is scored alone or with --labels.",
+                 "the last. An X .npy is scored alone or with --labels.\n"
+                 "A model saved by train --calibrate prior gives its corrected "
+                 "probabilities.",
                  groups);
         return 0;
     }

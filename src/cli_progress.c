@@ -29,6 +29,7 @@ static const char *unit_of(const char *what)
     if (strcmp(what, "train") == 0) return "epochs";
     if (strcmp(what, "read") == 0) return "MB";
     if (strcmp(what, "sweep") == 0) return "fits";
+    if (strcmp(what, "repeats") == 0) return "splits";
     return "rows";
 }
 

@@ -58,6 +58,22 @@ int cli_parse_solver(const cli_args *a, wlr_train_options *o)
     return 0;
 }
 
+const cli_opt cli_calibrate_opts[] = {
+    {"calibrate", OPT_STRING, offsetof(cli_args, calibrate), "none|prior",
+     "prior: intercept -= log(c1/c0), so that p is a rate again (none)"},
+    {NULL, 0, 0, NULL, NULL}};
+
+int cli_parse_calibrate(cli_args *a)
+{
+    if (!a->calibrate || strcmp(a->calibrate, "none") == 0)
+        a->calibration = WLR_CALIBRATION_NONE;
+    else if (strcmp(a->calibrate, "prior") == 0)
+        a->calibration = WLR_CALIBRATION_PRIOR;
+    else
+        return cli_errorf("--calibrate: '%s' is not none or prior", a->calibrate);
+    return 0;
+}
+
 int cli_check_eval(const cli_args *a)
 {
     if (!(a->threshold >= 0 && a->threshold <= 1))
@@ -132,6 +148,13 @@ int cli_fit_run(const cli_args *a, const wlr_train_options *base,
         /* Newton's own answer is the optimum when it converged */
         r->exact = r->info.converged ? CLI_EXACT_OK : CLI_EXACT_NOT_CONVERGED;
         r->exact_loss = r->info.loss;
+    }
+    if (a->calibration == WLR_CALIBRATION_PRIOR) {
+        /* the probabilities back on the data's scale; the ranking, and the
+         * training loss (of the model as trained), stay as they are */
+        r->calibrated = 1;
+        r->intercept_uncalibrated = r->model.intercept;
+        wlr_model_calibrate_prior(&r->model, r->cw);
     }
     return cli_score_model(&r->model, test, a->threshold, &r->met);
 }
@@ -286,18 +309,22 @@ void cli_print_metrics_shown(FILE *f, const wlr_metrics *m, int digits,
                               m->roc_auc_ci95, 4, "DeLong", WHY_NO_AUC_CI));
     }
     fprintf(f, "  average precision  %.4f\n", m->average_precision);
-    if (m->probabilities) fprintf(f, "  log loss           %.4f\n", m->log_loss);
+    if (m->probabilities) {
+        fprintf(f, "  log loss           %.4f\n", m->log_loss);
+        fprintf(f, "  Brier score        %.4f\n", m->brier);
+    }
     if (at_threshold) {
         fprintf(f, "  balanced accuracy  %.4f\n", m->balanced_accuracy);
         fprintf(f, "  MCC                %.4f\n", m->mcc);
     }
     if (!at_threshold)
-        fprintf(f, "\n  left out, as %s:\n    log loss; the metrics at a "
-                "threshold (minority recall, confusion matrix,\n    "
-                "classification report, balanced accuracy, MCC): give "
-                "--threshold T\n", WHY_NOT_PROBABILITIES);
+        fprintf(f, "\n  left out, as %s:\n    log loss, Brier score; the "
+                "metrics at a threshold (minority recall,\n    confusion "
+                "matrix, classification report, balanced accuracy, MCC): give\n"
+                "    --threshold T\n", WHY_NOT_PROBABILITIES);
     else if (!m->probabilities)
-        fprintf(f, "\n  left out: log loss, as %s\n", WHY_NOT_PROBABILITIES);
+        fprintf(f, "\n  left out: log loss, Brier score, as %s\n",
+                WHY_NOT_PROBABILITIES);
     if (m->weighted) fprintf(f, "\n  left out: 95%% intervals, as %s\n",
                              WHY_NO_INTERVALS);
 }
@@ -416,6 +443,8 @@ void cli_json_metrics_shown(FILE *f, const wlr_metrics *m, int at_threshold)
     if (m->probabilities) {
         fputs(", \"log_loss\": ", f);
         cli_json_double(f, m->log_loss);
+        fputs(", \"brier\": ", f);
+        cli_json_double(f, m->brier);
     }
     if (at_threshold) {
         fputs(", \"balanced_accuracy\": ", f);
@@ -447,7 +476,8 @@ void cli_json_metrics_shown(FILE *f, const wlr_metrics *m, int at_threshold)
                           "\"recall1_ci95\", \"precision1_ci95\"",
                           WHY_NO_THRESHOLD);
         if (!m->probabilities)
-            json_left_out(f, &first, "\"log_loss\"", WHY_NOT_PROBABILITIES);
+            json_left_out(f, &first, "\"log_loss\", \"brier\"",
+                          WHY_NOT_PROBABILITIES);
         if (m->weighted)
             json_left_out(f, &first, "\"recall1_ci95\", \"precision1_ci95\", "
                           "\"roc_auc_ci95\"", WHY_NO_INTERVALS);
@@ -484,6 +514,10 @@ static void json_run_fields(FILE *f, const wlr_train_options *o,
     cli_json_array(f, r->model.coef, r->model.n_features);
     fputs(", \"intercept\": ", f);
     cli_json_double(f, r->model.intercept);
+    if (r->calibrated) {
+        fputs(", \"calibration\": \"prior\", \"intercept_uncalibrated\": ", f);
+        cli_json_double(f, r->intercept_uncalibrated);
+    }
     fprintf(f, "}, \"train\": {\"solver\": \"%s\", \"epochs\": %d, \"loss\": ",
             o->solver == WLR_SOLVER_NEWTON ? "newton" : "gd", r->info.iterations);
     cli_json_double(f, r->info.loss);

@@ -333,6 +333,26 @@ wlr_status wlr__npy_rows_read_labels(wlr__npy_rows *r, size_t first,
                                     size_t count, uint8_t *y, wlr_error *err);
 void wlr__npy_rows_close(wlr__npy_rows *r);
 
+/* ------------------------------------------------- spread (spread.c) */
+
+/* The spread of n repeated measurements (experiment --repeats): their
+ * mean, sample standard deviation (n - 1 in the denominator; NaN for n =
+ * 1) and the WLR__SPREAD_LO-th and WLR__SPREAD_HI-th percentiles, numpy's
+ * np.percentile(v, [2.5, 97.5]) to the bit: the range that holds the
+ * middle 95 % of the values. */
+#define WLR__SPREAD_LO 2.5
+#define WLR__SPREAD_HI 97.5
+typedef struct {
+    size_t n;
+    double mean, sd, lo, hi;
+} wlr__spread;
+
+/* Fails (WLR_ERR_ARG) for n = 0 or a value that is not finite. */
+wlr_status wlr__spread_compute(const double *v, size_t n, wlr__spread *s,
+                               wlr_error *err);
+/* numpy.percentile(sorted, q), q in [0, 100], of n >= 1 ascending values. */
+double wlr__percentile(const double *sorted, size_t n, double q);
+
 /* ------------------------------------------- threads and time (threads.c) */
 
 /* The library's one way to use several cores: n jobs, each a function and

@@ -213,6 +213,27 @@ static const char *threshold_how_rule_of(const char *rule, double threshold)
            "recall=R, cost=FN:FP)";
 }
 
+/* The calibration's names in the file, by wlr_calibration. */
+static const char *const calibration_names[] = {"none", "prior"};
+#define N_CALIBRATIONS (sizeof calibration_names / sizeof calibration_names[0])
+
+/* The intercept a model saved with the prior correction predicts with:
+ * the trained one minus log(c_1 / c_0), wlr_model_calibrate_prior's own
+ * bits. */
+static double prior_corrected(const wlr_model_file *mf)
+{
+    wlr_model trained = {0, NULL, mf->intercept_uncalibrated};
+    wlr_model_calibrate_prior(&trained, mf->class_weight);
+    return trained.intercept;
+}
+
+static const char *calibration_rule_of(const wlr_model_file *mf)
+{
+    return mf->calibration != WLR_CALIBRATION_PRIOR ||
+                   prior_corrected(mf) == mf->model.intercept
+               ? NULL : "is not intercept_uncalibrated - log(c_1 / c_0) =";
+}
+
 /* Without standardising, training's scaling is mean 0 and sd 1. */
 static const char *scaling_rule_of(int standardized, double mean, double sd)
 {
@@ -329,6 +350,15 @@ static wlr_status check_fields(const wlr_model_file *mf, wlr_error *err)
     if ((why = counts_rule_of(mf->train_counts)))
         return wlr__fail(err, WLR_ERR_ARG, "train_counts: %zu and %zu %s",
                         mf->train_counts[0], mf->train_counts[1], why);
+    if ((unsigned)mf->calibration >= N_CALIBRATIONS)
+        return wlr__fail(err, WLR_ERR_ARG, "calibration: %d is not none or "
+                        "prior", (int)mf->calibration);
+    if (mf->calibration == WLR_CALIBRATION_PRIOR &&
+        !isfinite(mf->intercept_uncalibrated))
+        return wlr__fail(err, WLR_ERR_ARG, "intercept_uncalibrated: not finite");
+    if ((why = calibration_rule_of(mf)))
+        return wlr__fail(err, WLR_ERR_ARG, "intercept: %.17g %s %.17g",
+                        m->intercept, why, prior_corrected(mf));
     return WLR_OK;
 }
 
@@ -373,8 +403,15 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
     put_double(f, mf->l2);
     fprintf(f, "\niterations %d\nloss ", mf->iterations);
     put_double(f, mf->loss);
-    fprintf(f, "\ntrain_counts %zu %zu\nend\n", mf->train_counts[0],
+    fprintf(f, "\ntrain_counts %zu %zu\n", mf->train_counts[0],
             mf->train_counts[1]);
+    if (mf->calibration == WLR_CALIBRATION_PRIOR) {
+        fputs("# the prior correction: intercept = intercept_uncalibrated - "
+              "log(c_1 / c_0)\ncalibration prior\nintercept_uncalibrated ", f);
+        put_double(f, mf->intercept_uncalibrated);
+        fputc('\n', f);
+    }
+    fputs("end\n", f);
     return WLR_OK;
 }
 
@@ -506,11 +543,12 @@ static wlr_status read_new_text(reader *r, char *s, const char *what,
  * ones (from FIRST_OPTIONAL on) required. */
 enum { K_INTERCEPT, K_STANDARDIZED, K_CLASS_WEIGHT, K_THRESHOLD, K_RULE,
        K_SOLVER, K_L2, K_ITERATIONS, K_LOSS, K_COUNTS, K_LABEL, K_POSITIVE,
-       K_N };
+       K_CALIBRATION, K_UNCALIBRATED, K_N };
 #define FIRST_OPTIONAL K_LABEL
 static const char *const key_names[K_N] = {
     "intercept", "standardized", "class_weight", "threshold", "threshold_rule",
-    "solver", "l2", "iterations", "loss", "train_counts", "label", "positive"};
+    "solver", "l2", "iterations", "loss", "train_counts", "label", "positive",
+    "calibration", "intercept_uncalibrated"};
 
 static wlr_status read_key(reader *r, int key, char *rest, wlr_model_file *mf)
 {
@@ -564,6 +602,19 @@ static wlr_status read_key(reader *r, int key, char *rest, wlr_model_file *mf)
         return read_new_text(r, rest, what, &mf->label);
     case K_POSITIVE:
         return read_new_text(r, rest, what, &mf->positive);
+    case K_CALIBRATION: {
+        char name[16];
+        if ((st = read_text(r, rest, what, name, sizeof name))) return st;
+        for (size_t c = 0; c < N_CALIBRATIONS; c++)
+            if (strcmp(name, calibration_names[c]) == 0) {
+                mf->calibration = (wlr_calibration)c;
+                return WLR_OK;
+            }
+        return bad(r, "calibration: '%s' is not none or prior", name);
+    }
+    case K_UNCALIBRATED:
+        st = read_double(r, &rest, what, &mf->intercept_uncalibrated);
+        break;
     }
     return st ? st : no_more(r, rest, what);
 }
@@ -690,6 +741,17 @@ static wlr_status check_across(reader *r, parse_state *ps, wlr_model_file *mf)
     if ((why = threshold_how_rule_of(mf->threshold_rule, mf->threshold))) {
         r->line = ps->key_line[K_RULE];
         return bad(r, "threshold_rule: '%s' %s", mf->threshold_rule, why);
+    }
+    int prior = mf->calibration == WLR_CALIBRATION_PRIOR;
+    if (prior != ps->seen[K_UNCALIBRATED])
+        return bad_at(r, ps->key_line[prior ? K_CALIBRATION : K_UNCALIBRATED],
+                      prior ? "calibration" : "intercept_uncalibrated",
+                      prior ? "prior, but no 'intercept_uncalibrated' line"
+                            : "given without a 'calibration prior' line");
+    if ((why = calibration_rule_of(mf))) {
+        r->line = ps->key_line[K_INTERCEPT];
+        return bad(r, "intercept: %.17g %s %.17g (calibration prior)",
+                   mf->model.intercept, why, prior_corrected(mf));
     }
     for (size_t j = 0; j < D; j++)
         if ((why = scaling_rule_of(mf->standardized, mf->mean[j], mf->sd[j]))) {

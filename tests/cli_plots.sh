@@ -86,10 +86,11 @@ sed '1s/.*/age,income,y/' g0.csv >g.csv
 "$WLR" experiment g.csv --plots pics >out.txt 2>err.txt || bad "experiment --plots: $(cat err.txt)"
 "$WLR" experiment g.csv --json >exp.json 2>err.txt || bad "experiment --json: $(cat err.txt)"
 for f in roc.svg roc.csv pr.svg pr.csv boundary.svg boundary.csv boundary_lines.csv \
-         loss.svg loss.csv gradient_share.svg gradient_share.csv index.html; do
+         loss.svg loss.csv gradient_share.svg gradient_share.csv reliability.svg \
+         reliability.csv reliability_bins.csv index.html; do
     [ -s "pics/$f" ] && ok || bad "experiment --plots: no pics/$f"
 done
-[ "$(ls pics | wc -l)" -eq 12 ] && ok || bad "experiment --plots: other files: $(ls pics)"
+[ "$(ls pics | wc -l)" -eq 15 ] && ok || bad "experiment --plots: other files: $(ls pics)"
 expect_svg_csv "experiment --plots" pics/*.svg
 ls pics | grep -q tmp && bad "experiment --plots left temporaries: $(ls pics)" || ok
 grep -q '>age</text>' pics/boundary.svg && grep -q '>income</text>' pics/boundary.svg &&

@@ -117,7 +117,7 @@ if grep -qE '"(confusion|log_loss)": ' l.json; then bad "logits json: $(cat l.js
 json_close "logits: DeLong low" roc_auc_ci95 0.589243604550557 l.json
 run "logits at --threshold 0" lt.json report "$MORE/logits.csv" --threshold 0 --json
 expect_grep "logits at 0: confusion" '^\{"threshold": 0, "confusion": \[\[239, 76\], \[48, 37\]\]' lt.json
-expect_grep "logits at 0: only log loss left out" '"left_out": \[\{"metrics": \["log_loss"\], ' lt.json
+expect_grep "logits at 0: only log loss and Brier left out" '"left_out": \[\{"metrics": \["log_loss", "brier"\], ' lt.json
 run "logits at 0 text" ltt.txt report "$MORE/logits.csv" --threshold 0
 sk_report "$MORE/logits.expected.json" classification_report >want.txt
 wlr_report ltt.txt >got.txt

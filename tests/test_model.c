@@ -1,6 +1,7 @@
 /*
  * test_model.c - tests of src/model.c: save -> load gives the same bits
- * (names, label and positive value too), version 1 files still load, and
+ * (names, label and positive value too, and the prior correction's
+ * lines), version 1 files still load, and
  * every kind of bad file, or bad field, is refused with "PATH:LINE: what"
  * by the reader and before a byte is written by the writer.
  */
@@ -433,6 +434,102 @@ static void test_write_refuses_bad_names(void)
     wlr_model_file_free(&mf);
 }
 
+/* The prior correction: saved as it predicts (the corrected intercept)
+ * with the trained one beside it, read back to the bit, and refused when
+ * the two disagree, when one comes without the other, or in version 1. */
+static void test_calibration_lines(void)
+{
+    wlr_model_file mf, back;
+    wlr_dataset d;
+    wlr_error err;
+    make_model(&mf, &d, 1);
+    mf.calibration = WLR_CALIBRATION_PRIOR;
+    mf.intercept_uncalibrated = mf.model.intercept;
+    wlr_model_calibrate_prior(&mf.model, mf.class_weight);
+    const char *p = path_in_dir("calibrated.txt"), *q = path_in_dir("never.txt");
+    CHECK(wlr_model_save(&mf, p, &err) == WLR_OK, "%s", err.message);
+    CHECK(wlr_model_load(p, &back, &err) == WLR_OK, "%s", err.message);
+    CHECK(back.calibration == WLR_CALIBRATION_PRIOR, "calibration %d",
+          (int)back.calibration);
+    CHECK(back.model.intercept == mf.model.intercept &&
+          back.intercept_uncalibrated == mf.intercept_uncalibrated,
+          "intercepts %.17g %.17g", back.model.intercept,
+          back.intercept_uncalibrated);
+    /* b - log(9) with class weights 1 and 9 */
+    CHECK(fabs(back.model.intercept - (back.intercept_uncalibrated - log(9.0))) < 1e-12,
+          "shift %.17g", back.intercept_uncalibrated - back.model.intercept);
+    wlr_model_file_free(&back);
+    /* the writer refuses what the reader would */
+    wlr_model_file m2 = mf;
+    m2.model.intercept = nextafter(mf.model.intercept, 0);
+    CHECK(wlr_model_save(&m2, q, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "intercept: ") &&
+          strstr(err.message, "is not intercept_uncalibrated - log(c_1 / c_0) ="),
+          "one ulp off: %s", err.message);
+    m2 = mf;
+    m2.calibration = (wlr_calibration)7;
+    CHECK(wlr_model_save(&m2, q, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "calibration: 7 is not none or prior"), "%s",
+          err.message);
+    m2 = mf;
+    m2.intercept_uncalibrated = NAN;
+    CHECK(wlr_model_save(&m2, q, &err) == WLR_ERR_ARG &&
+          strstr(err.message, "intercept_uncalibrated: not finite"), "%s",
+          err.message);
+    CHECK(access(q, F_OK) != 0, "a refused save left a file");
+    wlr_model_file_free(&mf);
+    wlr_dataset_free(&d);
+
+    /* the reader: good (class weights 1, 200; intercept -3) with lines */
+    wlr_model m = {0, NULL, -3};
+    wlr_model_calibrate_prior(&m, (const double[2]){1, 200});
+    char text[2048], lines[256];
+    const char *tail = strstr(good, "end\n");
+    snprintf(lines, sizeof lines, "intercept %.17g\nstandardized", m.intercept);
+    static const struct { const char *add, *want; } cases[] = {
+        {"calibration prior\nintercept_uncalibrated -3\n", NULL},
+        {"calibration none\n", NULL},
+        {"calibration prior\n", ":16: calibration: prior, but no "
+                                 "'intercept_uncalibrated' line"},
+        {"intercept_uncalibrated -3\n", ":16: intercept_uncalibrated: given "
+                                        "without a 'calibration prior' line"},
+        {"calibration none\nintercept_uncalibrated -3\n", ":17: "
+         "intercept_uncalibrated: given without"},
+        {"calibration maybe\n", ":16: calibration: 'maybe' is not none or prior"},
+        {"calibration prior\nintercept_uncalibrated -2.5\n", ":6: intercept: "},
+        {"calibration prior\nintercept_uncalibrated x\n", ":17: "
+         "intercept_uncalibrated: 'x' is not a finite number"},
+        {"calibration prior\ncalibration prior\n", ":17: calibration: given twice"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char body[2048];
+        snprintf(body, sizeof body, "wlr-model 2\n%.*s%send\n",
+                 (int)(tail - strchr(good, '\n') - 1), strchr(good, '\n') + 1,
+                 cases[k].add);
+        /* the corrected intercept where the good file has -3 */
+        char *at = strstr(body, "intercept -3\nstandardized");
+        snprintf(text, sizeof text, "%.*s%s%s", (int)(at - body), body, lines,
+                 at + strlen("intercept -3\nstandardized"));
+        if (!cases[k].want) {
+            const char *g = path_in_dir("cal.txt");
+            write_text(g, text);
+            CHECK(wlr_model_load(g, &back, &err) == WLR_OK, "case %zu: %s", k,
+                  err.message);
+            int prior = strstr(cases[k].add, "prior") != NULL;
+            CHECK(back.calibration == (prior ? WLR_CALIBRATION_PRIOR
+                                             : WLR_CALIBRATION_NONE) &&
+                  back.model.intercept == m.intercept, "case %zu", k);
+            wlr_model_file_free(&back);
+        } else {
+            expect_refused(text, cases[k].want);
+        }
+    }
+    /* version 1 knows no calibration */
+    snprintf(text, sizeof text, "%.*scalibration none\nend\n",
+             (int)(tail - good), good);
+    expect_refused(text, ":16: unknown key 'calibration'");
+}
+
 int main(void)
 {
     if (!mkdtemp(dir)) {
@@ -447,6 +544,7 @@ int main(void)
     RUN(test_write_rules);
     RUN(test_check_data);
     RUN(test_write_refuses_bad_names);
+    RUN(test_calibration_lines);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) printf("could not remove %s\n", dir);

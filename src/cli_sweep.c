@@ -60,8 +60,6 @@ static const cli_opt sweep_opts[] = {
      "alarm"},
     {"threshold", OPT_DOUBLE, OFF(threshold), "T",
      "predict class 1 iff p > T (0.5)"},
-    {"calibrate", OPT_STRING, OFF(calibrate), "none|prior",
-     "prior: each model's intercept -= log(c1/c0) before scoring (none)"},
     {"plot", OPT_STRING, OFF(plot), "FILE.svg",
      "also draw the CV metrics against the weight, and write FILE.csv of "
      "its points"},
@@ -85,25 +83,6 @@ static const cli_opt *sweep_train_opts(void)
     }
     memset(&opts[n], 0, sizeof opts[n]);
     return opts;
-}
-
-/* ---------------------------------------------------------- --calibrate */
-
-/* --calibrate none | prior. (train and experiment get the same option on
- * another branch, with a parser of its own: once it is merged, this and
- * apply_calibration give way to it.) */
-static int parse_calibrate(const char *spec, int *prior)
-{
-    if (!spec || strcmp(spec, "none") == 0) *prior = 0;
-    else if (strcmp(spec, "prior") == 0) *prior = 1;
-    else return cli_errorf("--calibrate: '%s' is not none or prior", spec);
-    return 0;
-}
-
-/* prior: b -= log(c1/c0), the weights' shift of the log-odds undone. */
-static void apply_calibration(wlr_model *m, const double cw[2], int prior)
-{
-    if (prior) wlr_model_calibrate_prior(m, cw);
 }
 
 /* ------------------------------------------------------------ the plan */
@@ -193,7 +172,8 @@ static int check_plan(const cli_args *a, sweep_plan *p)
             return cli_errorf("--plot: '%s' is not a FILE.svg (FILE.csv, its "
                               "points, goes beside it)", a->plot);
     }
-    if (parse_calibrate(a->calibrate, &p->prior) || cli_check_eval(a)) return 1;
+    if (cli_check_eval(a)) return 1;
+    p->prior = a->calibration == WLR_CALIBRATION_PRIOR;
     p->threshold = a->threshold;
     p->points = a->sweep_points;
     p->k = a->cv;
@@ -301,7 +281,7 @@ static wlr_status fit_and_score(const sweep_plan *p, double w,
     o.class_weight[1] = w;
     wlr_status st = wlr_train(fit, &o, m, info, err);
     if (st) return st;
-    apply_calibration(m, o.class_weight, p->prior);
+    if (p->prior) wlr_model_calibrate_prior(m, o.class_weight);
     double *prob = malloc((score->n_rows + 1) * sizeof *prob);
     if (!prob) st = wlr__fail(err, WLR_ERR_NOMEM, "out of memory for %zu rows",
                               score->n_rows);
@@ -992,7 +972,7 @@ int cmd_sweep(int argc, char **argv)
 {
     const cli_opt *const groups[] = {sweep_opts, cli_data_opts, cli_gen_opts,
                                      cli_split_opts, sweep_train_opts(),
-                                     cli_output_opts, NULL};
+                                     cli_calibrate_opts, cli_output_opts, NULL};
     cli_args a;
     cli_args_init(&a);
     a.command = "sweep";
@@ -1024,7 +1004,7 @@ int cmd_sweep(int argc, char **argv)
     if (!a.solver) a.solver = "newton";
     p.o = a.train;
     wlr_error err;
-    if (cli_parse_solver(&a, &p.o) || check_plan(&a, &p)) {
+    if (cli_parse_solver(&a, &p.o) || cli_parse_calibrate(&a) || check_plan(&a, &p)) {
         free(p.weight);
         return 1;
     }

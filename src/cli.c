@@ -78,7 +78,7 @@ const cli_opt cli_train_opts[] = {
     {"epochs", OPT_INT, OFF(train.epochs), "E",
      "passes over the data (50, or more for 20,000 steps on small data)"},
     {"lr", OPT_DOUBLE, OFF(train.lr), "R",
-     "initial learning rate per unit of mean row weight (0.5)"},
+     "initial learning rate (0.5), over the curvature (see wlr.1)"},
     {"l2", OPT_DOUBLE, OFF(train.l2), "L",
      "L2 penalty (l2/2)|w|^2, intercept not penalised (0.0001)"},
     {"no-standardize", OPT_FLAG, OFF(no_standardize), NULL,

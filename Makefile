@@ -13,7 +13,7 @@ LDLIBS  := -lm
 # The public headers: wlr.h (the core) and its companions.
 HEADERS := $(wildcard include/*.h)
 BUILD   ?= build
-# Compile on every core, so make test stays well inside its 30 s.
+# Compile on every core: a fresh clone builds in seconds.
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 
 # The fast kernels exist once per instruction set (src/kernel.h): the step
@@ -125,6 +125,14 @@ check-page: all
 sanitize:
 	$(MAKE) test BUILD=build/san \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+# The whole suite again under MemorySanitizer (clang): reads of memory never
+# written. It covers every test where make valgrind covers three scripts,
+# at a tenth of valgrind's time, so CI runs this one.
+msan:
+	$(MAKE) test BUILD=build/msan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=memory -fsanitize-memory-track-origins -fno-omit-frame-pointer"
+.PHONY: msan
 
 clean:
 	rm -rf build

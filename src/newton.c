@@ -6,8 +6,9 @@
  * x~_i = (x'_i, 1), train.c's wlr__objective gives
  *   gradient  g = (1/N) sum_i c_i (p_i - y_i) x~_i          + (lambda_j w'_j, 0)
  *   Hessian   H = (1/N) sum_i c_i p_i (1 - p_i) x~_i x~_i^T  + diag(lambda, 0)
- * and each step solves H delta = g (through H's eigendecomposition, so a
- * singular H from collinear columns is handled) and moves theta -= t delta,
+ * and each step solves H delta = g (by Cholesky's factorisation, or, when H
+ * is singular, as with collinear columns and no l2, through its
+ * eigendecomposition) and moves theta -= t delta,
  * with t halved from 1 until the loss falls enough (Armijo's rule), which
  * keeps Newton safe far from the optimum. Near it convergence is quadratic:
  * a handful of steps take the gradient from 1e-2 to 1e-12. Each trial

@@ -229,11 +229,15 @@ TABLE
 
 # --------------------------------------------------- bounded reading
 
-# bounded ARGS...: wlr in 400 MB and 20 s. AddressSanitizer reserves
-# terabytes of address space for its shadow, so under it (make sanitize) the
-# bound is its own on resident memory instead of ulimit -v.
+# bounded ARGS...: wlr in 400 MB and 20 s. AddressSanitizer and
+# MemorySanitizer reserve terabytes of address space for their shadow, so
+# under them (make sanitize, make msan) the bound is their own on resident
+# memory instead of ulimit -v.
 if grep -q __asan_init "$WLR" 2>/dev/null; then
     bounded() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}hard_rss_limit_mb=400" \
+                timeout 20 "$WLR" "$@"; }
+elif grep -q __msan_init "$WLR" 2>/dev/null; then
+    bounded() { MSAN_OPTIONS="${MSAN_OPTIONS:+$MSAN_OPTIONS:}hard_rss_limit_mb=400" \
                 timeout 20 "$WLR" "$@"; }
 else
     bounded() { ( ulimit -v 400000; timeout 20 "$WLR" "$@" ); }

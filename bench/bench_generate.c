@@ -3,8 +3,10 @@
  * (2 features, 0.5% minority, scikit-learn's exact draws), and how much
  * memory it takes beyond the data itself.
  *
- * Usage: bench_generate [--big]
- *   10 million rows by default; --big adds 100 million (about 1.7 GB).
+ * Usage: bench_generate [--big] [--no-prefault]
+ *   10 million rows by default; --big adds 100 million (about 1.7 GB);
+ *   --no-prefault turns off the second thread that faults the dataset's
+ *   pages in (dataset.c), to measure what it pays.
  * Prints, per size: wall time, rows per second, peak resident memory and
  * its ratio to the raw data (16 bytes of X + 1 byte of y per row).
  */
@@ -55,7 +57,15 @@ static int bench(size_t rows)
 
 int main(int argc, char **argv)
 {
-    int big = argc > 1 && strcmp(argv[1], "--big") == 0;
+    int big = 0;
+    for (int k = 1; k < argc; k++) {
+        if (strcmp(argv[k], "--big") == 0) big = 1;
+        else if (strcmp(argv[k], "--no-prefault") == 0) wlr__prefault_on = 0;
+        else {
+            fprintf(stderr, "usage: bench_generate [--big] [--no-prefault]\n");
+            return 2;
+        }
+    }
     if (bench(BENCH_ROWS)) return 1;
     if (big && bench(BENCH_BIG_ROWS)) return 1;
     return 0;

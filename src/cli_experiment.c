@@ -99,7 +99,7 @@ static int fit_all(const cli_args *a, const wlr_train_options *o,
                    const wlr_dataset *test, cli_run *runs, int *done)
 {
     /* the fits here, the optima on a second core (bench/README.md,
-     * "Experiment") */
+     * "The experiment's second thread") */
     optima_job job = {.train = train, .o = o, .names = names, .n = n};
     fits_job fits = {a, o, names, n, train, test, runs, 0, 0};
     wlr__job both[2] = {{fit_runs, &fits}, {solve_optima, &job}};

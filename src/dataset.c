@@ -49,7 +49,7 @@ wlr_status wlr_dataset_alloc(wlr_dataset *d, size_t n_rows, size_t n_features,
  * "madvise"), which the row shuffle's random swaps need far fewer TLB
  * entries for. Measured there, 1e8 rows (`bench_generate --big`, two runs
  * each): 19.2-19.9 s before, 13.7-14.8 s prefaulted, 12.2-13.6 s with 2 MB
- * pages too; on an AVX2 Zen VM 27.4-29.6 s without and 17.5-18.9 s with
+ * pages too; on a Zen 1 VM 37.4-39.8 s without and 24.1-24.7 s with
  * (bench/README.md, "Generation"). Below PREFAULT_MIN_BYTES, or where the
  * calls are unknown, nothing is done.
  */
@@ -94,8 +94,11 @@ void wlr__prefault(void *arg)
 #endif
 }
 
+int wlr__prefault_on = 1;
+
 int wlr__prefault_wanted(const wlr_dataset *d)
 {
+    if (!wlr__prefault_on) return 0;
     if (d->n_rows * (d->n_features * sizeof(double) + 1) < PREFAULT_MIN_BYTES) return 0;
 #ifdef MADV_HUGEPAGE
     for (size_t j = 0; j <= d->n_features; j++) {

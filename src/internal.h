@@ -283,6 +283,9 @@ void wlr__rng_shuffle_fast(wlr__rng *r, size_t *a, size_t n);
  * can), run wlr__prefault(d) as a second job beside the writing one
  * (wlr__run_jobs). The contents are never touched. */
 int wlr__prefault_wanted(const wlr_dataset *d);
+/* 0 turns the prefault off (bench_generate --no-prefault measures what it
+ * pays); 1 by default. */
+extern int wlr__prefault_on;
 void wlr__prefault(void *dataset);
 
 /* d's rows reordered as numpy's X[permutation(n)] with r's next draws, in

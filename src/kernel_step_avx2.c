@@ -125,18 +125,10 @@ void wlr__step_avx2(const float *x, size_t stride, size_t D, size_t n,
             _mm256_store_ps(z + k, _mm256_fmadd_ps(w, _mm256_loadu_ps(xj + k),
                                                    _mm256_load_ps(z + k)));
     }
-    /* 2. g, 0 past n; two groups a turn, so that one's chain of latencies
-     * overlaps the other's (bench/README.md, "The step kernel") */
+    /* 2. g, 0 past n (two groups a turn measured no faster on a Zen 1:
+     * bench/README.md, "The step kernel") */
     const float *v = x + D * stride;
-    size_t k = 0;
-    for (; k + 2 * WLR__LANES <= whole; k += 2 * WLR__LANES) {
-        __m256 ga = pull(_mm256_load_ps(z + k), _mm256_loadu_ps(v + k));
-        __m256 gb = pull(_mm256_load_ps(z + k + WLR__LANES),
-                         _mm256_loadu_ps(v + k + WLR__LANES));
-        _mm256_store_ps(g + k, ga);
-        _mm256_store_ps(g + k + WLR__LANES, gb);
-    }
-    if (k < whole)
+    for (size_t k = 0; k < whole; k += WLR__LANES)
         _mm256_store_ps(g + k, pull(_mm256_load_ps(z + k), _mm256_loadu_ps(v + k)));
     if (whole < rows)
         _mm256_store_ps(g + whole, _mm256_and_ps(live, pull(_mm256_load_ps(z + whole),

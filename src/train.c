@@ -512,7 +512,7 @@ double wlr__base_rate_logit(const double tot[2])
  *                     c_max = max_i c_{y_i} s_i in a batch of B pulls that
  *                     hard on its own, and must not throw the model.
  * Measured on rare-event data from 2 % to 0.01 % class 1, 2,000 to 100,000
- * rows (bench/stepsize.sh, bench/README.md "Step size"): the worst gap to
+ * rows (bench/stepsize.sh, bench/README.md "The step size"): the worst gap to
  * the optimum falls from 3e-2 to 9e-3 (2,000 rows) and from 8e-3 to 5e-4
  * (100,000) against the lr / cbar of wlr 0.2; the cost, unweighted data of
  * 0.5-2 % on 10,000 rows or more ending 1e-5 rather than 1e-7 from it.

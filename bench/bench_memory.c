@@ -11,7 +11,7 @@
  *   sequential   one pass over x_1, x_2 and y in order, summing them;
  *   batches      the same bytes as runs of 100 consecutive rows in a random
  *                order of the blocks, each run prefetched 8 runs ahead, as
- *                gradient descent reads them (src/train_step.c);
+ *                gradient descent reads them (wlr__gd_epoch, src/train.c);
  *   training     an epoch of the default fit (balanced, batch 100): 5
  *                epochs alone (epochs.h: without the fit's set-up and
  *                final loss pass) over 5.

@@ -132,12 +132,15 @@ typedef struct {
     const wlr_dataset *d;
     wlr_status st;
     wlr_error err;
+    double seconds;     /* how long the work took */
 } window_job;
 
 static void work_job(void *arg)
 {
     window_job *j = arg;
+    double t0 = wlr__now();
     j->st = j->fn(j->ctx, j->d, &j->err);
+    j->seconds = wlr__now() - t0;
 }
 
 static void read_job(void *arg)
@@ -162,21 +165,23 @@ static wlr_status stream_pass(streamer *sr, size_t r, const size_t *order,
     sr->read_seconds += wlr__now() - t0;
     for (size_t q = 0; q < sr->n_windows && st == WLR_OK; q++) {
         int cur = sr->n_buf == 2 ? (int)(q & 1) : 0;
-        window_job work = {sr, cur, 0, 0, fn, ctx, &sr->buf[cur], WLR_OK, {{0}}};
+        window_job work = {sr, cur, 0, 0, fn, ctx, &sr->buf[cur], WLR_OK, {{0}}, 0};
         window_job next = {sr, sr->n_buf == 2 ? 1 - cur : 0, 0, 0, NULL, NULL, NULL,
-                           WLR_OK, {{0}}};
+                           WLR_OK, {{0}}, 0};
         if (q + 1 < sr->n_windows)
             window_span(sr, r, order ? order[q + 1] : q + 1, &next.first, &next.count);
         if (sr->n_buf == 2) {
+            /* the wait: the turn's time beyond the work's own */
             wlr__job both[2] = {{work_job, &work}, {read_job, &next}};
             t0 = wlr__now();
             wlr__run_jobs(both, 2);
+            sr->read_seconds += fmax(0.0, wlr__now() - t0 - work.seconds);
         } else {
             work_job(&work);
             t0 = wlr__now();
             if (work.st == WLR_OK) read_job(&next);
+            sr->read_seconds += wlr__now() - t0;
         }
-        sr->read_seconds += wlr__now() - t0;
         window_job *bad = work.st ? &work : next.st ? &next : NULL;
         if (bad) {
             st = bad->st;

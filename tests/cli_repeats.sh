@@ -164,13 +164,15 @@ grep -q 'minus' one.txt && bad "one run: a difference column" || ok
 
 # ---------------------------------------------------- jobs: the same bytes
 
-run "1 job" t1.txt experiment --repeats 5 --jobs 1
-run "2 jobs" t2.txt experiment --repeats 5 --jobs 2
-run "3 jobs" t3.txt experiment --repeats 5 --jobs 3 --json
-run "one job per core" t0.txt experiment --repeats 5 --jobs 0
+# (20,000 rows and 10 epochs: the jobs share out the same work whatever its size)
+small="--samples 20000 --epochs 10"
+run "1 job" t1.txt experiment $small --repeats 5 --jobs 1
+run "2 jobs" t2.txt experiment $small --repeats 5 --jobs 2
+run "3 jobs" t3.txt experiment $small --repeats 5 --jobs 3 --json
+run "one job per core" t0.txt experiment $small --repeats 5 --jobs 0
 expect_same "jobs 1 and 2" t1.txt t2.txt
 expect_same "jobs 1 and the cores" t1.txt t0.txt
-run "1 job json" t1.json experiment --repeats 5 --jobs 1 --json
+run "1 job json" t1.json experiment $small --repeats 5 --jobs 1 --json
 # (but for the fits' times)
 sed 's/"seconds": [0-9.e+-]*//g' t1.json >t1.cut
 sed 's/"seconds": [0-9.e+-]*//g' t3.txt >t3.cut

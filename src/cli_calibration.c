@@ -186,13 +186,6 @@ static wlr_status draw(FILE *f, int csv, const cli_run *runs,
     return st;
 }
 
-static void put_number(FILE *f, double v)
-{
-    char buf[40];
-    wlr__format_double(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
 /* One line per run, version and bin: the bin's nominal edges, its rows,
  * mean p and share of class 1 (empty for an empty bin). */
 static wlr_status write_csv(FILE *f, const cli_run *runs,
@@ -204,14 +197,14 @@ static wlr_status write_csv(FILE *f, const cli_run *runs,
             for (int b = 0; b < WLR_RELIABILITY_BINS; b++) {
                 const wlr_reliability *rel = &c[k].rel[v];
                 fprintf(f, "%s,%s,", runs[k].name, v ? "prior" : "none");
-                put_number(f, (double)b / WLR_RELIABILITY_BINS);
+                wlr__put_double(f, (double)b / WLR_RELIABILITY_BINS);
                 fputc(',', f);
-                put_number(f, (double)(b + 1) / WLR_RELIABILITY_BINS);
+                wlr__put_double(f, (double)(b + 1) / WLR_RELIABILITY_BINS);
                 fprintf(f, ",%.0f,", rel->count[b]);
                 if (rel->count[b] > 0) {
-                    put_number(f, rel->mean_p[b]);
+                    wlr__put_double(f, rel->mean_p[b]);
                     fputc(',', f);
-                    put_number(f, rel->rate[b]);
+                    wlr__put_double(f, rel->rate[b]);
                 } else {
                     fputc(',', f);
                 }

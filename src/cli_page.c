@@ -223,20 +223,6 @@ static void put_js_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* A number as its shortest round-trip decimal: the same double in the
- * script as in the program (null for one that is not finite, as JSON
- * has it). */
-static void put_number(FILE *f, double v)
-{
-    char buf[40];
-    if (!isfinite(v)) {
-        fputs("null", f);
-        return;
-    }
-    wlr__format_double(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
 /* One class's bins as pairs (gap from the last bin written, count), only
  * the bins that hold rows: most hold none. */
 static void put_bins(FILE *f, const size_t *bins, size_t m)
@@ -314,9 +300,9 @@ static int put_data(FILE *f, const page *pg, const cli_run *runs, int n_runs)
     while (unweighted + 1 < pg->n && pg->pt[unweighted].w != 1) unweighted++;
     fprintf(f, "var D = {\"test_rows\": [%zu, %zu], \"threshold\": ", counts[0],
             counts[1]);
-    put_number(f, pg->a->threshold);
+    cli_json_double(f, pg->a->threshold);
     fputs(", \"extra_threshold\": ", f);
-    if (pg->extra) put_number(f, pg->a->threshold);
+    if (pg->extra) cli_json_double(f, pg->a->threshold);
     else fputs("null", f);
     fprintf(f, ", \"default_weight\": %zu, \"unweighted\": %zu, \"minority\": %d,\n"
             "\"x_label\": ", default_point(pg), unweighted, counts[1] <= counts[0]);
@@ -336,7 +322,7 @@ static int put_data(FILE *f, const page *pg, const cli_run *runs, int n_runs)
         double wx, wy, c;
         cli_boundary_line(t, &r->model, 0.5, &wx, &wy, &c);
         fputs("{\"w\": ", f);
-        put_number(f, p->w);
+        cli_json_double(f, p->w);
         fputs(", \"label\": ", f);
         put_js_string(f, label);
         fputs(", \"name\": ", f);
@@ -346,13 +332,13 @@ static int put_data(FILE *f, const page *pg, const cli_run *runs, int n_runs)
         fputc(',', f);
         put_js_string(f, cw[1]);
         fputs("], \"auc\": ", f);
-        put_number(f, r->met.roc_auc);
+        cli_json_double(f, r->met.roc_auc);
         fputs(", \"wx\": ", f);
-        put_number(f, wx);
+        cli_json_double(f, wx);
         fputs(", \"wy\": ", f);
-        put_number(f, wy);
+        cli_json_double(f, wy);
         fputs(", \"c\": ", f);
-        put_number(f, c);
+        cli_json_double(f, c);
         fputs(",\n \"h0\": ", f);
         put_bins(f, p->bins[0], pg->m);
         fputs(",\n \"h1\": ", f);

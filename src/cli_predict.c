@@ -50,32 +50,6 @@ static const cli_opt predict_opts[] = {
 /* The output's names for what follows the features. */
 static const char *const tail_names[] = {"probability", "predicted"};
 
-/* A CSV cell: quoted when it holds a comma, a quote, a line break or
- * blanks at either end (which a reader would trim). */
-static void put_cell(FILE *f, const char *s)
-{
-    size_t n = strlen(s);
-    int blank_end = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
-                              s[n - 1] == '\t');
-    if (!blank_end && !strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-static void put_double(FILE *f, double v)
-{
-    char buf[40];
-    wlr__format_double(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
 /* The output header's cells before probability and predicted. */
 static size_t head_names(const wlr_model_file *mf, const wlr_dataset *d,
                          const wlr_text_column *ids, const char **out)
@@ -106,25 +80,25 @@ static void write_predictions(FILE *f, const char *const *head, size_t n_head,
 {
     size_t D = d->n_features, n = d->n_rows;
     for (size_t c = 0; c < n_head; c++) {
-        put_cell(f, head[c]);
+        wlr__put_csv_cell(f, head[c]);
         fputc(',', f);
     }
     fprintf(f, "%s,%s\n", tail_names[0], tail_names[1]);
     for (size_t i = 0; i < n; i++) {
         if (ids->cell) {
-            put_cell(f, ids->cell[i]);
+            wlr__put_csv_cell(f, ids->cell[i]);
             fputc(',', f);
         }
         for (size_t j = 0; j < D; j++) {
-            put_double(f, d->x[j * n + i]);
+            wlr__put_double(f, d->x[j * n + i]);
             fputc(',', f);
         }
         if (d->weight) {
-            put_double(f, d->weight[i]);
+            wlr__put_double(f, d->weight[i]);
             fputc(',', f);
         }
         if (!d->unlabelled) fprintf(f, "%d,", d->y[i]);
-        put_double(f, p[i]);
+        wlr__put_double(f, p[i]);
         fprintf(f, ",%d\n", p[i] > threshold);
     }
 }

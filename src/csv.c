@@ -791,6 +791,30 @@ int wlr__format_double(char *buf, size_t cap, double v)
     return len;
 }
 
+void wlr__put_double(FILE *f, double v)
+{
+    char buf[40];
+    wlr__format_double(buf, sizeof buf, v);
+    fputs(buf, f);
+}
+
+void wlr__put_csv_cell(FILE *f, const char *s)
+{
+    size_t n = strlen(s);
+    int blank_end = n > 0 && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' ||
+                              s[n - 1] == '\t');
+    if (!blank_end && !strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
 /* ========================================================= reading lines */
 
 /* Bytes read per fread: large enough that the per-call cost vanishes, small

@@ -56,6 +56,12 @@ void wlr__rng_permutation(wlr__rng *r, size_t *a, size_t n); /* shuffled 0..n-1 
  * for the smallest such p ("-0" for -0.0); returns its length, truncating
  * like snprintf. */
 int wlr__format_double(char *buf, size_t cap, double v);
+/* Writes v so (wlr__format_double's text). */
+void wlr__put_double(FILE *f, double v);
+/* Writes a CSV cell: as it is, or in double quotes with each quote doubled
+ * (RFC 4180) when it holds a comma, a quote, a line break or blanks at
+ * either end (which the reader trims). */
+void wlr__put_csv_cell(FILE *f, const char *s);
 
 /* Names that must differ (a header's columns, a model's features): finds
  * the name among names[0..n-1] whose second occurrence comes first, and

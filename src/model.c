@@ -275,13 +275,6 @@ static int repeated_name(const wlr_model_file *mf, size_t *a, size_t *b)
 
 /* ------------------------------------------------------------- writing */
 
-static void put_double(FILE *f, double v)
-{
-    char buf[40];
-    wlr__format_double(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
 /* Everything the reader would refuse, refused before a byte is written. */
 static wlr_status check_fields(const wlr_model_file *mf, wlr_error *err)
 {
@@ -377,11 +370,11 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
           "sd: the training scaling)\n", f);
     for (size_t j = 0; j < m->n_features; j++) {
         fputs("feature ", f);
-        put_double(f, m->coef[j]);
+        wlr__put_double(f, m->coef[j]);
         fputc(' ', f);
-        put_double(f, mf->mean[j]);
+        wlr__put_double(f, mf->mean[j]);
         fputc(' ', f);
-        put_double(f, mf->sd[j]);
+        wlr__put_double(f, mf->sd[j]);
         fprintf(f, " %s\n", mf->names[j]);
     }
     if (mf->label) {
@@ -390,25 +383,25 @@ wlr_status wlr_model_write(FILE *f, const wlr_model_file *mf, wlr_error *err)
     }
     if (mf->positive) fprintf(f, "positive %s\n", mf->positive);
     fputs("intercept ", f);
-    put_double(f, m->intercept);
+    wlr__put_double(f, m->intercept);
     fprintf(f, "\nstandardized %d\nclass_weight ", mf->standardized ? 1 : 0);
-    put_double(f, mf->class_weight[0]);
+    wlr__put_double(f, mf->class_weight[0]);
     fputc(' ', f);
-    put_double(f, mf->class_weight[1]);
+    wlr__put_double(f, mf->class_weight[1]);
     fputs("\nthreshold ", f);
-    put_double(f, mf->threshold);
+    wlr__put_double(f, mf->threshold);
     fprintf(f, "\nthreshold_rule %s\n", mf->threshold_rule);
     fputs("# training summary\n", f);
     fprintf(f, "solver %s\nl2 ", mf->solver);
-    put_double(f, mf->l2);
+    wlr__put_double(f, mf->l2);
     fprintf(f, "\niterations %d\nloss ", mf->iterations);
-    put_double(f, mf->loss);
+    wlr__put_double(f, mf->loss);
     fprintf(f, "\ntrain_counts %zu %zu\n", mf->train_counts[0],
             mf->train_counts[1]);
     if (mf->calibration == WLR_CALIBRATION_PRIOR) {
         fputs("# the prior correction: intercept = intercept_uncalibrated - "
               "log(c_1 / c_0)\ncalibration prior\nintercept_uncalibrated ", f);
-        put_double(f, mf->intercept_uncalibrated);
+        wlr__put_double(f, mf->intercept_uncalibrated);
         fputc('\n', f);
     }
     fputs("end\n", f);

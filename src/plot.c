@@ -799,31 +799,6 @@ wlr_status wlr_plot_lines(FILE *f, const wlr_plot_options *o,
 
 /* ---------------------------------------------------------------- CSV */
 
-/* A CSV field: as it is when it holds no comma, quote or line break, else
- * in double quotes with each quote doubled (RFC 4180). */
-static void put_csv_field(FILE *f, const char *s)
-{
-    if (!s[strcspn(s, ",\"\r\n")]) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
-/* A number as its shortest round-trip decimal ("nan", "inf" when it is
- * not finite): the same digits on every machine. */
-static void put_csv_number(FILE *f, double v)
-{
-    char buf[40];
-    wlr__format_double(buf, sizeof buf, v);
-    fputs(buf, f);
-}
-
 wlr_status wlr_plot_lines_csv(FILE *f, const wlr_plot_options *o,
                               const wlr_plot_series *s, size_t n_series,
                               wlr_error *err)
@@ -831,17 +806,17 @@ wlr_status wlr_plot_lines_csv(FILE *f, const wlr_plot_options *o,
     wlr_status st = check_series(s, n_series, err);
     if (st) return st;
     fputs("series,", f);
-    put_csv_field(f, o->x_column ? o->x_column : "x");
+    wlr__put_csv_cell(f, o->x_column ? o->x_column : "x");
     fputc(',', f);
-    put_csv_field(f, o->y_column ? o->y_column : "y");
+    wlr__put_csv_cell(f, o->y_column ? o->y_column : "y");
     fputc('\n', f);
     for (size_t k = 0; k < n_series; k++)
         for (size_t i = 0; i < s[k].n; i++) {
-            put_csv_field(f, s[k].name ? s[k].name : "");
+            wlr__put_csv_cell(f, s[k].name ? s[k].name : "");
             fputc(',', f);
-            put_csv_number(f, s[k].x[i]);
+            wlr__put_double(f, s[k].x[i]);
             fputc(',', f);
-            put_csv_number(f, s[k].y[i]);
+            wlr__put_double(f, s[k].y[i]);
             fputc('\n', f);
         }
     if (ferror(f)) return wlr__fail(err, WLR_ERR_IO, "plot: writing the CSV failed");
@@ -1042,17 +1017,17 @@ wlr_status wlr_plot_scatter_csv(FILE *f, const wlr_plot_options *o,
     wlr_status st = check_scatter(x, y, cls, n, count, err);
     if (st) return st;
     fputs("row,", f);
-    put_csv_field(f, o->x_column ? o->x_column : "x");
+    wlr__put_csv_cell(f, o->x_column ? o->x_column : "x");
     fputc(',', f);
-    put_csv_field(f, o->y_column ? o->y_column : "y");
+    wlr__put_csv_cell(f, o->y_column ? o->y_column : "y");
     fputs(",class\n", f);
     size_t step = sample_step(n), seen[2] = {0, 0};
     for (size_t i = 0; i < n; i++) {
         if (seen[cls[i]]++ % step) continue;
         fprintf(f, "%zu,", i);
-        put_csv_number(f, x[i]);
+        wlr__put_double(f, x[i]);
         fputc(',', f);
-        put_csv_number(f, y[i]);
+        wlr__put_double(f, y[i]);
         fprintf(f, ",%d\n", cls[i]);
     }
     if (ferror(f)) return wlr__fail(err, WLR_ERR_IO, "plot: writing the CSV failed");
